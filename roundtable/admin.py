@@ -1,0 +1,157 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from roundtable import schedule
+from roundtable.models import ProgrammeItem, RoundTable
+from speakers.models import Participation
+
+
+class ProgrammeItemForm(forms.ModelForm):
+    """The form of one item: checks it against the stored programme of its round table."""
+
+    class Meta:
+        model = ProgrammeItem
+        fields = ["event", "start", "end", "kind", "title", "title_language", "speakers", "order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Inline forms have no event field: their formset checks the programme as a whole.
+        event = cleaned.get("event")
+        if event and cleaned.get("start") and cleaned.get("end"):
+            candidate = ProgrammeItem(
+                pk=self.instance.pk, start=cleaned["start"], end=cleaned["end"]
+            )
+            stored = event.programme_items.exclude(pk=self.instance.pk)
+            if clash := schedule.find_clash(candidate, stored):
+                raise schedule.clash_error(candidate, clash)
+        return cleaned
+
+
+class ProgrammeFormSet(BaseInlineFormSet):
+    """Checks the programme as submitted, so that swapping two items' times is allowed."""
+
+    def clean(self):
+        super().clean()
+        items = [
+            form.instance
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not self._should_delete_form(form)
+            and (form.instance.pk or form.has_changed())
+        ]
+        for item in items:
+            if clash := schedule.find_clash(item, items):
+                raise schedule.clash_error(item, clash)
+
+
+class ProgrammeItemInline(TranslationTabularInline):
+    model = ProgrammeItem
+    form = ProgrammeItemForm
+    formset = ProgrammeFormSet
+    fields = ["start", "end", "kind", "title", "title_language", "speakers", "order"]
+    autocomplete_fields = ["speakers"]
+    extra = 1
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    fields = ["person", "is_moderator", "is_speaker", "is_listed", "order"]
+    autocomplete_fields = ["person"]
+    extra = 1
+
+
+@admin.register(RoundTable)
+class RoundTableAdmin(TabbedTranslationAdmin):
+    list_display = ["theme", "date", "format", "published"]
+    list_filter = ["published", "format", "date"]
+    search_fields = ["slug", "theme_kk", "theme_ru", "theme_en", "venue_kk", "venue_ru"]
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["slug", "kind", "theme", "published"]}),
+        (
+            _("When and where"),
+            {"fields": ["date", "start", "venue", "address", "format", "online_link", "organiser"]},
+        ),
+    ]
+    inlines = [ProgrammeItemInline, ParticipationInline]
+    view_on_site = True
+
+
+class ShiftForm(forms.Form):
+    minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=-720,
+        max_value=720,
+        help_text=_("Positive moves the items later, negative earlier."),
+    )
+
+    def clean_minutes(self):
+        if self.cleaned_data["minutes"] == 0:
+            raise ValidationError(_("Give a number of minutes other than zero."))
+        return self.cleaned_data["minutes"]
+
+
+@admin.register(ProgrammeItem)
+class ProgrammeItemAdmin(TabbedTranslationAdmin):
+    form = ProgrammeItemForm
+    list_display = ["start", "end", "label", "kind", "event"]
+    list_display_links = ["start", "label"]
+    list_filter = ["event", "kind", "title_language"]
+    search_fields = [
+        "title_kk",
+        "title_ru",
+        "title_en",
+        "speakers__surname_kk",
+        "speakers__surname_ru",
+    ]
+    autocomplete_fields = ["speakers"]
+    list_select_related = ["event"]
+    actions = ["shift_following"]
+
+    @admin.action(description=_("Shift the selected and all later items by N minutes"))
+    def shift_following(self, request, queryset):
+        events = {item.event_id for item in queryset}
+        if len(events) != 1:
+            self.message_user(request, _("Select items of one round table."), messages.ERROR)
+            return None
+        first = min((item for item in queryset if item.start), key=lambda i: i.start, default=None)
+        if first is None:
+            self.message_user(request, _("The selected items have no time."), messages.ERROR)
+            return None
+        form = ShiftForm(request.POST if "minutes" in request.POST else None)
+        if form.is_valid():
+            try:
+                moved = schedule.shift_from(first, form.cleaned_data["minutes"])
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Moved %(count)d item by %(minutes)d minutes.",
+                        "Moved %(count)d items by %(minutes)d minutes.",
+                        len(moved),
+                    )
+                    % {"count": len(moved), "minutes": form.cleaned_data["minutes"]},
+                    messages.SUCCESS,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/roundtable/programmeitem/shift.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Shift programme items"),
+                "form": form,
+                "first": first,
+                "queryset": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -1,0 +1,155 @@
+from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from roundtable.schedule import NoOverlapConstraint, TimeOfDayRange
+
+
+class RoundTableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        """Published round tables; organisers also preview unpublished ones."""
+        return self if user.has_perm("roundtable.view_roundtable") else self.published()
+
+
+class RoundTable(models.Model):
+    """One round table: a day of talks on a theme that ends in an adopted resolution."""
+
+    class Format(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        REMOTE = "remote", _("Remote")
+        MIXED = "mixed", _("Mixed (on site and remote)")
+
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    theme = models.CharField(_("theme"), max_length=500)
+    kind = models.CharField(
+        _("kind of event"),
+        max_length=100,
+        blank=True,
+        help_text=_("As printed on the programme, e.g. дөңгелек үстел / круглый стол."),
+    )
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("starts at"))
+    venue = models.CharField(_("venue"), max_length=300)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format, default=Format.ON_SITE)
+    online_link = models.URLField(
+        _("online link"), blank=True, help_text=_("Where remote participants join.")
+    )
+    organiser = models.CharField(_("organising institution"), max_length=300, blank=True)
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown to the public.")
+    )
+
+    objects = RoundTableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("round table")
+        verbose_name_plural = _("round tables")
+        ordering = ["-date", "slug"]
+
+    def __str__(self):
+        return self.theme
+
+    def get_absolute_url(self):
+        return reverse("roundtable:event", kwargs={"slug": self.slug})
+
+    @property
+    def moderator(self):
+        """The moderating participant (reads prefetched participations when there are any)."""
+        participation = next((p for p in self.participations.all() if p.is_moderator), None)
+        return participation.person if participation else None
+
+
+class ProgrammeItem(models.Model):
+    """A timed line of the programme: a talk, the opening, a break, the discussion."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        TALK = "talk", _("Talk")
+        BREAK = "break", _("Break")
+        DISCUSSION = "discussion", _("Discussion")
+        CLOSING = "closing", _("Closing")
+
+    event = models.ForeignKey(
+        RoundTable,
+        models.CASCADE,
+        related_name="programme_items",
+        verbose_name=_("round table"),
+    )
+    start = models.TimeField(_("start"), null=True, blank=True)
+    end = models.TimeField(_("end"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.TALK)
+    speakers = models.ManyToManyField(
+        "speakers.Person",
+        blank=True,
+        related_name="programme_items",
+        verbose_name=_("speakers"),
+    )
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    title_language = models.CharField(
+        _("language of the title"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "Talk titles are printed in the talk's own language in every programme: enter the "
+            "title in that language only."
+        ),
+    )
+    order = models.PositiveIntegerField(
+        _("order"), default=0, help_text=_("Places items without a time, such as the closing.")
+    )
+
+    class Meta:
+        verbose_name = _("programme item")
+        verbose_name_plural = _("programme items")
+        ordering = [F("start").asc(nulls_last=True), "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True)
+                | Q(start__isnull=False, end__isnull=False, end__gt=F("start")),
+                name="programme_item_ends_after_start",
+                violation_error_message=_(
+                    "An item needs both a start and a later end, or neither."
+                ),
+            ),
+            NoOverlapConstraint(
+                name="programme_items_do_not_overlap",
+                expressions=[
+                    (TimeOfDayRange("start", "end"), RangeOperators.OVERLAPS),
+                    ("event", RangeOperators.EQUAL),
+                ],
+                condition=Q(start__isnull=False, end__isnull=False),
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The title, or failing that the speakers or the kind: what an organiser recognises."""
+        if self.title:
+            return self.title
+        if self.pk and (names := ", ".join(p.short_name for p in self.speakers.all())):
+            return names
+        return str(self.get_kind_display())
+
+    def clean(self):
+        if (self.start is None) != (self.end is None):
+            raise ValidationError(
+                _("Give both a start and an end, or neither (for an untimed item)."),
+                code="incomplete_times",
+            )
+        if self.start is not None and self.end <= self.start:
+            raise ValidationError(
+                {"end": _("The end must be after the start.")}, code="end_before_start"
+            )

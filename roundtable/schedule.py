@@ -1,0 +1,107 @@
+"""Rules of a round table's timetable.
+
+Items are times of day on the event's date, so an item that ends after it starts lies inside the
+day by construction. Items of one event never overlap: schedule rules here give the organiser a
+message naming the clashing item (and see a whole programme being edited at once), while an
+exclusion constraint in PostgreSQL guarantees it for every write.
+"""
+
+import datetime
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField
+from django.core.exceptions import ValidationError
+from django.db.models import Func
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+
+ANY_DAY = datetime.date(2000, 1, 1)
+
+
+class TimeOfDayRange(Func):
+    """`[start, end)` as a tsrange on a fixed day: PostgreSQL has no range type for times."""
+
+    function = "tsrange"
+    template = "%(function)s(DATE '2000-01-01' + %(expressions)s)"
+    arg_joiner = ", DATE '2000-01-01' + "
+    output_field = DateTimeRangeField()
+
+
+class NoOverlapConstraint(ExclusionConstraint):
+    """The database's guarantee that items do not overlap.
+
+    Model validation skips it: `find_clash` checks the same rule with a message that names the
+    clashing item, and against the programme as submitted rather than as stored, so swapping two
+    items in one form is not refused.
+    """
+
+    def validate(self, *args, **kwargs):
+        return None
+
+
+def overlaps(item, other):
+    return item.start < other.end and other.start < item.end
+
+
+def is_timed(item):
+    return item.start is not None and item.end is not None
+
+
+def find_clash(item, others):
+    """The first of `others` whose time overlaps `item`'s, or None."""
+    if not is_timed(item):
+        return None
+    return next(
+        (
+            other
+            for other in sorted((o for o in others if is_timed(o)), key=lambda o: o.start)
+            if other is not item
+            and (other.pk is None or other.pk != item.pk)
+            and overlaps(item, other)
+        ),
+        None,
+    )
+
+
+def clash_error(item, other):
+    return ValidationError(
+        _("%(start)s–%(end)s overlaps “%(title)s” (%(other_start)s–%(other_end)s).")
+        % {
+            "start": time_format(item.start),
+            "end": time_format(item.end),
+            "title": other.label,
+            "other_start": time_format(other.start),
+            "other_end": time_format(other.end),
+        },
+        code="overlap",
+    )
+
+
+def shifted(time, minutes):
+    """`time` moved by `minutes`, or None when that leaves the day."""
+    moment = datetime.datetime.combine(ANY_DAY, time) + datetime.timedelta(minutes=minutes)
+    return moment.time() if moment.date() == ANY_DAY else None
+
+
+def shift_from(first, minutes):
+    """Move `first` and every later item of its event by `minutes` (negative moves earlier).
+
+    Returns the moved items, saved. Raises ValidationError, saving nothing, when an item would
+    leave the day or land on an item that does not move.
+    """
+    items = list(first.event.programme_items.all())
+    moving = [item for item in items if is_timed(item) and item.start >= first.start]
+    for item in moving:
+        start, end = shifted(item.start, minutes), shifted(item.end, minutes)
+        if start is None or end is None or end <= start:
+            raise ValidationError(
+                _("Moving “%(title)s” by %(minutes)s min would take it past the day's bounds.")
+                % {"title": item.label, "minutes": minutes},
+                code="outside_day",
+            )
+        item.start, item.end = start, end
+    for item in moving:
+        if clash := find_clash(item, items):
+            raise clash_error(item, clash)
+    type(first).objects.bulk_update(moving, ["start", "end"])
+    return moving

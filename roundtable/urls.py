@@ -1,0 +1,16 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from roundtable import views
+
+public_patterns = [
+    path("", views.home, name="home"),
+    path("<slug:slug>/", views.event, name="event"),
+    path("<slug:slug>/", include("speakers.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    *i18n_patterns(path("", include((public_patterns, "roundtable")))),
+]

@@ -1,0 +1,178 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from speakers import names
+
+
+class Term(models.Model):
+    """An entry of a small translated vocabulary that organisers enter once and reuse."""
+
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def printed(self):
+        """How the term appears in a printed position line."""
+        return self.name
+
+
+class Degree(Term):
+    """An academic degree: заң ғылымдарының кандидаты, з.ғ.к. = кандидат юридических наук, к.ю.н."""
+
+    abbreviation = models.CharField(
+        _("abbreviation"),
+        max_length=60,
+        blank=True,
+        help_text=_("As printed after a position, e.g. з.ғ.к. / к.ю.н."),
+    )
+
+    class Meta(Term.Meta):
+        verbose_name = _("academic degree")
+        verbose_name_plural = _("academic degrees")
+
+    @property
+    def printed(self):
+        return self.abbreviation or self.name
+
+
+class AcademicTitle(Term):
+    """An academic title: профессор, қауымдастырылған профессор (доцент)."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("academic title")
+        verbose_name_plural = _("academic titles")
+
+
+class Rank(Term):
+    """A special or military rank: полиция полковнигі = полковник полиции."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("rank")
+        verbose_name_plural = _("ranks")
+
+
+class Person(models.Model):
+    """Someone who speaks at or takes part in round tables, named as printed in each language."""
+
+    slug = models.SlugField(
+        _("identifier"),
+        max_length=80,
+        unique=True,
+        help_text=_("Stable identifier used in addresses and imports, e.g. the surname in Latin."),
+    )
+    surname = models.CharField(_("surname"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    position = models.CharField(
+        _("position"),
+        max_length=500,
+        blank=True,
+        help_text=_("Post and organisation in words, without degree, title or rank."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    degree = models.ForeignKey(
+        Degree, models.PROTECT, null=True, blank=True, verbose_name=_("academic degree")
+    )
+    academic_title = models.ForeignKey(
+        AcademicTitle, models.PROTECT, null=True, blank=True, verbose_name=_("academic title")
+    )
+    rank = models.ForeignKey(Rank, models.PROTECT, null=True, blank=True, verbose_name=_("rank"))
+    printed_position = models.CharField(
+        _("position as printed"),
+        max_length=700,
+        blank=True,
+        help_text=_(
+            "The whole line exactly as the programme prints it. Leave empty to compose it from "
+            "position, degree, title and rank."
+        ),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["surname", "given_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return names.full_name(self.surname, self.given_name, self.patronymic)
+
+    @property
+    def short_name(self):
+        return names.short_name(self.surname, self.given_name, self.patronymic)
+
+    @property
+    def position_line(self):
+        """The position as printed under the name in the active language."""
+        if self.printed_position:
+            return self.printed_position
+        terms = (self.degree, self.academic_title, self.rank)
+        return ", ".join(part for part in [self.position, *(t.printed for t in terms if t)] if part)
+
+
+class Participation(models.Model):
+    """A person's part in one round table: moderator, speaker, listed participant."""
+
+    event = models.ForeignKey(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="participations",
+        verbose_name=_("round table"),
+    )
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="participations", verbose_name=_("person")
+    )
+    is_moderator = models.BooleanField(_("moderator"), default=False)
+    is_speaker = models.BooleanField(_("speaker"), default=False)
+    is_listed = models.BooleanField(
+        _("in the participant list"),
+        default=True,
+        help_text=_("Printed in the list of participants."),
+    )
+    order = models.PositiveIntegerField(_("order in the participant list"), default=0)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["event", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                name="participation_once_per_event",
+                violation_error_message=_("This person already takes part in the round table."),
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(is_moderator=True),
+                name="one_moderator_per_event",
+                violation_error_message=_("A round table has only one moderator."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.event}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "roundtable:speaker", kwargs={"slug": self.event.slug, "person": self.person.slug}
+        )
+
+    @property
+    def roles(self):
+        flags = [
+            (self.is_moderator, _("moderator")),
+            (self.is_speaker, _("speaker")),
+            (self.is_listed, _("participant")),
+        ]
+        return [label for flag, label in flags if flag]

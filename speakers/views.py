@@ -1,0 +1,54 @@
+from django.shortcuts import get_object_or_404, render
+
+from roundtable.models import ProgrammeItem, RoundTable
+from speakers import names
+from speakers.models import Participation
+
+PERSON_WITH_TERMS = ("person__degree", "person__academic_title", "person__rank")
+
+
+def roster(request, slug):
+    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    speakers = (
+        Participation.objects.filter(event=event, is_speaker=True)
+        .select_related(*PERSON_WITH_TERMS)
+        .order_by(names.alphabetical("person__surname"), names.alphabetical("person__given_name"))
+    )
+    return render(
+        request,
+        "speakers/roster.html",
+        {"event": event, "speakers": speakers, "section": "speakers"},
+    )
+
+
+def participants(request, slug):
+    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    listed = Participation.objects.filter(event=event, is_listed=True).select_related(
+        *PERSON_WITH_TERMS
+    )
+    return render(
+        request,
+        "speakers/participants.html",
+        {"event": event, "participants": listed, "section": "participants"},
+    )
+
+
+def speaker(request, slug, person):
+    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    participation = get_object_or_404(
+        Participation.objects.select_related(*PERSON_WITH_TERMS),
+        event=event,
+        person__slug=person,
+    )
+    talks = ProgrammeItem.objects.filter(event=event, speakers=participation.person)
+    return render(
+        request,
+        "speakers/speaker.html",
+        {
+            "event": event,
+            "participation": participation,
+            "person": participation.person,
+            "talks": talks,
+            "section": "speakers",
+        },
+    )

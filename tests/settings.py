@@ -1,0 +1,17 @@
+"""Settings for the test suite: production settings, served over plain HTTP, no static manifest."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from roundtable.settings import *  # noqa: F403
+from roundtable.settings import STORAGES
+
+# Tests render templates without running collectstatic first.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Hashing cost is not what the tests measure.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
