@@ -13,7 +13,7 @@ from speakers.models import Participation
 
 
 class ProgrammeItemForm(forms.ModelForm):
-    """The form of one item: checks it against the stored programme of its round table."""
+    """One item edited on its own: checked against the stored programme of its round table."""
 
     class Meta:
         model = ProgrammeItem
@@ -21,7 +21,6 @@ class ProgrammeItemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        # Inline forms have no event field: their formset checks the programme as a whole.
         event = cleaned.get("event")
         if event and cleaned.get("start") and cleaned.get("end"):
             candidate = ProgrammeItem(
@@ -38,21 +37,22 @@ class ProgrammeFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        items = [
-            form.instance
+        kept = [
+            form
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and not self._should_delete_form(form)
             and (form.instance.pk or form.has_changed())
         ]
-        for item in items:
-            if clash := schedule.find_clash(item, items):
-                raise schedule.clash_error(item, clash)
+        items = [form.instance for form in kept]
+        # Name the edited item first: that is the one the organiser is looking at.
+        for form in sorted(kept, key=lambda form: not form.has_changed()):
+            if clash := schedule.find_clash(form.instance, items):
+                raise schedule.clash_error(form.instance, clash)
 
 
 class ProgrammeItemInline(TranslationTabularInline):
     model = ProgrammeItem
-    form = ProgrammeItemForm
     formset = ProgrammeFormSet
     fields = ["start", "end", "kind", "title", "title_language", "speakers", "order"]
     autocomplete_fields = ["speakers"]

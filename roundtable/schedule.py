@@ -67,11 +67,11 @@ def clash_error(item, other):
     return ValidationError(
         _("%(start)s–%(end)s overlaps “%(title)s” (%(other_start)s–%(other_end)s).")
         % {
-            "start": time_format(item.start),
-            "end": time_format(item.end),
+            "start": time_format(item.start, "H:i"),
+            "end": time_format(item.end, "H:i"),
             "title": other.label,
-            "other_start": time_format(other.start),
-            "other_end": time_format(other.end),
+            "other_start": time_format(other.start, "H:i"),
+            "other_end": time_format(other.end, "H:i"),
         },
         code="overlap",
     )

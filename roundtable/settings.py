@@ -114,8 +114,8 @@ TIME_ZONE = "Asia/Almaty"
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "kk"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ru", "kk"), "ru": ("kk",)}
-# The tabbed admin loads jQuery UI from a CDN by default; serve our own copy.
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# modeltranslation's tabbed admin loads jQuery UI from a CDN by default; serve our own copy.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # --- Static files --------------------------------------------------------------------------------
 STATIC_URL = "static/"

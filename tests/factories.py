@@ -77,3 +77,21 @@ class ProgrammeItemFactory(factory.django.DjangoModelFactory):
     def speakers(self, create, people):
         if create and people:
             self.speakers.set(people)
+
+
+def programme_of(event, talks):
+    """`talks` two-minute talks from 09:00, each by its own speaker with a rank: a full event."""
+    rank = RankFactory()
+    start = datetime.datetime.combine(event.date, event.start)
+    for number in range(talks):
+        person = PersonFactory(rank=rank)
+        ParticipationFactory(event=event, person=person, order=number)
+        begins = start + datetime.timedelta(minutes=2 * number)
+        ProgrammeItemFactory(
+            event=event,
+            start=begins.time(),
+            end=(begins + datetime.timedelta(minutes=2)).time(),
+            order=number,
+            speakers=[person],
+        )
+    return event

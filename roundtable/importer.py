@@ -1,0 +1,601 @@
+"""Import of a round table from a YAML file: the event, its people, programme and participants.
+
+The whole file is read and checked before anything is written, then everything is written in one
+transaction: an import applies completely or changes nothing. Only what differs is saved, so
+re-importing a file changes nothing and an edited file updates rows in place: people are matched
+by their id (Person.slug), programme items by their place in the list, participations by person.
+
+Where the printed programme has nothing to say, a key left out keeps what the portal holds:
+`published`, and the English (`en`) of a text, which organisers add in the portal.
+"""
+
+import contextlib
+import datetime
+import re
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from roundtable.models import ProgrammeItem, RoundTable
+from roundtable.schedule import clash_error, find_clash
+from speakers.models import Participation, Person
+from speakers.positions import Vocabulary, read_position
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+REQUIRED_LANGUAGES = ("kk", "ru")
+NO_TEXT = dict.fromkeys(REQUIRED_LANGUAGES, "")
+TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+# Word stems of a printed format ('Аралас (offline/ сырттай)', 'Комбинированный (offline/
+# заочный)'), tried in this order; a format naming none of them is on site.
+FORMAT_KEYWORDS = [
+    (RoundTable.Format.MIXED, ("аралас", "комбинир", "смешан", "mixed", "hybrid")),
+    (
+        RoundTable.Format.REMOTE,
+        ("онлайн", "online", "дистанцион", "қашықтық", "remote", "заочн", "сырттай"),
+    ),
+]
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; the message names the line and key path of the problem."""
+
+    def __init__(self, line, path, problem):
+        self.line, self.path, self.problem = line, path, problem
+        if line is None:
+            message = problem
+        elif path:
+            message = _("line %(line)s: %(path)s: %(problem)s") % {
+                "line": line,
+                "path": path,
+                "problem": problem,
+            }
+        else:
+            message = _("line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a value sits in the file: its line and key path, e.g. `programme[3].speaker`."""
+
+    line: int
+    path: str = ""
+
+    def fail(self, problem):
+        raise ImportFailed(self.line, self.path, problem)
+
+    def key(self, key, line):
+        return Spot(line, f"{self.path}.{key}" if self.path else str(key))
+
+    def index(self, index, line):
+        return Spot(line, f"{self.path}[{index}]")
+
+
+# --- Reading YAML with lines ----------------------------------------------------------------------
+
+
+class LineMapping(dict):
+    """A mapping of the file that knows the line of each key."""
+
+    def __init__(self):
+        super().__init__()
+        self.key_lines = {}
+
+
+class LineList(list):
+    """A list of the file that knows the line of each item."""
+
+    def __init__(self):
+        super().__init__()
+        self.item_lines = []
+
+
+def line_of(node):
+    return node.start_mark.line + 1
+
+
+class LineRecordingLoader(yaml.SafeLoader):
+    """A safe loader whose mappings and lists remember lines, and which refuses duplicate keys."""
+
+    def construct_line_mapping(self, node):
+        mapping = LineMapping()
+        yield mapping
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node)
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(
+                    problem=_("a key cannot be a list or a mapping"),
+                    problem_mark=key_node.start_mark,
+                )
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    problem=_("duplicate key %(key)s") % {"key": key},
+                    problem_mark=key_node.start_mark,
+                )
+            mapping[key] = self.construct_object(value_node)
+            mapping.key_lines[key] = line_of(key_node)
+
+    def construct_line_list(self, node):
+        items = LineList()
+        yield items
+        items.item_lines.extend(line_of(child) for child in node.value)
+        items.extend(self.construct_sequence(node))
+
+    def construct_yaml_timestamp(self, node):
+        """A date such as 2025-02-30 is an error at its line, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                problem=_("%(value)s is not a valid date") % {"value": node.value},
+                problem_mark=node.start_mark,
+            ) from None
+
+
+LineRecordingLoader.add_constructor(
+    "tag:yaml.org,2002:map", LineRecordingLoader.construct_line_mapping
+)
+LineRecordingLoader.add_constructor(
+    "tag:yaml.org,2002:seq", LineRecordingLoader.construct_line_list
+)
+LineRecordingLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", LineRecordingLoader.construct_yaml_timestamp
+)
+
+
+def read_source(path):
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFailed(
+            None,
+            "",
+            _("cannot read %(path)s: %(reason)s") % {"path": path, "reason": error.strerror},
+        ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ImportFailed(line, "", _("the file is not UTF-8 text")) from None
+
+
+def load(text):
+    try:
+        return yaml.load(text, Loader=LineRecordingLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = ": ".join(part for part in (error.context, error.problem) if part)
+        raise ImportFailed(mark.line + 1, "", problem) from None
+    except yaml.reader.ReaderError as error:
+        raise ImportFailed(text.count("\n", 0, error.position) + 1, "", error.reason) from None
+
+
+# --- Checking values ------------------------------------------------------------------------------
+
+
+def read_keys(value, spot, required, optional=()):
+    """The entries of a mapping as {key: (value, spot)}, refusing missing and unknown keys."""
+    if not isinstance(value, LineMapping):
+        spot.fail(_("expected keys and values"))
+    for key in value:
+        if key not in required and key not in optional:
+            spot.key(key, value.key_lines[key]).fail(
+                _("unknown key (expected one of: %(keys)s)")
+                % {"keys": ", ".join((*required, *optional))}
+            )
+    for key in required:
+        if key not in value:
+            spot.fail(_("missing key %(key)s") % {"key": key})
+    return {key: (entry, spot.key(key, value.key_lines[key])) for key, entry in value.items()}
+
+
+def read_list(value, spot):
+    """The items of a list as [(value, spot)]."""
+    if not isinstance(value, LineList):
+        spot.fail(_("expected a list"))
+    return [
+        (entry, spot.index(index, line))
+        for index, (entry, line) in enumerate(zip(value, value.item_lines, strict=True))
+    ]
+
+
+def read_string(value, spot):
+    if not isinstance(value, str) or not value.strip():
+        spot.fail(_("expected text"))
+    return value
+
+
+def read_text(value, spot):
+    """A translated text {kk, ru} with an optional en, as {language: text}."""
+    entries = read_keys(value, spot, REQUIRED_LANGUAGES, ("en",))
+    return {language: read_string(*entries[language]) for language in entries}
+
+
+def read_slug(value, spot):
+    try:
+        validate_slug(read_string(value, spot))
+    except ValidationError as error:
+        spot.fail(" ".join(error.messages))
+    return value
+
+
+def read_choice(value, spot, choices):
+    if isinstance(value, str) and value in choices:
+        return value
+    return spot.fail(_("expected one of: %(choices)s") % {"choices": ", ".join(choices)})
+
+
+def read_bool(value, spot):
+    if not isinstance(value, bool):
+        spot.fail(_("expected true or false"))
+    return value
+
+
+def read_date(value, spot):
+    """YAML reads 2025-05-23 as a date; the same in quotes is accepted too."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = datetime.date.fromisoformat(value)
+    if type(value) is not datetime.date:
+        spot.fail(_("expected a date as YYYY-MM-DD"))
+    return value
+
+
+def read_time(value, spot):
+    if isinstance(value, str) and (match := TIME.fullmatch(value)):
+        return datetime.time(int(match[1]), int(match[2]))
+    return spot.fail(_('expected a time as "HH:MM" in quotes, e.g. "09:30"'))
+
+
+def read_reference(value, spot, people):
+    if not isinstance(value, str) or value not in people:
+        spot.fail(_("unknown person '%(id)s' (not in people)") % {"id": value})
+    return value
+
+
+def read_format(value, spot):
+    """An enum value (on_site, remote, mixed), or the format as printed, read by its words."""
+    if isinstance(value, str):
+        return read_choice(value, spot, RoundTable.Format.values)
+    printed = " ".join(read_text(value, spot).values()).lower()
+    for event_format, keywords in FORMAT_KEYWORDS:
+        if any(keyword in printed for keyword in keywords):
+            return event_format
+    return RoundTable.Format.ON_SITE
+
+
+def translated(field_name, texts):
+    """Columns of a translated field for the languages given: {'theme_kk': …, 'theme_ru': …}."""
+    return {f"{field_name}_{language}": text for language, text in texts.items()}
+
+
+# --- The file as a plan of what to write ----------------------------------------------------------
+
+
+@dataclass
+class EventEntry:
+    slug: str
+    spot: Spot
+    columns: dict
+    moderator: str | None
+
+
+@dataclass
+class PersonEntry:
+    slug: str
+    spot: Spot
+    columns: dict
+
+
+@dataclass
+class ItemEntry:
+    spot: Spot
+    columns: dict
+    speaker: str | None
+
+
+@dataclass
+class Plan:
+    event: EventEntry
+    people: list[PersonEntry]
+    programme: list[ItemEntry]
+    participations: dict  # person id -> Participation columns
+
+
+EVENT_TEXTS = {"title": "theme", "kind": "kind", "venue": "venue", "address": "address"}
+
+
+def read_event(value, spot, slug, people):
+    entries = read_keys(
+        value,
+        spot,
+        ("title", "date", "start", "venue"),
+        ("slug", "published", "kind", "address", "format", "moderator"),
+    )
+    if "slug" in entries:
+        slug = read_slug(*entries["slug"])
+    elif slug:
+        slug = read_slug(slug, spot)
+    else:
+        spot.fail(_("missing key slug (or give the slug to the import, e.g. with --slug)"))
+    columns = {
+        "date": read_date(*entries["date"]),
+        "start": read_time(*entries["start"]),
+        "format": read_format(*entries["format"])
+        if "format" in entries
+        else RoundTable.Format.ON_SITE,
+    }
+    for key, field_name in EVENT_TEXTS.items():
+        texts = read_text(*entries[key]) if key in entries else NO_TEXT
+        columns |= translated(field_name, texts)
+    if "published" in entries:
+        columns["published"] = read_bool(*entries["published"])
+    moderator, moderator_spot = entries.get("moderator", (None, spot))
+    if moderator is not None:
+        read_reference(moderator, moderator_spot, people)
+    return EventEntry(slug, spot, columns, moderator)
+
+
+def read_people(value, spot):
+    vocabulary = Vocabulary.load()
+    people, lines = [], {}
+    for entry, person_spot in read_list(value, spot):
+        entries = read_keys(
+            entry, person_spot, ("id", "surname", "given_name"), ("patronymic", "position")
+        )
+        slug = read_slug(*entries["id"])
+        if slug in lines:
+            entries["id"][1].fail(
+                _("duplicate person id '%(id)s' (first at line %(line)s)")
+                % {"id": slug, "line": lines[slug]}
+            )
+        lines[slug] = person_spot.line
+        patronymic, patronymic_spot = entries.get("patronymic", (None, person_spot))
+        position = read_text(*entries["position"]) if "position" in entries else NO_TEXT
+        parts = read_position(position, vocabulary)
+        columns = (
+            translated("surname", read_text(*entries["surname"]))
+            | translated("given_name", read_text(*entries["given_name"]))
+            | translated(
+                "patronymic",
+                dict.fromkeys(LANGUAGES, "")
+                if patronymic is None
+                else read_text(patronymic, patronymic_spot),
+            )
+            | translated("printed_position", position)
+            | translated("position", parts.position)
+            | {
+                "degree_id": parts.degree and parts.degree.pk,
+                "academic_title_id": parts.academic_title and parts.academic_title.pk,
+                "rank_id": parts.rank and parts.rank.pk,
+            }
+        )
+        people.append(PersonEntry(slug, person_spot, columns))
+    return people
+
+
+def read_title(value, spot, language):
+    """Title columns; a title printed the same in every programme is kept in its language only."""
+    columns = dict.fromkeys((f"title_{code}" for code in LANGUAGES), "")
+    if value is None:
+        return columns
+    if isinstance(value, str):
+        if not language:
+            spot.fail(_("give the language of this title (language: kk, ru or en)"))
+        columns[f"title_{language}"] = read_string(value, spot)
+    else:
+        columns |= translated("title", read_text(value, spot))
+    return columns
+
+
+def read_programme(value, spot, people):
+    items = []
+    for order, (entry, item_spot) in enumerate(read_list(value, spot)):
+        entries = read_keys(
+            entry, item_spot, ("start", "end", "kind"), ("speaker", "title", "language")
+        )
+        (start, start_spot), (end, end_spot) = entries["start"], entries["end"]
+        if (start is None) != (end is None):
+            item_spot.fail(_("give both a start and an end, or neither"))
+        if start is not None:
+            start, end = read_time(start, start_spot), read_time(end, end_spot)
+            if end <= start:
+                end_spot.fail(_("the end must be after the start"))
+        language = read_choice(*entries["language"], LANGUAGES) if "language" in entries else ""
+        title, title_spot = entries.get("title", (None, item_spot))
+        columns = {
+            "order": order,
+            "start": start,
+            "end": end,
+            "kind": read_choice(*entries["kind"], ProgrammeItem.Kind.values),
+            "title_language": language,
+        } | read_title(title, title_spot, language)
+        speaker, speaker_spot = entries.get("speaker", (None, item_spot))
+        if speaker is not None:
+            read_reference(speaker, speaker_spot, people)
+        items.append(ItemEntry(item_spot, columns, speaker))
+    check_overlaps(items)
+    return items
+
+
+def check_overlaps(items):
+    """Refuse a programme whose timed items overlap, naming both items."""
+    programme = [ProgrammeItem(**item.columns) for item in items]
+    for item, entry in zip(programme, items, strict=True):
+        if other := find_clash(item, programme):
+            index = programme.index(other)
+            entry.spot.fail(
+                _("overlaps programme[%(index)s] at line %(line)s: %(clash)s")
+                % {
+                    "index": index,
+                    "line": items[index].spot.line,
+                    "clash": " ".join(clash_error(item, other).messages),
+                }
+            )
+
+
+def read_participants(value, spot, people):
+    listed = []
+    for entry, entry_spot in read_list(value, spot):
+        read_reference(entry, entry_spot, people)
+        if entry in listed:
+            entry_spot.fail(_("'%(id)s' is listed twice") % {"id": entry})
+        listed.append(entry)
+    return listed
+
+
+def participations(people, event, programme, listed):
+    """Who takes part and how: the listed in list order, then the others in people order."""
+    speakers = {item.speaker for item in programme if item.speaker}
+    unlisted = [
+        person.slug
+        for person in people
+        if person.slug not in listed and (person.slug in speakers or person.slug == event.moderator)
+    ]
+    return {
+        slug: {
+            "is_moderator": slug == event.moderator,
+            "is_speaker": slug in speakers,
+            "is_listed": slug in listed,
+            "order": order,
+        }
+        for order, slug in enumerate([*listed, *unlisted])
+    }
+
+
+def read_plan(document, slug):
+    spot = Spot(1)
+    entries = read_keys(
+        document, spot, ("event", "people", "programme"), ("participants", "resolution")
+    )
+    people = read_people(*entries["people"])
+    known = {person.slug for person in people}
+    event = read_event(*entries["event"], slug, known)
+    programme = read_programme(*entries["programme"], known)
+    listed = read_participants(*entries["participants"], known) if "participants" in entries else []
+    return Plan(event, people, programme, participations(people, event, programme, listed))
+
+
+# --- Writing --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What an import did; `created`, `updated` and `deleted` count rows per model class."""
+
+    slug: str
+    programme_items: int
+    people: int
+    participations: int
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+
+    def save_changes(self, instance, columns, spot):
+        """Save `instance` with `columns` when it is new or any differs; whether it was saved."""
+        created = instance.pk is None
+        changed = {
+            name: value for name, value in columns.items() if getattr(instance, name) != value
+        }
+        if not (created or changed):
+            return False
+        for name, value in changed.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            spot.fail(describe(error))
+        instance.save()
+        (self.created if created else self.updated)[type(instance)] += 1
+        return True
+
+
+def describe(error):
+    """A ValidationError as one line: 'field: message; …'."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return "; ".join(
+        message if name == NON_FIELD_ERRORS else f"{name}: {message}"
+        for name, messages in error.message_dict.items()
+        for message in messages
+    )
+
+
+def write(plan):
+    result = ImportResult(
+        plan.event.slug, len(plan.programme), len(plan.people), len(plan.participations)
+    )
+    event = RoundTable.objects.filter(slug=plan.event.slug).first() or RoundTable(
+        slug=plan.event.slug
+    )
+    result.save_changes(event, plan.event.columns, plan.event.spot)
+
+    stored_people = Person.objects.in_bulk([entry.slug for entry in plan.people], field_name="slug")
+    people = {}
+    for entry in plan.people:
+        person = stored_people.get(entry.slug) or Person(slug=entry.slug)
+        result.save_changes(person, entry.columns, entry.spot)
+        people[entry.slug] = person
+
+    write_programme(event, plan.programme, people, result)
+    write_participations(event, plan, people, result)
+    return result
+
+
+def write_programme(event, programme, people, result):
+    """Items keep their place in the list as `order`; items beyond the list are deleted."""
+    stored, stale = {}, []
+    for item in event.programme_items.order_by("order", "pk").prefetch_related("speakers"):
+        if item.order < len(programme) and item.order not in stored:
+            stored[item.order] = item
+        else:
+            stale.append(item.pk)
+    ProgrammeItem.objects.filter(pk__in=stale).delete()
+    result.deleted[ProgrammeItem] += len(stale)
+    for order, entry in enumerate(programme):
+        item = stored.get(order) or ProgrammeItem(event=event)
+        saved = result.save_changes(item, entry.columns, entry.spot)
+        speakers = [people[entry.speaker]] if entry.speaker else []
+        if {person.pk for person in item.speakers.all()} != {person.pk for person in speakers}:
+            item.speakers.set(speakers)
+            if not saved:
+                result.updated[ProgrammeItem] += 1
+
+
+def write_participations(event, plan, people, result):
+    """The moderator is saved last: an event has one moderator at any moment."""
+    spots = {entry.slug: entry.spot for entry in plan.people}
+    wanted = {people[slug].pk for slug in plan.participations}
+    stored = {
+        participation.person_id: participation for participation in event.participations.all()
+    }
+    stale = [participation.pk for person, participation in stored.items() if person not in wanted]
+    Participation.objects.filter(pk__in=stale).delete()
+    result.deleted[Participation] += len(stale)
+    for slug, columns in sorted(
+        plan.participations.items(), key=lambda entry: entry[1]["is_moderator"]
+    ):
+        person = people[slug]
+        participation = stored.get(person.pk) or Participation(event=event, person=person)
+        result.save_changes(participation, columns, spots[slug])
+
+
+def import_roundtable(source, *, slug=None):
+    """Import the round table described by `source`, a Path to a YAML file or the YAML text.
+
+    `slug` addresses the round table when the file has no `event.slug`. Raises ImportFailed,
+    having written nothing, when the file cannot be imported.
+    """
+    text = read_source(source) if isinstance(source, Path) else source
+    plan = read_plan(load(text), slug)
+    with transaction.atomic():
+        return write(plan)

@@ -1,0 +1,15 @@
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+DEMO_FILE = settings.BASE_DIR / "fixtures" / "roundtable-2025-05-23.yaml"
+DEMO_SLUG = "public-safety-2025"
+
+
+@pytest.fixture
+def demo_event(db):
+    """The real round table of 23 May 2025, imported from the demo fixture as `make demo` does."""
+    from roundtable.models import RoundTable
+
+    call_command("import_roundtable", DEMO_FILE, verbosity=0)
+    return RoundTable.objects.get(slug=DEMO_SLUG)

@@ -1,0 +1,38 @@
+"""The demo round table's page in the browser: the programme in Kazakh, the switch to Russian and
+the English interface around talks that keep their own language."""
+
+from playwright.sync_api import Page, expect
+
+EVENT = "public-safety-2025"
+PROGRAMME_ROWS = 27
+
+
+def test_kazakh_programme_then_switch_to_russian(page: Page, demo_site):
+    page.goto(f"{demo_site}/kk/{EVENT}/")
+
+    expect(page.locator("html")).to_have_attribute("lang", "kk")
+    expect(page.locator(".programme-item")).to_have_count(PROGRAMME_ROWS)
+    koyshken_talk = page.locator(".programme-item").filter(has_text="КОЙШКЕН")
+    expect(koyshken_talk).to_be_visible()
+    expect(koyshken_talk).to_contain_text("Талғатұлы", use_inner_text=True)
+
+    page.locator('nav.language-switcher a[hreflang="ru"]').click()
+
+    expect(page).to_have_url(f"{demo_site}/ru/{EVENT}/")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_text("КОЙШКЕН Ануар Талгатович").first).to_be_visible()
+    # innerText: only what is rendered counts, as for a reader.
+    expect(page.locator("body")).not_to_contain_text("Талғатұлы", use_inner_text=True)
+
+
+def test_english_interface_keeps_talk_titles_in_their_language(page: Page, demo_site):
+    page.goto(f"{demo_site}/en/{EVENT}/")
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Programme", exact=True)).to_be_visible()
+    expect(page.locator(".programme-item")).to_have_count(PROGRAMME_ROWS)
+    expect(
+        page.locator(".programme-item").filter(
+            has_text="Мировая практика внедрения сервисной модели полиции"
+        )
+    ).to_be_visible()

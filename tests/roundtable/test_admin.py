@@ -1,0 +1,155 @@
+import datetime
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from roundtable.models import ProgrammeItem
+from tests.factories import ParticipationFactory, ProgrammeItemFactory, RoundTableFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def at(hour, minute=0):
+    return datetime.time(hour, minute)
+
+
+@pytest.fixture
+def organiser(client):
+    user = User.objects.create_user("aigerim", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
+    client.force_login(user)
+    return user
+
+
+def form_data(response):
+    """The POST data a browser would send back for the admin page in `response`, unchanged."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms.append(formset.management_form)
+        forms.extend(formset.forms)
+    data = {}
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            elif isinstance(value, datetime.date | datetime.time):
+                data[bound.html_name] = value.isoformat()
+            else:
+                data[bound.html_name] = "on" if value is True else str(value)
+    return data
+
+
+def item_row(data, index, **values):
+    for name, value in values.items():
+        data[f"programme_items-{index}-{name}"] = value
+
+
+def test_organisers_are_staff_with_model_permissions_not_superusers(organiser, client):
+    assert not organiser.is_superuser
+    assert organiser.has_perm("roundtable.change_programmeitem")
+    assert organiser.has_perm("speakers.add_person")
+    assert client.get(reverse("admin:roundtable_roundtable_changelist")).status_code == 200
+
+
+def test_staff_outside_the_group_cannot_edit_the_programme(client):
+    client.force_login(User.objects.create_user("guest", password="x", is_staff=True))
+    response = client.get(reverse("admin:roundtable_programmeitem_add"))
+    assert response.status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(reverse("admin:roundtable_roundtable_changelist"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_tabbed_admin_uses_our_own_jquery_ui_not_a_cdn(organiser, client):
+    event = RoundTableFactory()
+    html = client.get(reverse("admin:roundtable_roundtable_change", args=[event.pk])).text
+    assert "vendor/jquery-ui/jquery-ui.min.js" in html
+    assert "googleapis" not in html
+
+
+def test_organiser_adds_a_programme_item(organiser, client):
+    event = RoundTableFactory()
+    speaker = ParticipationFactory(event=event).person
+    response = client.post(
+        reverse("admin:roundtable_programmeitem_add"),
+        {
+            "event": event.pk,
+            "start": "09:00",
+            "end": "09:10",
+            "kind": "talk",
+            "title_kk": "Жаңа баяндама",
+            "title_language": "kk",
+            "speakers": [speaker.pk],
+            "order": 1,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item = ProgrammeItem.objects.get()
+    assert (item.start, item.end, item.title_kk) == (at(9), at(9, 10), "Жаңа баяндама")
+    assert list(item.speakers.all()) == [speaker]
+
+
+def test_overlap_is_refused_in_the_users_language_naming_the_clashing_item(organiser, client):
+    opening = ProgrammeItemFactory(start=at(9), end=at(9, 5), title_ru="Вступительное слово")
+    talk = ProgrammeItemFactory(event=opening.event, start=at(9, 5), end=at(9, 15))
+    url = reverse("admin:roundtable_programmeitem_change", args=[talk.pk])
+    data = form_data(client.get(url))
+    data["start"] = "09:00"
+    response = client.post(url, data, headers={"accept-language": "ru"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert errors == ["09:00–09:15 пересекается с «Вступительное слово» (09:00–09:05)."]
+    talk.refresh_from_db()
+    assert talk.start == at(9, 5)
+
+
+def test_programme_inline_accepts_two_items_swapping_times(organiser, client):
+    first = ProgrammeItemFactory(start=at(9), end=at(9, 10), order=0)
+    second = ProgrammeItemFactory(event=first.event, start=at(9, 10), end=at(9, 20), order=1)
+    url = reverse("admin:roundtable_roundtable_change", args=[first.event.pk])
+    data = form_data(client.get(url))
+    item_row(data, 0, start="09:10", end="09:20")
+    item_row(data, 1, start="09:00", end="09:10")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.start, second.start) == (at(9, 10), at(9))
+
+
+def test_programme_inline_refuses_overlapping_items(organiser, client):
+    first = ProgrammeItemFactory(start=at(9), end=at(9, 10), title_ru="Первый доклад")
+    ProgrammeItemFactory(event=first.event, start=at(9, 10), end=at(9, 20))
+    url = reverse("admin:roundtable_roundtable_change", args=[first.event.pk])
+    data = form_data(client.get(url))
+    item_row(data, 1, start="09:05")
+    response = client.post(url, data, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert "overlaps “Первый доклад”" in formset.non_form_errors()[0]
+
+
+def test_shift_action_moves_the_selected_and_later_items(organiser, client):
+    first = ProgrammeItemFactory(start=at(9), end=at(9, 10))
+    second = ProgrammeItemFactory(event=first.event, start=at(9, 10), end=at(9, 20))
+    third = ProgrammeItemFactory(event=first.event, start=at(9, 20), end=at(9, 30))
+    changelist = reverse("admin:roundtable_programmeitem_changelist")
+    selection = {"action": "shift_following", "_selected_action": [second.pk]}
+
+    confirm = client.post(changelist, selection)
+    assert confirm.status_code == 200
+    assert "minutes" in confirm.context["form"].fields
+
+    response = client.post(changelist, {**selection, "minutes": "30"}, follow=True)
+    assert "Moved 2 items by 30 minutes." in [str(m) for m in response.context["messages"]]
+    starts = dict(ProgrammeItem.objects.values_list("pk", "start"))
+    assert starts == {first.pk: at(9), second.pk: at(9, 40), third.pk: at(9, 50)}

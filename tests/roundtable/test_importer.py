@@ -1,0 +1,297 @@
+import io
+from collections import Counter
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from roundtable.importer import ImportFailed, import_roundtable
+from roundtable.models import ProgrammeItem, RoundTable
+from speakers.models import Participation, Person
+
+FIXTURE = settings.BASE_DIR / "fixtures" / "roundtable-2025-05-23.yaml"
+SLUG = "public-safety-2025"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def text():
+    return FIXTURE.read_text(encoding="utf-8")
+
+
+def edited(text, old, new):
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def line_of(text, fragment):
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+def row_counts():
+    return [model.objects.count() for model in (RoundTable, Person, ProgrammeItem, Participation)]
+
+
+def primary_keys():
+    return [
+        sorted(model.objects.values_list("pk", flat=True))
+        for model in (RoundTable, Person, ProgrammeItem, Participation)
+    ]
+
+
+def test_the_demo_file_imports_the_round_table():
+    result = import_roundtable(FIXTURE)
+
+    assert row_counts() == [1, 25, 27, 25]
+    assert result.created.total() == 1 + 25 + 27 + 25
+    event = RoundTable.objects.get(slug=SLUG)
+    assert event.published
+    assert event.format == RoundTable.Format.MIXED
+    assert event.theme_ru.startswith("Обеспечение общественной безопасности")
+    assert event.address_kk == "Өтепов көшесі 29"
+    assert event.moderator.slug == "korzhumbaeva"
+    participations = event.participations.all()
+    assert sum(p.is_listed for p in participations) == 24
+    assert sum(p.is_speaker for p in participations) == 25
+    assert [p.person.slug for p in participations][:3] == [
+        "dilbarkhanova",
+        "shumaev",
+        "korzhumbaeva",
+    ]
+    # ЖАЛАЛОВ speaks but is not in the printed participant list: he comes after the listed.
+    zhalalov = event.participations.get(person__slug="zhalalov")
+    assert (zhalalov.is_listed, zhalalov.order) == (False, 24)
+
+
+def test_patronymics_are_kept_per_language():
+    import_roundtable(FIXTURE)
+
+    koyshken = Person.objects.get(slug="koyshken")
+    assert (koyshken.patronymic_kk, koyshken.patronymic_ru) == ("Талғатұлы", "Талгатович")
+    kasen = Person.objects.get(slug="kasen")
+    assert (kasen.patronymic_kk, kasen.patronymic_ru) == ("", "")
+
+
+def test_printed_positions_are_the_lines_of_the_file_exactly(text):
+    import_roundtable(FIXTURE)
+
+    for entry in yaml.safe_load(text)["people"]:
+        person = Person.objects.get(slug=entry["id"])
+        assert person.printed_position_kk == entry["position"]["kk"]
+        assert person.printed_position_ru == entry["position"]["ru"]
+
+
+def test_degree_title_and_rank_are_read_from_the_printed_position():
+    import_roundtable(FIXTURE)
+    people = Person.objects.select_related("degree", "academic_title", "rank").in_bulk(
+        field_name="slug"
+    )
+
+    korzhumbaeva = people["korzhumbaeva"]
+    assert korzhumbaeva.degree.abbreviation_ru == "к.ю.н."
+    assert korzhumbaeva.academic_title.name_ru == "профессор"
+    assert korzhumbaeva.rank.name_ru == "полковник полиции"
+    assert korzhumbaeva.position_kk.endswith("пәндер кафедрасының бастығы")
+    assert people["dilbarkhanova"].position_ru == (
+        "заместитель начальника Алматинской академии МВД Республики Казахстан им. М. Есбулатова"
+    )
+    # 'профессор кафедры' is a post, not the title; the PhD is printed without a comma.
+    rakhmet = people["rakhmet"]
+    assert rakhmet.degree.name_ru == "доктор философии (PhD)"
+    assert (rakhmet.academic_title, rakhmet.rank) == (None, None)
+    assert rakhmet.position_ru.startswith("профессор кафедры")
+    assert people["kultemirova"].academic_title.name_ru == "ассоциированный профессор (доцент)"
+    assert people["zhalalov"].rank.name_ru == "старший лейтенант полиции"
+    assert people["aytuganov"].position_ru == "магистрант Академии КНБ Республики Казахстан"
+
+
+def test_titles_are_stored_in_their_language_and_the_closing_comes_last():
+    import_roundtable(FIXTURE)
+    programme = list(RoundTable.objects.get(slug=SLUG).programme_items.all())
+
+    assert [item.order for item in programme] == list(range(27))
+    shumaev_talk = programme[1]
+    assert (shumaev_talk.title_language, shumaev_talk.title_ru) == ("kk", "")
+    assert shumaev_talk.title_kk.startswith("Патрульдік полиция")
+    assert [p.slug for p in shumaev_talk.speakers.all()] == ["shumaev"]
+    closing = programme[-1]
+    assert (closing.kind, closing.start, closing.end) == ("closing", None, None)
+    assert closing.title_ru == "Подведение итогов, завершение работы круглого стола"
+
+
+def test_importing_the_same_file_again_changes_nothing():
+    import_roundtable(FIXTURE)
+    keys = primary_keys()
+
+    result = import_roundtable(FIXTURE)
+
+    assert (result.created.total(), result.updated.total(), result.deleted.total()) == (0, 0, 0)
+    assert primary_keys() == keys
+
+
+def test_an_edited_file_updates_in_place(text):
+    import_roundtable(text)
+    keys = primary_keys()
+
+    changed = edited(text, "Мировая практика внедрения", "Мировой опыт внедрения")
+    result = import_roundtable(changed)
+
+    assert result.updated == Counter({ProgrammeItem: 1})
+    assert primary_keys() == keys
+    item = ProgrammeItem.objects.get(order=8)
+    assert item.title_ru == "Мировой опыт внедрения сервисной модели полиции"
+
+
+def test_a_title_moved_to_another_language_leaves_no_trace_in_the_old_one(text):
+    import_roundtable(text)
+    old = '    title: "Мировая практика внедрения сервисной модели полиции"\n    language: ru'
+    new = '    title: "Полиция қызметінің сервистік моделі"\n    language: kk'
+
+    import_roundtable(edited(text, old, new))
+
+    item = ProgrammeItem.objects.get(order=8)
+    assert (item.title_kk, item.title_ru, item.title_language) == (
+        "Полиция қызметінің сервистік моделі",
+        "",
+        "kk",
+    )
+
+
+def test_a_new_moderator_and_a_dropped_participant(text):
+    import_roundtable(text)
+    changed = edited(text, "moderator: korzhumbaeva", "moderator: dilbarkhanova")
+    changed = edited(changed, "speaker: sadykov", "speaker: null")
+    changed = edited(changed, "  - sadykov\n", "")
+
+    result = import_roundtable(changed)
+
+    event = RoundTable.objects.get(slug=SLUG)
+    assert event.moderator.slug == "dilbarkhanova"
+    assert not event.participations.filter(person__slug="sadykov").exists()
+    assert Person.objects.filter(slug="sadykov").exists()
+    assert result.deleted == Counter({Participation: 1})
+
+
+def test_items_left_out_of_the_file_are_deleted(text):
+    import_roundtable(text)
+    closing = text[
+        text.index("  # source lines: kk 579") : text.index("# Order of the kk participant")
+    ]
+
+    result = import_roundtable(text.replace(closing, "\n"))
+
+    assert result.deleted == Counter({ProgrammeItem: 1})
+    programme = RoundTable.objects.get(slug=SLUG).programme_items.all()
+    assert [item.kind for item in programme][-1] == "discussion"
+    assert len(programme) == 26
+
+
+def test_a_yaml_syntax_error_names_its_line(text):
+    broken = edited(text, '    end: "09:10"\n', '    end: "09:10"\n   kind talk\n')
+
+    with pytest.raises(ImportFailed) as failure:
+        import_roundtable(broken)
+
+    assert str(failure.value).startswith(f"line {line_of(broken, '   kind talk')}:")
+
+
+def test_an_unknown_speaker_names_line_and_key_and_writes_nothing(text):
+    broken = edited(text, "speaker: sadykov", "speaker: nobody")
+
+    with pytest.raises(ImportFailed) as failure:
+        import_roundtable(broken)
+
+    assert str(failure.value) == (
+        f"line {line_of(broken, 'speaker: nobody')}: programme[24].speaker: "
+        "unknown person 'nobody' (not in people)"
+    )
+    assert row_counts() == [0, 0, 0, 0]
+
+
+def test_a_failure_while_writing_rolls_everything_back(text):
+    # The people before it are valid and written first; the too long title fails on saving.
+    broken = edited(text, "Мировая практика внедрения", "Мировая практика внедрения" * 30)
+
+    with pytest.raises(ImportFailed) as failure:
+        import_roundtable(broken)
+
+    item_line = line_of(broken, 'start: "10:10"')
+    assert str(failure.value).startswith(f"line {item_line}: programme[8]: ")
+    assert row_counts() == [0, 0, 0, 0]
+
+
+def test_overlapping_items_name_both(text):
+    broken = edited(text, 'start: "09:20"', 'start: "09:15"')
+
+    with pytest.raises(ImportFailed) as failure:
+        import_roundtable(broken)
+
+    message = str(failure.value)
+    first, second = line_of(broken, 'start: "09:10"'), line_of(broken, 'start: "09:15"')
+    assert message.startswith(f"line {first}: programme[2]: overlaps programme[3] at line {second}")
+    assert "09:10–09:20 overlaps" in message
+    assert row_counts() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("  venue:\n", "  venu: x\n  venue:\n", "event.venu: unknown key"),
+        ('start: "09:00"\n  venue', 'start: "9"\n  venue', "event.start: expected a time"),
+        ("date: 2025-05-23", "date: 2025-02-30", "2025-02-30 is not a valid date"),
+        ("format: {kk", "format: hybrid\n  # {kk", "event.format: expected one of"),
+        ("kind: opening", "kind: lecture", "programme[0].kind: expected one of"),
+        ("- id: ten", "- id: shumaev  # was ten", "people[2].id: duplicate person id 'shumaev'"),
+        (
+            'given_name: {kk: "Серик", ru: "Серик"}',
+            'given_name: {kk: "Серик"}',
+            "people[1].given_name: missing key ru",
+        ),
+        (
+            "  - kurbanov\n",
+            "  - kurbanov\n  - kurbanov  # again\n",
+            "participants[5]: 'kurbanov' is listed twice",
+        ),
+    ],
+)
+def test_invalid_values_are_named_with_their_line(text, old, new, problem):
+    broken = edited(text, old, new)
+    changed_line = next(line for line in new.splitlines() if line not in old.splitlines())
+
+    with pytest.raises(ImportFailed) as failure:
+        import_roundtable(broken)
+
+    assert str(failure.value).startswith(f"line {line_of(broken, changed_line)}: {problem}")
+    assert row_counts() == [0, 0, 0, 0]
+
+
+def test_the_slug_can_come_from_the_import_when_the_file_has_none(text):
+    without_slug = edited(text, "  slug: public-safety-2025\n  published: true\n", "")
+
+    with pytest.raises(ImportFailed, match="missing key slug"):
+        import_roundtable(without_slug)
+    import_roundtable(without_slug, slug="safety-2025")
+
+    event = RoundTable.objects.get()
+    assert (event.slug, event.published) == ("safety-2025", False)
+
+
+def test_the_command_prints_a_summary():
+    out = io.StringIO()
+
+    call_command("import_roundtable", str(FIXTURE), stdout=out)
+
+    assert out.getvalue() == (
+        f"Imported {SLUG}: 27 programme items, 25 people, 25 participations "
+        "(created 78, updated 0, deleted 0).\n"
+    )
+
+
+def test_the_command_reports_a_failure_without_a_traceback(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("event:\n  title: [unclosed\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"^line 3: "):
+        call_command("import_roundtable", str(path))

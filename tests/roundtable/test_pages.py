@@ -1,0 +1,122 @@
+import re
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import RoundTableFactory, programme_of
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, language, name="roundtable:event", **kwargs):
+    with translation.override(language):
+        url = reverse(name, kwargs=kwargs)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.text
+
+
+def text_of(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_kazakh_programme_lists_every_item_as_printed(client, demo_event):
+    html = page(client, "kk", slug=demo_event.slug)
+    text = text_of(html)
+    assert '<html lang="kk">' in html
+    assert html.count('class="programme-item ') == 27
+    assert "2025 жылғы 23 мамыр" in text
+    assert "Қоғамдық қауіпсіздікті қамтамасыз ету: ІІО-ның азаматтық қоғам" in text
+    assert "КОЙШКЕН Ануар Талғатұлы" in text
+    assert "Кіріспе сөз" in text
+    assert (
+        "Алматы қаласы ПД Жергілікті полиция қызметі басқармасының бастығы полиция полковнигі"
+        in text
+    )
+    # A talk written in Russian keeps its Russian title, marked as Russian for screen readers.
+    assert 'lang="ru">Мировая практика внедрения сервисной модели полиции</p>' in html
+
+
+def test_russian_programme_prints_russian_names_and_date(client, demo_event):
+    text = text_of(page(client, "ru", slug=demo_event.slug))
+    assert "23 мая 2025 г." in text
+    assert "КОЙШКЕН Ануар Талгатович" in text
+    assert "АНЕС Асем Кыргызбековна" in text
+    assert "Вступительное слово" in text
+    assert "Обеспечение общественной безопасности: взаимодействие ОВД" in text
+    assert "начальник Управления местной полицейской службы ДП г. Алматы" in text
+    assert "Программа" in text
+
+
+def test_english_page_has_an_english_interface_over_the_printed_texts(client, demo_event):
+    html = page(client, "en", slug=demo_event.slug)
+    text = text_of(html)
+    assert '<html lang="en">' in html
+    assert "23 May 2025" in text
+    assert "Programme" in text
+    assert "Mixed (on site and remote)" in text
+    # No English names exist: the Russian ones show, marked as Russian.
+    assert 'lang="ru">КОЙШКЕН Ануар Талгатович</a>' in html
+
+
+def test_untimed_closing_item_comes_last(client, demo_event):
+    html = page(client, "ru", slug=demo_event.slug)
+    items = re.findall(r'class="programme-item programme-item--(\w+)"', html)
+    assert items[0] == "opening"
+    assert items[-2:] == ["discussion", "closing"]
+
+
+def test_language_switcher_keeps_the_page(client, demo_event):
+    html = page(client, "kk", "roundtable:speakers", slug=demo_event.slug)
+    assert f'href="/ru/{demo_event.slug}/speakers/" hreflang="ru"' in html
+    assert f'href="/en/{demo_event.slug}/speakers/" hreflang="en"' in html
+
+
+def test_root_redirects_to_a_language(client):
+    response = client.get("/", headers={"accept-language": "ru"})
+    assert response.status_code == 302
+    assert response["Location"] == "/ru/"
+
+
+def test_home_lists_published_round_tables_only(client):
+    RoundTableFactory(theme_kk="Жарияланған", published=True)
+    RoundTableFactory(theme_kk="Жоба", published=False)
+    text = text_of(page(client, "kk", "roundtable:home"))
+    assert "Жарияланған" in text
+    assert "Жоба" not in text
+
+
+@pytest.mark.parametrize("name", ["event", "speakers", "participants"])
+def test_unpublished_round_table_is_not_found_for_the_public(client, name):
+    event = RoundTableFactory(published=False)
+    response = client.get(reverse(f"roundtable:{name}", kwargs={"slug": event.slug}))
+    assert response.status_code == 404
+
+
+def test_organisers_preview_an_unpublished_round_table(client):
+    event = RoundTableFactory(published=False)
+    user = User.objects.create_user("org", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_roundtable"))
+    client.force_login(user)
+    text = text_of(page(client, "en", slug=event.slug))
+    assert "Not published: only organisers see this page." in text
+
+
+@pytest.mark.parametrize("talks", [27, 270])
+def test_event_page_queries_do_not_grow_with_the_programme(
+    client, django_assert_num_queries, talks
+):
+    event = programme_of(RoundTableFactory(), talks)
+    with django_assert_num_queries(4):  # event, items, their speakers, participations
+        html = page(client, "kk", slug=event.slug)
+    assert html.count('class="programme-item ') == talks
+
+
+@pytest.mark.parametrize("talks", [27, 270])
+def test_home_page_queries(client, django_assert_num_queries, talks):
+    for _ in range(talks // 27):
+        RoundTableFactory()
+    with django_assert_num_queries(1):
+        page(client, "kk", "roundtable:home")
