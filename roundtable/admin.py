@@ -11,6 +11,10 @@ from roundtable import schedule
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation
 
+admin.site.site_header = _("Round tables: administration")
+admin.site.site_title = _("Round tables")
+admin.site.index_title = _("Organisers' desk")
+
 
 class ProgrammeItemForm(forms.ModelForm):
     """One item edited on its own: checked against the stored programme of its round table."""

@@ -1,15 +1,20 @@
 import pytest
-from django.conf import settings
-from django.core.management import call_command
+from django.utils import translation
 
-DEMO_FILE = settings.BASE_DIR / "fixtures" / "roundtable-2025-05-23.yaml"
-DEMO_SLUG = "public-safety-2025"
+from tests.demo import import_demo
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read messages in English unless they choose a language (URL prefix, header, override).
+
+    Without this, code outside a request speaks the default language, Kazakh.
+    """
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
 def demo_event(db):
-    """The real round table of 23 May 2025, imported from the demo fixture as `make demo` does."""
-    from roundtable.models import RoundTable
-
-    call_command("import_roundtable", DEMO_FILE, verbosity=0)
-    return RoundTable.objects.get(slug=DEMO_SLUG)
+    """The real round table of 23 May 2025, imported from the demo fixture."""
+    return import_demo()

@@ -18,9 +18,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.demo import import_demo
 
 # Playwright's sync API drives its own asyncio event loop in the test's thread, so while a browser
 # is open Django sees a "running event loop" there and refuses ORM calls made by the tests and
@@ -29,7 +29,6 @@ from playwright.sync_api import Browser, Page, sync_playwright
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 E2E_DIR = Path(__file__).resolve().parent
-DEMO_FIXTURE = "roundtable-2025-05-23.yaml"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests may run as root (CI containers)
     "--disable-gpu",
@@ -108,5 +107,5 @@ def page(browser, live_server) -> Page:
 @pytest.fixture
 def demo_site(live_server, transactional_db) -> str:
     """The live server's URL, serving the published demo round table `public-safety-2025`."""
-    call_command("import_roundtable", settings.BASE_DIR / "fixtures" / DEMO_FIXTURE, verbosity=0)
+    import_demo()
     return live_server.url

@@ -3,7 +3,9 @@ the English interface around talks that keep their own language."""
 
 from playwright.sync_api import Page, expect
 
-EVENT = "public-safety-2025"
+from tests.demo import DEMO_SLUG
+
+EVENT = DEMO_SLUG
 PROGRAMME_ROWS = 27
 
 

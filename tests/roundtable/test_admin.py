@@ -149,7 +149,9 @@ def test_shift_action_moves_the_selected_and_later_items(organiser, client):
     assert confirm.status_code == 200
     assert "minutes" in confirm.context["form"].fields
 
-    response = client.post(changelist, {**selection, "minutes": "30"}, follow=True)
+    response = client.post(
+        changelist, {**selection, "minutes": "30"}, follow=True, headers={"accept-language": "en"}
+    )
     assert "Moved 2 items by 30 minutes." in [str(m) for m in response.context["messages"]]
     starts = dict(ProgrammeItem.objects.values_list("pk", "start"))
     assert starts == {first.pk: at(9), second.pk: at(9, 40), third.pk: at(9, 50)}

@@ -5,6 +5,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from roundtable.importer import ImportFailed, import_roundtable
 from roundtable.models import ProgrammeItem, RoundTable
@@ -208,6 +209,20 @@ def test_an_unknown_speaker_names_line_and_key_and_writes_nothing(text):
         "unknown person 'nobody' (not in people)"
     )
     assert row_counts() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("kk", "-жол: programme[24].speaker: белгісіз тұлға «nobody» (people тізімінде жоқ)"),
+        ("ru", ": programme[24].speaker: неизвестная персона «nobody» (отсутствует в people)"),
+    ],
+)
+def test_errors_are_reported_in_the_organisers_language(text, language, message):
+    broken = edited(text, "speaker: sadykov", "speaker: nobody")
+    with translation.override(language), pytest.raises(ImportFailed) as failure:
+        import_roundtable(broken)
+    assert str(failure.value).endswith(message)
 
 
 def test_a_failure_while_writing_rolls_everything_back(text):

@@ -3,7 +3,7 @@
 DATE_FORMAT = "Y жылғы j E"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "Y жылғы j E, H:i"
-YEAR_MONTH_FORMAT = "Y жылғы F"
+YEAR_MONTH_FORMAT = "Y жылғы E"
 MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
