@@ -57,8 +57,9 @@ def test_english_page_has_an_english_interface_over_the_printed_texts(client, de
     assert "23 May 2025" in text
     assert "Programme" in text
     assert "Mixed (on site and remote)" in text
-    # No English names exist: the Russian ones show, marked as Russian.
+    # No English texts exist: the Russian ones show, marked as Russian for screen readers.
     assert 'lang="ru">КОЙШКЕН Ануар Талгатович</a>' in html
+    assert '<h1 lang="ru">Обеспечение общественной безопасности' in html
 
 
 def test_untimed_closing_item_comes_last(client, demo_event):

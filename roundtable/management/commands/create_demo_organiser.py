@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from roundtable.organisers import create_demo_organiser
 
@@ -9,6 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         user, password = create_demo_organiser()
         self.stdout.write(
-            self.style.SUCCESS("Demo organiser for /admin/: ")
-            + f"user {user.username}, password {password}"
+            _("Demo organiser for /admin/: user %(username)s, password %(password)s")
+            % {"username": user.username, "password": password}
         )
