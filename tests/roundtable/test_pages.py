@@ -121,3 +121,41 @@ def test_home_page_queries(client, django_assert_num_queries, talks):
         RoundTableFactory()
     with django_assert_num_queries(1):
         page(client, "kk", "roundtable:home")
+
+
+THEME = {
+    "kk": "Қоғамдық қауіпсіздікті қамтамасыз ету",
+    "ru": "Обеспечение общественной безопасности",
+    "en": "Обеспечение общественной безопасности",  # no English theme: the Russian one shows
+}
+KOYSHKEN = {"kk": "Талғатұлы", "ru": "Талгатович", "en": "Талгатович"}
+DATE = {"kk": "2025 жылғы 23 мамыр", "ru": "23 мая 2025 г.", "en": "23 May 2025"}
+NAVIGATION = {"kk": "Баяндамашылар", "ru": "Докладчики", "en": "Speakers"}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("roundtable:event", None),
+        ("roundtable:speakers", None),
+        ("roundtable:participants", None),
+        ("roundtable:speaker", "koyshken"),
+    ],
+)
+def test_every_event_page_speaks_the_chosen_language(client, demo_event, language, name, person):
+    kwargs = {"slug": demo_event.slug} | ({"person": person} if person else {})
+    html = page(client, language, name, **kwargs)
+    text = text_of(html)
+    assert f'<html lang="{language}">' in html
+    assert THEME[language] in text
+    assert DATE[language] in text
+    assert NAVIGATION[language] in text
+    assert KOYSHKEN[language] in text
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_home_lists_the_demo_round_table_in_each_language(client, demo_event, language):
+    text = text_of(page(client, language, "roundtable:home"))
+    assert THEME[language] in text
+    assert DATE[language] in text
