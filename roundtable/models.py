@@ -14,8 +14,12 @@ class RoundTableQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def visible_to(self, user):
-        """Published round tables; organisers also preview unpublished ones."""
-        return self if user.has_perm("roundtable.view_roundtable") else self.published()
+        """Published round tables; organisers also preview unpublished ones.
+
+        With the resolution joined in: every event page links to it when there is one.
+        """
+        events = self.select_related("resolution")
+        return events if user.has_perm("roundtable.view_roundtable") else events.published()
 
 
 class RoundTable(models.Model):

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 # Apps whose models organisers add, change, delete and view.
-ORGANISER_APPS = ("roundtable", "speakers")
+ORGANISER_APPS = ("roundtable", "speakers", "resolutions")
 
 DEMO_USERNAME = "organiser"
 

@@ -8,9 +8,13 @@ public_patterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.event, name="event"),
     path("<slug:slug>/", include("speakers.urls")),
+    path("<slug:slug>/", include("resolutions.urls")),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    *i18n_patterns(path("", include((public_patterns, "roundtable")))),
+    *i18n_patterns(
+        path("accounts/", include("django.contrib.auth.urls")),
+        path("", include((public_patterns, "roundtable"))),
+    ),
 ]

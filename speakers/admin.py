@@ -19,7 +19,7 @@ class PersonAdmin(TabbedTranslationAdmin):
     ]
     list_select_related = ["degree", "academic_title", "rank"]
     fieldsets = [
-        (None, {"fields": ["slug", "surname", "given_name", "patronymic", "email"]}),
+        (None, {"fields": ["slug", "surname", "given_name", "patronymic", "email", "user"]}),
         (
             None,
             {

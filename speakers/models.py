@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -95,6 +96,15 @@ class Person(models.Model):
         ),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("account"),
+        help_text=_("The account this person signs in with."),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -121,6 +131,14 @@ class Person(models.Model):
         return ", ".join(part for part in [self.position, *(t.printed for t in terms if t)] if part)
 
 
+class ParticipationQuerySet(models.QuerySet):
+    def of_user(self, user):
+        """The participations of the person `user` signs in as (none for anonymous users)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(person__user=user)
+
+
 class Participation(models.Model):
     """A person's part in one round table: moderator, speaker, listed participant."""
 
@@ -141,6 +159,8 @@ class Participation(models.Model):
         help_text=_("Printed in the list of participants."),
     )
     order = models.PositiveIntegerField(_("order in the participant list"), default=0)
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participation")
