@@ -3,27 +3,15 @@ import re
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import RoundTableFactory, programme_of
+from tests.pages import page, text_of
 
 pytestmark = pytest.mark.django_db
 
 
-def page(client, language, name="roundtable:event", **kwargs):
-    with translation.override(language):
-        url = reverse(name, kwargs=kwargs)
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.text
-
-
-def text_of(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def test_kazakh_programme_lists_every_item_as_printed(client, demo_event):
-    html = page(client, "kk", slug=demo_event.slug)
+    html = page(client, "kk", "roundtable:event", slug=demo_event.slug)
     text = text_of(html)
     assert '<html lang="kk">' in html
     assert html.count('class="programme-item ') == 27
@@ -40,7 +28,7 @@ def test_kazakh_programme_lists_every_item_as_printed(client, demo_event):
 
 
 def test_russian_programme_prints_russian_names_and_date(client, demo_event):
-    text = text_of(page(client, "ru", slug=demo_event.slug))
+    text = text_of(page(client, "ru", "roundtable:event", slug=demo_event.slug))
     assert "23 мая 2025 г." in text
     assert "КОЙШКЕН Ануар Талгатович" in text
     assert "АНЕС Асем Кыргызбековна" in text
@@ -51,7 +39,7 @@ def test_russian_programme_prints_russian_names_and_date(client, demo_event):
 
 
 def test_english_page_has_an_english_interface_over_the_printed_texts(client, demo_event):
-    html = page(client, "en", slug=demo_event.slug)
+    html = page(client, "en", "roundtable:event", slug=demo_event.slug)
     text = text_of(html)
     assert '<html lang="en">' in html
     assert "23 May 2025" in text
@@ -63,7 +51,7 @@ def test_english_page_has_an_english_interface_over_the_printed_texts(client, de
 
 
 def test_untimed_closing_item_comes_last(client, demo_event):
-    html = page(client, "ru", slug=demo_event.slug)
+    html = page(client, "ru", "roundtable:event", slug=demo_event.slug)
     items = re.findall(r'class="programme-item programme-item--(\w+)"', html)
     assert items[0] == "opening"
     assert items[-2:] == ["discussion", "closing"]
@@ -101,7 +89,7 @@ def test_organisers_preview_an_unpublished_round_table(client):
     user = User.objects.create_user("org", password="x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_roundtable"))
     client.force_login(user)
-    text = text_of(page(client, "en", slug=event.slug))
+    text = text_of(page(client, "en", "roundtable:event", slug=event.slug))
     assert "Not published: only organisers see this page." in text
 
 
@@ -111,7 +99,7 @@ def test_event_page_queries_do_not_grow_with_the_programme(
 ):
     event = programme_of(RoundTableFactory(), talks)
     with django_assert_num_queries(4):  # event, items, their speakers, participations
-        html = page(client, "kk", slug=event.slug)
+        html = page(client, "kk", "roundtable:event", slug=event.slug)
     assert html.count('class="programme-item ') == talks
 
 

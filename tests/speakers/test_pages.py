@@ -5,16 +5,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import ParticipationFactory, PersonFactory, RoundTableFactory, programme_of
+from tests.pages import page
 
 pytestmark = pytest.mark.django_db
-
-
-def page(client, language, name, **kwargs):
-    with translation.override(language):
-        url = reverse(name, kwargs=kwargs)
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.text
 
 
 def names_on(html):
