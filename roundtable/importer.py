@@ -1,9 +1,15 @@
-"""Import of a round table from a YAML file: the event, its people, programme and participants.
+"""Import of a round table from a YAML file: the event, its people, programme, participants and
+the resolution it adopted.
 
 The whole file is read and checked before anything is written, then everything is written in one
 transaction: an import applies completely or changes nothing. Only what differs is saved, so
 re-importing a file changes nothing and an edited file updates rows in place: people are matched
-by their id (Person.slug), programme items by their place in the list, participations by person.
+by their id (Person.slug), programme items by their place in the list, participations by person,
+resolution sections by their number and their items by their place in the section.
+
+The resolution of a file is the printed one, adopted at the round table: it is imported as
+published, adopted on the day of the event, and a version of its text is recorded when the import
+changed it.
 
 Where the printed programme has nothing to say, a key left out keeps what the portal holds:
 `published`, and the English (`en`) of a text, which organisers add in the portal.
@@ -24,6 +30,8 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from resolutions import drafting
+from resolutions.models import Resolution, ResolutionItem, ResolutionSection
 from roundtable.models import ProgrammeItem, RoundTable
 from roundtable.schedule import clash_error, find_clash
 from speakers.models import Participation, Person
@@ -304,11 +312,26 @@ class ItemEntry:
 
 
 @dataclass
+class SectionEntry:
+    spot: Spot
+    columns: dict
+    items: list  # [(Spot, ResolutionItem columns)], in the order of the file
+
+
+@dataclass
+class ResolutionEntry:
+    spot: Spot
+    columns: dict
+    sections: list[SectionEntry]
+
+
+@dataclass
 class Plan:
     event: EventEntry
     people: list[PersonEntry]
     programme: list[ItemEntry]
     participations: dict  # person id -> Participation columns
+    resolution: ResolutionEntry | None = None
 
 
 EVENT_TEXTS = {"title": "theme", "kind": "kind", "venue": "venue", "address": "address"}
@@ -472,6 +495,41 @@ def participations(people, event, programme, listed):
     }
 
 
+def read_number(value, spot):
+    if type(value) is not int:
+        spot.fail(_("expected a whole number"))
+    return value
+
+
+def read_resolution(value, spot):
+    """The printed resolution: title, preamble, numbered sections of {kk, ru} items, closing."""
+    entries = read_keys(value, spot, ("title", "sections"), ("preamble", "closing"))
+    columns = translated("title", read_text(*entries["title"]))
+    for key in ("preamble", "closing"):
+        columns |= translated(key, read_text(*entries[key]) if key in entries else NO_TEXT)
+    sections = []
+    for index, (entry, section_spot) in enumerate(read_list(*entries["sections"])):
+        section = read_keys(entry, section_spot, ("number", "heading", "items"), ("lead",))
+        number = read_number(*section["number"])
+        if number != index + 1:
+            section["number"][1].fail(
+                _("expected section number %(expected)s: sections are numbered 1, 2, 3… in order")
+                % {"expected": index + 1}
+            )
+        section_columns = {"position": number} | translated(
+            "heading", read_text(*section["heading"])
+        )
+        section_columns |= translated(
+            "lead", read_text(*section["lead"]) if "lead" in section else NO_TEXT
+        )
+        items = [
+            (item_spot, {"position": position} | translated("text", read_text(item, item_spot)))
+            for position, (item, item_spot) in enumerate(read_list(*section["items"]), start=1)
+        ]
+        sections.append(SectionEntry(section_spot, section_columns, items))
+    return ResolutionEntry(spot, columns, sections)
+
+
 def read_plan(document, slug):
     spot = Spot(1)
     entries = read_keys(
@@ -482,7 +540,10 @@ def read_plan(document, slug):
     event = read_event(*entries["event"], slug, known)
     programme = read_programme(*entries["programme"], known)
     listed = read_participants(*entries["participants"], known) if "participants" in entries else []
-    return Plan(event, people, programme, participations(people, event, programme, listed))
+    resolution = read_resolution(*entries["resolution"]) if "resolution" in entries else None
+    return Plan(
+        event, people, programme, participations(people, event, programme, listed), resolution
+    )
 
 
 # --- Writing --------------------------------------------------------------------------------------
@@ -548,6 +609,8 @@ def write(plan):
 
     write_programme(event, plan.programme, people, result)
     write_participations(event, plan, people, result)
+    if plan.resolution is not None:
+        write_resolution(event, plan.resolution, result)
     return result
 
 
@@ -587,6 +650,56 @@ def write_participations(event, plan, people, result):
         person = people[slug]
         participation = stored.get(person.pk) or Participation(event=event, person=person)
         result.save_changes(participation, columns, spots[slug])
+
+
+def by_position(rows, count):
+    """Stored rows keyed by position 1..count, and the pks of the others (beyond or repeated)."""
+    kept, stale = {}, []
+    for row in rows:
+        if 1 <= row.position <= count and row.position not in kept:
+            kept[row.position] = row
+        else:
+            stale.append(row.pk)
+    return kept, stale
+
+
+def write_resolution(event, entry, result):
+    """The resolution as printed: published, adopted on the day of the round table.
+
+    Sections are matched by their number, items by their place in the section; sections and
+    items beyond the file are deleted. A version is recorded when the text changed.
+    """
+    resolution = Resolution.objects.filter(event=event).first() or Resolution(event=event)
+    columns = entry.columns | {
+        "status": Resolution.Status.PUBLISHED,
+        "adopted_on": event.date,
+        "adopted_by_id": None,
+    }
+    changed = result.save_changes(resolution, columns, entry.spot)
+
+    sections, stale = by_position(
+        resolution.sections.order_by("position", "pk"), len(entry.sections)
+    )
+    changed |= write_stale(ResolutionSection, stale, result)
+    for position, section_entry in enumerate(entry.sections, start=1):
+        section = sections.get(position) or ResolutionSection(resolution=resolution)
+        changed |= result.save_changes(section, section_entry.columns, section_entry.spot)
+        items, stale = by_position(
+            section.items.order_by("position", "pk"), len(section_entry.items)
+        )
+        changed |= write_stale(ResolutionItem, stale, result)
+        for item_position, (item_spot, item_columns) in enumerate(section_entry.items, start=1):
+            item = items.get(item_position) or ResolutionItem(section=section)
+            changed |= result.save_changes(item, item_columns, item_spot)
+    if changed:
+        drafting.record_version(resolution, note=_("Imported"))
+
+
+def write_stale(model, pks, result):
+    """Delete the rows `pks` of `model`; whether there were any."""
+    model.objects.filter(pk__in=pks).delete()
+    result.deleted[model] += len(pks)
+    return bool(pks)
 
 
 def import_roundtable(source, *, slug=None):

@@ -1,12 +1,16 @@
+import datetime
 import io
 from collections import Counter
 
 import pytest
 import yaml
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from resolutions import drafting
+from resolutions.models import Resolution, ResolutionItem, ResolutionSection, ResolutionVersion
 from roundtable.importer import ImportFailed, import_roundtable
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation, Person
@@ -35,18 +39,33 @@ def row_counts():
     return [model.objects.count() for model in (RoundTable, Person, ProgrammeItem, Participation)]
 
 
+RESOLUTION_MODELS = (Resolution, ResolutionSection, ResolutionItem, ResolutionVersion)
+
+
 def primary_keys():
     return [
         sorted(model.objects.values_list("pk", flat=True))
-        for model in (RoundTable, Person, ProgrammeItem, Participation)
+        for model in (RoundTable, Person, ProgrammeItem, Participation, *RESOLUTION_MODELS)
     ]
+
+
+def resolution_rows():
+    return [model.objects.count() for model in RESOLUTION_MODELS]
+
+
+def printed_resolution(text):
+    return yaml.safe_load(text)["resolution"]
+
+
+def texts_of(instance, field):
+    return {code: getattr(instance, f"{field}_{code}") for code in ("kk", "ru")}
 
 
 def test_the_demo_file_imports_the_round_table():
     result = import_roundtable(FIXTURE)
 
     assert row_counts() == [1, 25, 27, 25]
-    assert result.created.total() == 1 + 25 + 27 + 25
+    assert result.created.total() == 1 + 25 + 27 + 25 + 1 + 6 + 18
     event = RoundTable.objects.get(slug=SLUG)
     assert event.published
     assert event.format == RoundTable.Format.MIXED
@@ -282,6 +301,181 @@ def test_invalid_values_are_named_with_their_line(text, old, new, problem):
     assert row_counts() == [0, 0, 0, 0]
 
 
+# --- The resolution ------------------------------------------------------------------------------
+
+
+def test_the_demo_file_imports_the_printed_resolution_as_published(text):
+    import_roundtable(text)
+
+    resolution = Resolution.objects.get(event__slug=SLUG)
+    assert resolution.status == Resolution.Status.PUBLISHED
+    assert (resolution.adopted_on, resolution.adopted_by) == (datetime.date(2025, 5, 23), None)
+    assert not resolution.status_changes.exists()
+    sections = list(resolution.sections.prefetch_related("items"))
+    assert [section.position for section in sections] == [1, 2, 3, 4, 5, 6]
+    assert [len(section.items.all()) for section in sections] == [3] * 6
+    assert sections[1].lead_ru == "Для укрепления доверия к полиции необходимо:"
+    assert sections[1].heading_kk == (
+        "Ішкі істер басқармасының халық алдындағы ашықтығы мен жауапкершілігін арттыру"
+    )
+    assert sections[0].items.all()[1].text_ru == (
+        "инициировать создание и поддержку общественных советов при органах внутренних дел "
+        "на всех уровнях;"
+    )
+    # Every text exactly as printed, kk and ru; English is the portal's to add.
+    printed = printed_resolution(text)
+    for field in ("title", "preamble", "closing"):
+        assert texts_of(resolution, field) == printed[field]
+        assert not getattr(resolution, f"{field}_en")
+    for section, entry in zip(sections, printed["sections"], strict=True):
+        assert texts_of(section, "heading") == entry["heading"]
+        assert texts_of(section, "lead") == entry["lead"]
+        assert [texts_of(item, "text") for item in section.items.all()] == entry["items"]
+    assert drafting.language_gaps(resolution) == []
+
+
+def test_the_imported_resolution_has_one_version_and_reads_as_printed(text):
+    import_roundtable(text)
+
+    resolution = Resolution.objects.get(event__slug=SLUG)
+    version = resolution.versions.get()
+    assert (version.number, version.note, version.status) == (1, "Imported", "published")
+    lines = drafting.lines_of(version.content, "ru")
+    assert lines[
+        lines.index("2. Повышение открытости и подотчетности ОВД перед населением") + 1
+    ] == ("Для укрепления доверия к полиции необходимо:")
+
+
+def test_importing_the_resolution_again_changes_nothing(text):
+    import_roundtable(text)
+    keys = primary_keys()
+
+    result = import_roundtable(text)
+
+    assert (result.created.total(), result.updated.total(), result.deleted.total()) == (0, 0, 0)
+    assert primary_keys() == keys
+    assert ResolutionVersion.objects.count() == 1
+
+
+def test_an_edited_resolution_updates_in_place_and_records_a_version(text):
+    import_roundtable(text)
+    keys = primary_keys()
+    old = "инициировать создание и поддержку общественных советов"
+    new = "инициировать создание и развитие общественных советов"
+
+    result = import_roundtable(edited(text, old, new))
+
+    assert result.updated == Counter({ResolutionItem: 1})
+    assert primary_keys()[:-1] == keys[:-1]  # the same rows; one more version
+    item = ResolutionItem.objects.get(section__position=1, position=2)
+    assert item.text_ru.startswith(new)
+    first, second = Resolution.objects.get().versions.order_by("number")
+    assert (second.number, second.note) == (2, "Imported")
+    changed = [html for kind, html in drafting.compare(first, second, "ru") if kind == "changed"]
+    assert changed == [
+        "– инициировать создание и <del>поддержку</del><ins>развитие</ins> общественных советов "
+        "при органах внутренних дел на всех уровнях;"
+    ]
+    assert {kind for kind, _html in drafting.compare(first, second, "kk")} == {"same"}
+
+
+def test_sections_and_items_left_out_of_the_file_are_deleted(text):
+    import_roundtable(text)
+    printed = printed_resolution(text)
+    last_section = text[text.index("    - number: 6") : text.index("  closing:")]
+    third_item = '        - kk: "профилактикалық, тәрбиелік'
+    shorter = text.replace(last_section, "")
+    shorter = shorter.replace(
+        shorter[shorter.index(third_item) : shorter.index("    - number: 2")], ""
+    )
+
+    result = import_roundtable(shorter)
+
+    assert result.deleted == Counter({ResolutionSection: 1, ResolutionItem: 1})
+    resolution = Resolution.objects.get()
+    assert resolution.sections.count() == 5
+    assert [texts_of(item, "text") for item in resolution.sections.first().items.all()] == (
+        printed["sections"][0]["items"][:2]
+    )
+    assert ResolutionItem.objects.count() == 14
+    assert resolution.versions.count() == 2
+
+
+def test_a_file_without_a_resolution_keeps_the_one_in_the_portal(text):
+    import_roundtable(text)
+    keys = primary_keys()
+    without = text[: text.index("\nresolution:")] + "\n"
+
+    result = import_roundtable(without)
+
+    assert result.deleted.total() == 0
+    assert primary_keys() == keys
+
+
+def test_a_reimport_publishes_again_a_resolution_reopened_in_the_portal(text):
+    import_roundtable(text)
+    organiser = User.objects.create_user("aigerim", is_staff=True)
+    organiser.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
+    resolution = Resolution.objects.get()
+    drafting.change_status(resolution, "discussion", organiser, comment="A typo in section 3")
+
+    import_roundtable(text)
+
+    resolution.refresh_from_db()
+    assert (resolution.status, resolution.adopted_on) == ("published", datetime.date(2025, 5, 23))
+    assert [v.status for v in resolution.versions.order_by("number")] == [
+        "published",
+        "discussion",
+        "published",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "    - number: 3\n",
+            "    - number: 4  # was 3\n",
+            "resolution.sections[2].number: expected section number 3: "
+            "sections are numbered 1, 2, 3… in order",
+        ),
+        (
+            "    - number: 2\n",
+            '    - number: "2"  # in quotes\n',
+            "resolution.sections[1].number: expected a whole number",
+        ),
+        (
+            "    - number: 5\n      heading:",
+            "    - number: 5\n      headng:",
+            "resolution.sections[4].headng: unknown key",
+        ),
+    ],
+)
+def test_an_invalid_resolution_is_named_with_its_line_and_writes_nothing(text, old, new, problem):
+    broken = edited(text, old, new)
+    changed_line = next(line for line in new.splitlines() if line not in old.splitlines())
+
+    with pytest.raises(ImportFailed) as failure:
+        import_roundtable(broken)
+
+    assert str(failure.value).startswith(f"line {line_of(broken, changed_line)}: {problem}")
+    assert row_counts() == [0, 0, 0, 0]
+    assert resolution_rows() == [0, 0, 0, 0]
+
+
+def test_an_item_without_its_russian_text_is_named_with_its_line(text):
+    broken = edited(text, '          ru: "инициировать создание', '          # ru: "инициировать')
+
+    with pytest.raises(ImportFailed) as failure:
+        import_roundtable(broken)
+
+    item_line = line_of(broken, '        - kk: "барлық деңгейдегі')
+    assert str(failure.value) == (
+        f"line {item_line}: resolution.sections[0].items[1]: missing key ru"
+    )
+    assert resolution_rows() == [0, 0, 0, 0]
+
+
 def test_the_slug_can_come_from_the_import_when_the_file_has_none(text):
     without_slug = edited(text, "  slug: public-safety-2025\n  published: true\n", "")
 
@@ -300,7 +494,7 @@ def test_the_command_prints_a_summary():
 
     assert out.getvalue() == (
         f"Imported {SLUG}: 27 programme items, 25 people, 25 participations "
-        "(created 78, updated 0, deleted 0).\n"
+        "(created 103, updated 0, deleted 0).\n"
     )
 
 
