@@ -121,7 +121,7 @@ def lines_of(content, language):
 
     lines = [text(content["title"]), text(content["preamble"])]
     for number, section in enumerate(content["sections"], start=1):
-        lines.append(f"{number}. {text(section['heading'])}")
+        lines.append(f"{number}. {text(section['heading'])}".rstrip())
         lines.append(text(section["lead"]))
         lines.extend(f"– {text(item)}" for item in section["items"] if text(item))
     lines.append(text(content["closing"]))

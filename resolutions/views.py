@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from modeltranslation.utils import resolution_order
 
-from resolutions import drafting
+from resolutions import drafting, exports
 from resolutions.forms import AmendmentForm, CompareForm, DecisionForm, StatusForm
 from resolutions.models import Amendment, Resolution, ResolutionSection
 from roundtable.models import RoundTable
@@ -193,8 +193,6 @@ def resolution(request, slug):
 
 def export(request, slug, kind):
     """The resolution as a PDF or DOCX file: the page language, or kk and ru with ?both=1."""
-    from resolutions import exports  # written alongside; imported when a file is asked for
-
     event, document = readable(request, slug)
     both = request.GET.get("both") == "1"
     languages = list(drafting.PAIRED_LANGUAGES) if both else [get_language()]

@@ -557,6 +557,8 @@ class ImportResult:
     programme_items: int
     people: int
     participations: int
+    resolution_sections: int = 0
+    resolution_items: int = 0
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
@@ -595,6 +597,9 @@ def write(plan):
     result = ImportResult(
         plan.event.slug, len(plan.programme), len(plan.people), len(plan.participations)
     )
+    if plan.resolution:
+        result.resolution_sections = len(plan.resolution.sections)
+        result.resolution_items = sum(len(section.items) for section in plan.resolution.sections)
     event = RoundTable.objects.filter(slug=plan.event.slug).first() or RoundTable(
         slug=plan.event.slug
     )

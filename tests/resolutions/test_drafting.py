@@ -275,6 +275,15 @@ def test_lines_number_sections_by_their_order_not_their_position_value(chair):
     assert [line for line in lines if line[0].isdigit()] == ["1. Первый раздел", "2. Второй раздел"]
 
 
+def test_a_section_without_a_heading_keeps_its_number_alone_on_the_line():
+    resolution = ResolutionFactory()
+    SectionFactory(resolution=resolution, position=1, heading_ru="")
+
+    lines = drafting.lines_of(drafting.content_of(resolution), "ru")
+
+    assert [line for line in lines if line[0].isdigit()] == ["1."]
+
+
 # --- Language gaps -----------------------------------------------------------------------------
 
 

@@ -396,7 +396,7 @@ def test_accepting_changes_the_public_text_and_saves_a_version(client, discussed
     ru = page(client, "ru", "roundtable:resolution", slug=event.slug)
     assert data["sections"][0]["items"][0]["ru"] in ru
     # The public page says which amendment was taken, at the item and in a list.
-    assert f'#amendment-{amendment.pk}">amendment No. {amendment.pk} taken</a>' in html
+    assert f'#amendment-{amendment.pk}">№ {amendment.pk} түзету ескерілді</a>' in html
     english = page(client, "en", "roundtable:resolution", slug=event.slug)
     assert "Amendments taken" in english
     assert f"Amendment No. {amendment.pk}</a>: Item 1.1 · proposed by" in english

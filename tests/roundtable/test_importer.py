@@ -493,8 +493,21 @@ def test_the_command_prints_a_summary():
     call_command("import_roundtable", str(FIXTURE), stdout=out)
 
     assert out.getvalue() == (
+        f"Imported {SLUG}: 27 programme items, 25 people, 25 participations, "
+        "a resolution of 6 sections and 18 items (created 103, updated 0, deleted 0).\n"
+    )
+
+
+def test_the_summary_of_a_file_without_a_resolution_does_not_mention_one(text, tmp_path):
+    path = tmp_path / "programme-only.yaml"
+    path.write_text(text[: text.index("\nresolution:")] + "\n", encoding="utf-8")
+    out = io.StringIO()
+
+    call_command("import_roundtable", str(path), stdout=out)
+
+    assert out.getvalue() == (
         f"Imported {SLUG}: 27 programme items, 25 people, 25 participations "
-        "(created 103, updated 0, deleted 0).\n"
+        "(created 78, updated 0, deleted 0).\n"
     )
 
 

@@ -8,7 +8,8 @@ from roundtable.importer import ImportFailed, import_roundtable
 
 class Command(BaseCommand):
     help = (
-        "Import a round table (event, people, programme, participants) from a YAML file. "
+        "Import a round table (event, people, programme, participants, resolution) from a YAML "
+        "file. "
         "Importing the same file again changes nothing; an edited file updates in place."
     )
 
@@ -23,20 +24,30 @@ class Command(BaseCommand):
             result = import_roundtable(path, slug=slug)
         except ImportFailed as error:
             raise CommandError(str(error)) from error
-        if options["verbosity"]:
-            self.stdout.write(
-                _(
-                    "Imported %(slug)s: %(items)s programme items, %(people)s people, "
-                    "%(participations)s participations (created %(created)s, updated %(updated)s, "
-                    "deleted %(deleted)s)."
-                )
-                % {
-                    "slug": result.slug,
-                    "items": result.programme_items,
-                    "people": result.people,
-                    "participations": result.participations,
-                    "created": result.created.total(),
-                    "updated": result.updated.total(),
-                    "deleted": result.deleted.total(),
-                }
+        if not options["verbosity"]:
+            return
+        counts = {
+            "slug": result.slug,
+            "items": result.programme_items,
+            "people": result.people,
+            "participations": result.participations,
+            "sections": result.resolution_sections,
+            "recommendations": result.resolution_items,
+            "created": result.created.total(),
+            "updated": result.updated.total(),
+            "deleted": result.deleted.total(),
+        }
+        if result.resolution_sections:
+            summary = _(
+                "Imported %(slug)s: %(items)s programme items, %(people)s people, "
+                "%(participations)s participations, a resolution of %(sections)s sections and "
+                "%(recommendations)s items (created %(created)s, updated %(updated)s, "
+                "deleted %(deleted)s)."
             )
+        else:
+            summary = _(
+                "Imported %(slug)s: %(items)s programme items, %(people)s people, "
+                "%(participations)s participations (created %(created)s, updated %(updated)s, "
+                "deleted %(deleted)s)."
+            )
+        self.stdout.write(summary % counts)
