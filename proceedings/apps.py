@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProceedingsConfig(AppConfig):
-    """Papers and the proceedings book (models arrive with the Papers and Book issues)."""
+    """Papers, their uploaded versions and review; the proceedings book."""
 
     name = "proceedings"
     verbose_name = _("Proceedings")

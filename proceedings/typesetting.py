@@ -86,7 +86,10 @@ def render_pdf(template_name, context, *, lang, title, authors=(), keywords=()):
     """
     with translation.override(lang):
         html = render_to_string(template_name, {**context, "lang": lang, "title": title})
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PrintURLFetcher()).render()
+    # Presentational hints: the width and height that converted papers keep on their images.
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PrintURLFetcher()).render(
+        presentational_hints=True
+    )
     metadata = document.metadata
     metadata.title = title
     metadata.authors = list(authors)

@@ -82,6 +82,7 @@ class RoundTableAdmin(TabbedTranslationAdmin):
             _("When and where"),
             {"fields": ["date", "start", "venue", "address", "format", "online_link", "organiser"]},
         ),
+        (_("Papers"), {"fields": ["papers_deadline"]}),
     ]
     inlines = [ProgrammeItemInline, ParticipationInline]
     view_on_site = True

@@ -50,6 +50,12 @@ class RoundTable(models.Model):
     published = models.BooleanField(
         _("published"), default=False, help_text=_("Shown to the public.")
     )
+    papers_deadline = models.DateTimeField(
+        _("deadline for papers"),
+        null=True,
+        blank=True,
+        help_text=_("Speakers upload and replace their papers until then."),
+    )
 
     objects = RoundTableQuerySet.as_manager()
 

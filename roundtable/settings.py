@@ -1,7 +1,9 @@
 """Settings of the round-table portal.
 
 Everything that differs between machines comes from the environment: DATABASE_URL, SECRET_KEY,
-DEBUG, ALLOWED_HOSTS. The defaults are the safe production ones (DEBUG off, no hosts allowed).
+DEBUG, ALLOWED_HOSTS, and for letters EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+EMAIL_USE_TLS or EMAIL_USE_SSL, DEFAULT_FROM_EMAIL. The defaults are the safe production ones
+(DEBUG off, no hosts allowed).
 """
 
 import os
@@ -130,12 +132,68 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+    # Uploaded papers: outside MEDIA_ROOT and without a URL; only a permission-checking view
+    # serves them.
+    "papers": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("PAPERS_ROOT", BASE_DIR / "var" / "papers"),
+            "base_url": None,
+        },
+    },
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
+# --- Papers --------------------------------------------------------------------------------------
+# Uploads larger than this are cut off while they stream in (proceedings/uploads.py).
+PAPER_UPLOAD_MAX_BYTES = int(os.environ.get("PAPER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# A DOCX is a zip: these bound what it unpacks to, against archive bombs.
+PAPER_DOCX_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+PAPER_DOCX_MAX_ENTRIES = 2000
+
+# --- Accounts ------------------------------------------------------------------------------------
+# Speakers sign in with their e-mail address; organisers also with their user name.
+AUTHENTICATION_BACKENDS = [
+    "speakers.backends.EmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "roundtable:home"
+# After signing in without a `next` page, and after accepting an invitation: the speaker's papers.
+LOGIN_REDIRECT_URL = "proceedings:my_papers"
 LOGOUT_REDIRECT_URL = "roundtable:home"
+# How long links work: an invitation's (set the first password), a reset letter's.
+INVITATION_TIMEOUT = 14 * 24 * 60 * 60
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+
+# --- E-mail --------------------------------------------------------------------------------------
+# The SMTP server comes from the environment (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL); without EMAIL_HOST, development prints
+# letters on the console. Django 6.1 configures mailers in MAILERS, not in EMAIL_* settings.
+# (The tests replace every mailer with Django's in-memory outbox.)
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                # Without EMAIL_PORT: 25, or 587 with TLS, 465 with SSL.
+                "port": int(os.environ["EMAIL_PORT"]) if os.environ.get("EMAIL_PORT") else None,
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_flag("EMAIL_USE_TLS"),
+                "use_ssl": env_flag("EMAIL_USE_SSL"),
+                # Seconds: a stuck server fails the admin action instead of hanging it.
+                "timeout": 30,
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Where the portal is reached from outside: links in letters sent without a request at hand
+# (a paper's decision is mailed from review.move).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security ------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

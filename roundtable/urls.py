@@ -14,7 +14,10 @@ public_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     *i18n_patterns(
-        path("accounts/", include("django.contrib.auth.urls")),
+        # Django's account pages, signing in by e-mail, and the speakers' invitation links.
+        path("accounts/", include("speakers.account_urls")),
+        # The speakers' papers, before the round tables' `<slug>/` pages.
+        path("my/papers/", include("proceedings.urls")),
         path("", include((public_patterns, "roundtable"))),
     ),
 ]

@@ -1,13 +1,48 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from speakers.models import AcademicTitle, Degree, Person, Rank
+from roundtable.models import RoundTable
+from speakers import invitations
+from speakers.models import AcademicTitle, Degree, Invitation, Person, Rank
+
+# The Person list's filter by round table, as the admin names it in the query string.
+EVENT_FILTER = "participations__event__id__exact"
+
+
+class InvitationInline(admin.TabularInline):
+    """The letters sent to the person, newest first; the "Invite" action adds them."""
+
+    model = Invitation
+    fields = ["event", "sent_at", "invited_by", "accepted_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = _("invitations to upload papers")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event", "invited_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Person)
 class PersonAdmin(TabbedTranslationAdmin):
     list_display = ["full_name", "position_line", "degree", "rank"]
-    list_filter = ["degree", "academic_title", "rank"]
+    list_filter = [
+        ("participations__event", admin.RelatedOnlyFieldListFilter),
+        "degree",
+        "academic_title",
+        "rank",
+    ]
+    actions = ["invite"]
+    inlines = [InvitationInline]
     search_fields = [
         "slug",
         "surname_kk",
@@ -19,7 +54,20 @@ class PersonAdmin(TabbedTranslationAdmin):
     ]
     list_select_related = ["degree", "academic_title", "rank"]
     fieldsets = [
-        (None, {"fields": ["slug", "surname", "given_name", "patronymic", "email", "user"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    "surname",
+                    "given_name",
+                    "patronymic",
+                    "email",
+                    "language",
+                    "user",
+                ]
+            },
+        ),
         (
             None,
             {
@@ -34,6 +82,69 @@ class PersonAdmin(TabbedTranslationAdmin):
             },
         ),
     ]
+
+    def has_invite_permission(self, request):
+        return request.user.has_perm("speakers.add_invitation")
+
+    @admin.action(description=_("Invite to upload papers"), permissions=["invite"])
+    def invite(self, request, queryset):
+        """Send each selected person a letter with a link to set a password.
+
+        The round table is the one the list is filtered by ("By round table" on the right);
+        without the filter, each person's only round table. Someone who takes part in several
+        is skipped with a word to filter first, so nobody gets a letter about the wrong event.
+        """
+        chosen = request.GET.get(EVENT_FILTER)
+        event = RoundTable.objects.filter(pk=chosen).first() if chosen else None
+        people = queryset.prefetch_related("participations__event")
+        for person in people:
+            events = [p.event for p in person.participations.all()]
+            target = event if event in events else None
+            if target is None and not event and len(events) == 1:
+                target = events[0]
+            if not person.email:
+                self.message_user(
+                    request,
+                    gettext("%(person)s has no e-mail address; not invited.") % {"person": person},
+                    messages.WARNING,
+                )
+                continue
+            if target is None:
+                self.message_user(
+                    request,
+                    self._no_event_message(person, events),
+                    messages.WARNING,
+                )
+                continue
+            try:
+                invitations.invite(person, target, request.user, request)
+            except invitations.InvitationError as error:
+                self.message_user(request, gettext("%s Not invited.") % error, messages.WARNING)
+            except OSError as error:  # the mail server refused or is unreachable
+                self.message_user(
+                    request,
+                    gettext("%(person)s: the letter could not be sent (%(error)s).")
+                    % {"person": person, "error": error},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(person)s: invited to %(event)s (%(email)s).")
+                    % {"person": person, "event": target, "email": person.email},
+                    messages.SUCCESS,
+                )
+
+    @staticmethod
+    def _no_event_message(person, events):
+        if not events:
+            return gettext("%(person)s takes part in no round table; not invited.") % {
+                "person": person
+            }
+        return gettext(
+            "%(person)s takes part in several round tables; filter the list by round table "
+            "and invite again."
+        ) % {"person": person}
 
 
 @admin.register(Degree)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from speakers import names
@@ -96,6 +97,13 @@ class Person(models.Model):
         ),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language for letters"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="kk",
+        help_text=_("Invitations and other letters to this person are written in it."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -196,3 +204,39 @@ class Participation(models.Model):
             (self.is_listed, _("participant")),
         ]
         return [label for flag, label in flags if flag]
+
+
+class Invitation(models.Model):
+    """One letter inviting a person to set a password and upload papers for a round table.
+
+    Written by `speakers.invitations.invite`; `accepted_at` is set when the person sets a password
+    through the letter's link (or through "forgot password").
+    """
+
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="invitations", verbose_name=_("person")
+    )
+    event = models.ForeignKey(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("round table"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.person} — {self.event}"

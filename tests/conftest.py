@@ -1,4 +1,7 @@
+import shutil
+
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from tests.demo import import_demo
@@ -18,3 +21,10 @@ def english():
 def demo_event(db):
     """The real round table of 23 May 2025, imported from the demo fixture."""
     return import_demo()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def scratch_papers():
+    """Remove the papers uploaded during the run (tests/settings.py points PAPERS_ROOT there)."""
+    yield
+    shutil.rmtree(settings.STORAGES["papers"]["OPTIONS"]["location"], ignore_errors=True)

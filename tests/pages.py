@@ -18,3 +18,9 @@ def page(client, language, name, **kwargs):
 def text_of(html):
     """The page's text without tags, whitespace collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def change_url(obj):
+    """The admin change page of `obj`."""
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])

@@ -1,8 +1,11 @@
 """Settings for the test suite: production settings, served over plain HTTP, no static manifest."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
+# Uploaded papers of a test run go to a scratch directory (tests/conftest.py removes it).
+os.environ.setdefault("PAPERS_ROOT", tempfile.mkdtemp(prefix="roundtable-test-papers-"))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from roundtable.settings import *  # noqa: F403

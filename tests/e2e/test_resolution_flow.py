@@ -21,7 +21,7 @@ NEW_RU = "развивать устойчивое сотрудничество �
 
 def sign_in(page: Page, username, next_path):
     page.goto(f"/en/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(next_path)

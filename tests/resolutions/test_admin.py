@@ -10,6 +10,7 @@ from django.utils import timezone
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection
 from tests.factories import RoundTableFactory
+from tests.pages import change_url
 from tests.resolutions.factories import (
     AmendmentFactory,
     ItemFactory,
@@ -31,11 +32,6 @@ def chair(client):
     client.force_login(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return user
-
-
-def change_url(obj):
-    meta = obj._meta
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
 
 
 def form_data(response):

@@ -1,0 +1,632 @@
+"""The organisers' desk for papers.
+
+Sections of the collection are dragged into order per round table. A paper's page edits its
+metadata in language tabs, shows it side by side in kk, ru and en, orders its authors by dragging
+and lists its versions and review history read only.
+
+The status is never a form field: decisions (accept, request a revision, reject) go through
+`review.move`, from list actions or the buttons on a paper's page, after a page that asks for the
+comment the speaker receives. The paper list downloads as CSV for Excel.
+"""
+
+from adminsortable2.admin import SortableAdminMixin, SortableInlineAdminMixin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat, linebreaksbr
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
+
+from proceedings import paper_list, review
+from proceedings.models import Author, Paper, PaperStatusChange, PaperVersion, Section
+from resolutions.admin import SortableTabbedAdmin
+from speakers import names
+
+Status = Paper.Status
+
+# The decisions organisers take, with what their buttons and pages say.
+DECISIONS = {
+    Status.ACCEPTED: {
+        "verb": _("Accept"),
+        "title": _("Accept papers"),
+        "intro": _(
+            "These papers are accepted for the collection; each speaker with an e-mail address "
+            "gets a letter."
+        ),
+    },
+    Status.REVISION: {
+        "verb": _("Request revision"),
+        "title": _("Request a revision"),
+        "intro": _(
+            "These papers go back to their speakers, who may upload a new version even after "
+            "the deadline; each speaker with an e-mail address gets a letter with your comment."
+        ),
+    },
+    Status.REJECTED: {
+        "verb": _("Reject"),
+        "title": _("Reject papers"),
+        "intro": _(
+            "These papers are rejected; each speaker with an e-mail address gets a letter with "
+            "your comment."
+        ),
+    },
+}
+
+STATUS_COLOURS = {
+    Status.DRAFT: "#5f6b76",
+    Status.SUBMITTED: "#1f5fbf",
+    Status.REVISION: "#9a5200",
+    Status.ACCEPTED: "#1b7340",
+    Status.REJECTED: "#a8232f",
+    Status.WITHDRAWN: "#44494f",
+}
+
+EVENT_FILTER = "event__id__exact"
+
+
+def status_badge(paper):
+    return format_html(
+        '<span class="paper-status paper-status-{}" style="background:{};color:#fff;'
+        'padding:1px 7px;border-radius:8px;white-space:nowrap">{}</span>',
+        paper.status,
+        STATUS_COLOURS.get(paper.status, "#44494f"),
+        paper.get_status_display(),
+    )
+
+
+def version_summary(version):
+    """The version as the list shows it: No. 2 · DOCX · 1.2 MB."""
+    if version is None:
+        return "–"
+    return format_html(
+        "{} · {} · {}",
+        gettext("No. %(number)s") % {"number": version.number},
+        version.get_kind_display(),
+        filesizeformat(version.size),
+    )
+
+
+def refusal_text(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or gettext("You may not do this.")
+
+
+# --- Sections ------------------------------------------------------------------------------------
+
+
+@admin.register(Section)
+class SectionAdmin(SortableAdminMixin, SortableTabbedAdmin):
+    """Sections of one round table are dragged into order once the list shows only its sections."""
+
+    list_display = ["name", "event", "paper_count"]
+    list_filter = ["event"]
+    list_select_related = ["event"]
+    search_fields = ["name_kk", "name_ru", "name_en"]
+    fields = ["event", "name"]
+    # adminsortable2 reads the field it sorts by from the first ordering.
+    ordering = ["position", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(paper_total=Count("papers"))
+
+    def get_ordering(self, request):
+        """By position within one round table; grouped by round table when the list shows all."""
+        if EVENT_FILTER in request.GET:
+            return ["position", "pk"]
+        return ["event", "position", "pk"]
+
+    @admin.display(description=_("papers"), ordering="paper_total")
+    def paper_count(self, section):
+        return section.paper_total
+
+    def get_max_order(self, request, obj=None):
+        """A new section comes last in its round table."""
+        sections = Section.objects.filter(event=obj.event) if obj else Section.objects.all()
+        return sections.aggregate(last=Coalesce(Max("position"), 0))["last"]
+
+
+class SectionFilter(admin.RelatedFieldListFilter):
+    """The sections of the round table chosen in the filter, or all of them named with theirs."""
+
+    def field_choices(self, field, request, model_admin):
+        sections = Section.objects.select_related("event").order_by("event", "position", "pk")
+        event = request.GET.get(EVENT_FILTER, "")
+        if event.isdigit():
+            return [(section.pk, section.name) for section in sections.filter(event_id=event)]
+        return [(section.pk, f"{section.event.slug}: {section.name}") for section in sections]
+
+
+# --- Inlines of a paper --------------------------------------------------------------------------
+
+
+class AuthorForm(forms.ModelForm):
+    """Names in the language of the paper, which need not be Kazakh.
+
+    modeltranslation would require the Kazakh name, as the default language of a required field;
+    `Author.clean` asks for the paper's language instead. On the add page the paper is not saved
+    yet and `Author.clean` cannot tell its language, so the form asks.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, _name in settings.LANGUAGES:
+            for name in ("surname", "given_name"):
+                if f"{name}_{code}" in self.fields:
+                    self.fields[f"{name}_{code}"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        paper = cleaned.get("paper")  # the parent, from the formset
+        language = paper.language if paper else None
+        field = f"surname_{language}"
+        if paper and paper.pk is None and field in self.fields and not cleaned.get(field):
+            self.add_error(field, _("Give the surname in the language of the paper."))
+        return cleaned
+
+
+class AuthorInline(SortableInlineAdminMixin, TranslationStackedInline):
+    """Authors dragged into order by their title bar, names in language tabs.
+
+    Stacked, not tabular: in a tabular inline the language tabs cover the row's drag handle.
+    """
+
+    model = Author
+    form = AuthorForm
+    fields = [
+        "role",
+        "person",
+        "surname",
+        "given_name",
+        "patronymic",
+        "standing",
+        "degree",
+        "academic_title",
+        "organisation",
+        "city",
+        "country",
+        "email",
+        "order",
+    ]
+    autocomplete_fields = ["person", "degree", "academic_title"]
+    # adminsortable2 sorts by the first ordering; the rows show as the collection prints them.
+    ordering = ["order", "pk"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("role", "order", "pk")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows written by the upload and review rules, never by hand."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VersionInline(ReadOnlyInline):
+    model = PaperVersion
+    fields = [
+        "number",
+        "original_name",
+        "kind",
+        "file_size",
+        "checksum",
+        "uploaded_by",
+        "uploaded_at",
+        "download",
+        "warnings",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = _("versions (the newest first)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    @admin.display(description=_("size"))
+    def file_size(self, version):
+        return filesizeformat(version.size)
+
+    @admin.display(description="SHA-256")
+    def checksum(self, version):
+        return format_html('<code title="{}">{}…</code>', version.sha256, version.sha256[:12])
+
+    @admin.display(description=_("file"))
+    def download(self, version):
+        return format_html('<a href="{}">{}</a>', version.get_download_url(), gettext("Download"))
+
+    @admin.display(description=_("conversion warnings"))
+    def warnings(self, version):
+        if not version.conversion_warnings:
+            return "–"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{}</li>", ((warning,) for warning in version.conversion_warnings)
+            ),
+        )
+
+
+class StatusHistoryInline(ReadOnlyInline):
+    model = PaperStatusChange
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "comment"]
+    readonly_fields = fields
+    verbose_name_plural = _("status history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
+# --- Papers --------------------------------------------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the speaker"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
+    )
+
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["comment"]
+        if decision in review.NEEDS_COMMENT:
+            field.required = True
+            field.error_messages["required"] = _(
+                "Say what the speaker should change, or why it is rejected."
+            )
+            field.help_text = _("Required. The speaker reads it in the letter and on their page.")
+        else:
+            field.help_text = _("Optional. The speaker reads it in the letter and on their page.")
+
+
+@admin.register(Paper)
+class PaperAdmin(SortableTabbedAdmin):
+    list_display = [
+        "title_display",
+        "speaker",
+        "author_names",
+        "section",
+        "status_display",
+        "version_display",
+        "updated_at",
+    ]
+    list_filter = ["event", "status", ("section", SectionFilter), "language"]
+    list_select_related = ["speaker", "section", "current_version"]
+    search_fields = [
+        "title_kk",
+        "title_ru",
+        "title_en",
+        "speaker__surname_kk",
+        "speaker__surname_ru",
+        "speaker__surname_en",
+        "authors__surname_kk",
+        "authors__surname_ru",
+        "authors__surname_en",
+    ]
+    autocomplete_fields = ["event", "talk", "speaker"]
+    readonly_fields = [
+        "status_display",
+        "version_display",
+        "created_at",
+        "updated_at",
+        "metadata_side_by_side",
+    ]
+    inlines = [AuthorInline, VersionInline, StatusHistoryInline]
+    actions = ["accept", "request_revision", "reject", "reopen_uploads", "export_csv"]
+
+    add_fieldsets = [
+        (None, {"fields": ["event", "talk", "speaker", "language", "section"]}),
+        (_("Title, abstract and keywords"), {"fields": ["title", "abstract", "keywords"]}),
+    ]
+    # modeltranslation shows `add_fieldsets` on the add page and these on a paper's page.
+    fieldsets = [
+        *add_fieldsets,
+        (
+            _("Review"),
+            {
+                "fields": [
+                    "status_display",
+                    "version_display",
+                    "uploads_reopened",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        (_("Metadata side by side"), {"fields": ["metadata_side_by_side"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors")
+
+    # --- Columns and read-only fields ------------------------------------------------------------
+
+    @admin.display(description=_("title"))
+    def title_display(self, paper):
+        return paper.title_in_own_language or str(paper)
+
+    @admin.display(description=_("authors"))
+    def author_names(self, paper):
+        return paper_list.author_names(paper) or "–"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, paper):
+        return status_badge(paper)
+
+    @admin.display(description=_("current version"))
+    def version_display(self, paper):
+        return version_summary(paper.current_version)
+
+    @admin.display(description=_("in kk, ru and en"))
+    def metadata_side_by_side(self, paper):
+        """Title, abstract, keywords and authors in a column per language."""
+        codes = [code for code, _name in settings.LANGUAGES]
+        authors = list(paper.authors.all())
+        rows = [
+            (capfirst(gettext("title")), [getattr(paper, f"title_{code}") or "" for code in codes]),
+            (
+                capfirst(gettext("abstract")),
+                [linebreaksbr(getattr(paper, f"abstract_{code}") or "") for code in codes],
+            ),
+            (
+                capfirst(gettext("keywords")),
+                [getattr(paper, f"keywords_{code}") or "" for code in codes],
+            ),
+            (capfirst(gettext("authors")), [self.authors_in(authors, code) for code in codes]),
+        ]
+        header = format_html_join(
+            "",
+            "<th scope='col'{}>{}</th>",
+            (
+                (
+                    format_html(" title='{}'", gettext("the language of the paper"))
+                    if code == paper.language
+                    else "",
+                    format_html("<strong>{} ★</strong>", name) if code == paper.language else name,
+                )
+                for code, name in settings.LANGUAGES
+            ),
+        )
+        body = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th>{}</tr>",
+            (
+                (
+                    label,
+                    format_html_join(
+                        "",
+                        "<td style='vertical-align:top;width:30%'>{}</td>",
+                        ((value or "–",) for value in values),
+                    ),
+                )
+                for label, values in rows
+            ),
+        )
+        return format_html(
+            "<table class='paper-metadata'><thead><tr><td></td>{}</tr></thead>"
+            "<tbody>{}</tbody></table>",
+            header,
+            body,
+        )
+
+    @staticmethod
+    def authors_in(authors, code):
+        """Each author's full name in `code`, with their role and organisation."""
+        lines = []
+        for author in authors:
+            surname = getattr(author, f"surname_{code}") or ""
+            if not surname:
+                continue
+            name = names.full_name(
+                surname,
+                getattr(author, f"given_name_{code}") or "",
+                getattr(author, f"patronymic_{code}") or "",
+            )
+            place = ", ".join(
+                part
+                for part in (
+                    getattr(author, f"organisation_{code}") or "",
+                    getattr(author, f"city_{code}") or "",
+                )
+                if part
+            )
+            role = f" ({author.get_role_display()})" if author.role != Author.Role.AUTHOR else ""
+            lines.append(format_html("{}{}{}", name, role, f" — {place}" if place else ""))
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+    # --- Decisions -------------------------------------------------------------------------------
+
+    def move_papers(self, request, papers, decision, comment=""):
+        """Take `decision` on each paper through `review.move`; say what happened to each."""
+        for paper in papers:
+            try:
+                moved = review.move(paper, decision, request.user, comment)
+            except (ValidationError, PermissionDenied) as refusal:
+                self.message_user(
+                    request,
+                    gettext("“%(paper)s” was left as it is: %(reason)s")
+                    % {"paper": paper, "reason": refusal_text(refusal)},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    gettext("“%(paper)s” is now: %(status)s.")
+                    % {"paper": paper, "status": moved.get_status_display()},
+                    messages.SUCCESS,
+                )
+
+    def decision_page(self, request, papers, decision, form, action=None):
+        """The page that confirms `decision` on `papers` and asks for the comment."""
+        rows = [
+            (
+                paper,
+                None
+                if decision in review.moves_for(request.user, paper)
+                else gettext("A “%(status)s” paper cannot be moved so: it will be left as it is.")
+                % {"status": paper.get_status_display()},
+            )
+            for paper in papers
+        ]
+        texts = DECISIONS[decision]
+        cancel = (
+            reverse("admin:proceedings_paper_changelist")
+            if action
+            else reverse("admin:proceedings_paper_change", args=[papers[0].pk])
+        )
+        return TemplateResponse(
+            request,
+            "admin/proceedings/paper/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": texts["title"],
+                "intro": texts["intro"],
+                "verb": texts["verb"],
+                "form": form,
+                "rows": rows,
+                "action": action,
+                "cancel_url": cancel,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def decide(self, request, queryset, decision, action):
+        papers = list(queryset)
+        # The first post comes from the list (no comment field yet); the second from our page.
+        form = DecisionForm(request.POST if "comment" in request.POST else None, decision=decision)
+        if form.is_valid():
+            self.move_papers(request, papers, decision, form.cleaned_data["comment"])
+            return None
+        return self.decision_page(request, papers, decision, form, action=action)
+
+    @admin.action(description=_("Accept"), permissions=["change"])
+    def accept(self, request, queryset):
+        return self.decide(request, queryset, Status.ACCEPTED, "accept")
+
+    @admin.action(description=_("Request revision"), permissions=["change"])
+    def request_revision(self, request, queryset):
+        return self.decide(request, queryset, Status.REVISION, "request_revision")
+
+    @admin.action(description=_("Reject"), permissions=["change"])
+    def reject(self, request, queryset):
+        return self.decide(request, queryset, Status.REJECTED, "reject")
+
+    @admin.action(description=_("Reopen uploads after the deadline"), permissions=["change"])
+    def reopen_uploads(self, request, queryset):
+        for paper in queryset:
+            self.reopen_one(request, paper)
+
+    def reopen_one(self, request, paper):
+        try:
+            review.reopen_uploads(paper, request.user)
+        except (ValidationError, PermissionDenied) as refusal:
+            self.message_user(
+                request,
+                gettext("“%(paper)s” was left as it is: %(reason)s")
+                % {"paper": paper, "reason": refusal_text(refusal)},
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("The speaker of “%(paper)s” may upload again until the next decision.")
+                % {"paper": paper},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Export the paper list (CSV)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return paper_list.csv_response(queryset)
+
+    # --- The buttons on a paper's page -----------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/decide/<str:decision>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="{}_{}_decide".format(*info),
+            ),
+            path(
+                "<path:object_id>/reopen-uploads/",
+                self.admin_site.admin_view(self.reopen_uploads_view),
+                name="{}_{}_reopen_uploads".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def paper_to_change(self, request, object_id):
+        paper = self.get_object(request, unquote(object_id))
+        if paper is None:
+            raise Http404(gettext("There is no such paper."))
+        if not self.has_change_permission(request, paper):
+            raise PermissionDenied
+        return paper
+
+    def decide_view(self, request, object_id, decision):
+        if decision not in DECISIONS:
+            raise Http404
+        paper = self.paper_to_change(request, object_id)
+        form = DecisionForm(request.POST if request.method == "POST" else None, decision=decision)
+        if form.is_valid():
+            self.move_papers(request, [paper], Status(decision), form.cleaned_data["comment"])
+            return HttpResponseRedirect(reverse("admin:proceedings_paper_change", args=[paper.pk]))
+        return self.decision_page(request, [paper], Status(decision), form)
+
+    def reopen_uploads_view(self, request, object_id):
+        paper = self.paper_to_change(request, object_id)
+        if request.method == "POST":
+            self.reopen_one(request, paper)
+            return HttpResponseRedirect(reverse("admin:proceedings_paper_change", args=[paper.pk]))
+        return TemplateResponse(
+            request,
+            "admin/proceedings/paper/reopen_uploads.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("Reopen uploads after the deadline"),
+                "paper": paper,
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        paper = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if paper is not None and self.has_change_permission(request, paper):
+            allowed = review.moves_for(request.user, paper)
+            extra_context["paper_decisions"] = [
+                {
+                    "verb": texts["verb"],
+                    "url": reverse("admin:proceedings_paper_decide", args=[paper.pk, status]),
+                }
+                for status, texts in DECISIONS.items()
+                if status in allowed
+            ]
+            if paper.status in review.OPEN_FOR_UPLOADS and not paper.uploads_reopened:
+                extra_context["reopen_uploads_url"] = reverse(
+                    "admin:proceedings_paper_reopen_uploads", args=[paper.pk]
+                )
+        return super().change_view(request, object_id, form_url, extra_context)

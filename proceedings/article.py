@@ -1,0 +1,130 @@
+"""A paper laid out as the collection prints it, for the preview page, its PDF and the book.
+
+`article(paper)` gathers what `templates/print/paper_article.html` sets, in the paper's own
+language: the authors as "Ахманов А.Т., Бегалиев Е.Н.", the scientific supervisor after them,
+the affiliations, the title, abstract and keywords, the converted text of the current version,
+and the title, abstract and keywords written in the other languages.
+
+The few words printed around them (“Ғылыми жетекшісі:”, “Ключевые слова:”) are the collection's
+fixed forms in the paper's language, whatever language the reader's page is in, so they are
+written here per language rather than translated with the interface.
+"""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from proceedings.models import Author, PaperVersion
+from proceedings.paper_list import short_name
+
+PRINTED = {
+    "kk": {
+        "supervisor": "Ғылыми жетекшісі:",
+        "abstract": "Аңдатпа.",
+        "keywords": "Түйін сөздер:",
+    },
+    "ru": {
+        "supervisor": "Научный руководитель:",
+        "abstract": "Аннотация.",
+        "keywords": "Ключевые слова:",
+    },
+    "en": {
+        "supervisor": "Scientific supervisor:",
+        "abstract": "Abstract.",
+        "keywords": "Keywords:",
+    },
+}
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def with_authors(papers):
+    """`papers` (a queryset) with what `article` reads, so that it makes no queries of its own."""
+    authors = Author.objects.select_related("degree", "academic_title")
+    return papers.select_related("current_version").prefetch_related(
+        Prefetch("authors", queryset=authors)
+    )
+
+
+def article(paper, version=None):
+    """The printed parts of `paper` as a dict for `print/paper_article.html`.
+
+    `version` defaults to the current one; only a DOCX version has a body (its sanitised HTML):
+    a PDF goes into the book as it is.
+    """
+    language = paper.language
+    version = version or paper.current_version
+    with translation.override(language):
+        authors = [author for author in paper.authors.all() if author.role == Author.Role.AUTHOR]
+        supervisor = next(
+            (author for author in paper.authors.all() if author.role == Author.Role.SUPERVISOR),
+            None,
+        )
+        places = affiliations(authors)
+        marked = len(places) > 1
+        return {
+            "lang": language,
+            "labels": PRINTED.get(language, PRINTED["en"]),
+            "authors": [
+                {
+                    "name": short_name(author, language),
+                    "mark": places.index(place_of(author)) + 1
+                    if marked and place_of(author)
+                    else None,
+                }
+                for author in authors
+            ],
+            "affiliations": [
+                {"mark": number if marked else None, "text": place}
+                for number, place in enumerate(places, start=1)
+            ],
+            "supervisor": {
+                "name": short_name(supervisor, language),
+                "credentials": supervisor.credentials,
+            }
+            if supervisor
+            else None,
+            "title": paper.title_in_own_language,
+            "abstract": getattr(paper, f"abstract_{language}", "") or "",
+            "keywords": getattr(paper, f"keywords_{language}", "") or "",
+            "body": mark_safe(version.html)  # sanitised by conversion on upload
+            if version and version.kind == PaperVersion.Kind.DOCX
+            else "",
+            "summaries": summaries(paper),
+        }
+
+
+def place_of(author):
+    """Organisation, city, country in the active language (falling back as the model does)."""
+    return ", ".join(part for part in (author.organisation, author.city, author.country) if part)
+
+
+def affiliations(authors):
+    places = []
+    for author in authors:
+        place = place_of(author)
+        if place and place not in places:
+            places.append(place)
+    return places
+
+
+def summaries(paper):
+    """The title, abstract and keywords in each other language they are written in."""
+    found = []
+    for code in LANGUAGE_CODES:
+        if code == paper.language:
+            continue
+        title, abstract, keywords = (
+            getattr(paper, f"{name}_{code}", "") or "" for name in ("title", "abstract", "keywords")
+        )
+        if abstract or keywords:
+            found.append(
+                {
+                    "lang": code,
+                    "labels": PRINTED.get(code, PRINTED["en"]),
+                    "title": title,
+                    "abstract": abstract,
+                    "keywords": keywords,
+                }
+            )
+    return found

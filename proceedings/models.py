@@ -1,0 +1,311 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from speakers import names
+
+
+def paper_storage():
+    """Uploaded papers live in their own storage, which has no public URL (settings.STORAGES)."""
+    return storages["papers"]
+
+
+class Section(models.Model):
+    """A section of the collection; papers are grouped by it in the book."""
+
+    event = models.ForeignKey(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="paper_sections",
+        verbose_name=_("round table"),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    position = models.PositiveIntegerField(_("position"), default=0, db_index=True)
+
+    class Meta:
+        verbose_name = _("section of the collection")
+        verbose_name_plural = _("sections of the collection")
+        ordering = ["event", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class PaperQuerySet(models.QuerySet):
+    def of_speaker(self, user):
+        """The papers `user` submits, through the person their account is linked to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(speaker__user=user)
+
+
+class Paper(models.Model):
+    """A paper a speaker submits for the proceedings; its files are its versions."""
+
+    class Status(models.TextChoices):
+        # A paper's draft is not a resolution's (Черновик / Проект): its own context.
+        DRAFT = "draft", pgettext_lazy("paper status", "Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        REVISION = "revision", _("Revision requested")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    event = models.ForeignKey(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="papers",
+        verbose_name=_("round table"),
+    )
+    talk = models.ForeignKey(
+        "roundtable.ProgrammeItem",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="papers",
+        verbose_name=_("talk"),
+    )
+    speaker = models.ForeignKey(
+        "speakers.Person",
+        models.PROTECT,
+        related_name="papers",
+        verbose_name=_("speaker"),
+        help_text=_("The person who submits the paper and receives the decision."),
+    )
+    language = models.CharField(
+        _("language of the paper"), max_length=2, choices=settings.LANGUAGES
+    )
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    keywords = models.CharField(
+        _("keywords"), max_length=500, blank=True, help_text=_("Separated by commas.")
+    )
+    section = models.ForeignKey(
+        Section,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="papers",
+        verbose_name=_("section of the collection"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False
+    )
+    current_version = models.OneToOneField(
+        "PaperVersion",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("current version"),
+    )
+    uploads_reopened = models.BooleanField(
+        _("uploads reopened"),
+        default=False,
+        help_text=_("The speaker may upload after the deadline, until the next decision."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        ordering = ["event", "section__position", "pk"]
+
+    def __str__(self):
+        return self.title_in_own_language or _("Paper No. %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("proceedings:paper", kwargs={"pk": self.pk})
+
+    @property
+    def title_in_own_language(self):
+        """The title as written in the paper's language: how the contents print it."""
+        return (getattr(self, f"title_{self.language}", "") or "") if self.language else ""
+
+    def clean(self):
+        errors = {}
+        if self.language and not self.title_in_own_language.strip():
+            errors[f"title_{self.language}"] = _("Give the title in the language of the paper.")
+        if self.section_id and self.section.event_id != self.event_id:
+            errors["section"] = _("Choose a section of this round table.")
+        if self.talk_id and self.talk.event_id != self.event_id:
+            errors["talk"] = _("Choose a talk of this round table.")
+        if errors:
+            raise ValidationError(errors)
+
+    def keyword_list(self):
+        return [word.strip() for word in self.keywords.replace(";", ",").split(",") if word.strip()]
+
+
+class Author(models.Model):
+    """An author of a paper, or its scientific supervisor, as the collection prints them."""
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", _("Author")
+        SUPERVISOR = "supervisor", _("Scientific supervisor")
+
+    paper = models.ForeignKey(
+        Paper, models.CASCADE, related_name="authors", verbose_name=_("paper")
+    )
+    # Authors sort before the supervisor ("author" < "supervisor"), as collections list them.
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.AUTHOR)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    person = models.ForeignKey(
+        "speakers.Person",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authorships",
+        verbose_name=_("person"),
+        help_text=_("When the author is also on the round table's roster."),
+    )
+    surname = models.CharField(_("surname"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    standing = models.CharField(
+        _("status or position"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. 2nd-year master's student; senior lecturer."),
+    )
+    degree = models.ForeignKey(
+        "speakers.Degree",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("academic degree"),
+    )
+    academic_title = models.ForeignKey(
+        "speakers.AcademicTitle",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("academic title"),
+    )
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["paper", "role", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper"],
+                condition=Q(role="supervisor"),
+                name="paper_has_one_supervisor",
+                violation_error_message=_("A paper has one scientific supervisor."),
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def clean(self):
+        language = self.paper.language if self.paper_id else None
+        if language and not (getattr(self, f"surname_{language}", "") or "").strip():
+            raise ValidationError(
+                {f"surname_{language}": _("Give the surname in the language of the paper.")}
+            )
+
+    @property
+    def full_name(self):
+        return names.full_name(self.surname, self.given_name, self.patronymic)
+
+    @property
+    def short_name(self):
+        """ "Ахманов А.Т.", as collections print authors."""
+        return names.short_name(self.surname, self.given_name, self.patronymic)
+
+    @property
+    def credentials(self):
+        """Degree and title as printed after a supervisor's name, e.g. з.ғ.к., доцент."""
+        return ", ".join(term.printed for term in (self.degree, self.academic_title) if term)
+
+
+class PaperVersion(models.Model):
+    """One uploaded file of a paper. Immutable: a new upload is a new version."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+
+    paper = models.ForeignKey(
+        Paper, models.CASCADE, related_name="versions", verbose_name=_("paper")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    file = models.FileField(_("file"), storage=paper_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    html = models.TextField(
+        _("converted text"), blank=True, help_text=_("The DOCX as sanitised HTML, for the book.")
+    )
+    conversion_warnings = models.JSONField(_("conversion warnings"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["paper", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "number"], name="paper_version_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.paper} · {self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A paper version is immutable; upload a new version instead.")
+        super().save(*args, **kwargs)
+
+    def get_download_url(self):
+        return reverse("proceedings:download", kwargs={"pk": self.paper_id, "number": self.number})
+
+
+class PaperStatusChange(models.Model):
+    """The review history of a paper: who moved it, when, and what they said."""
+
+    paper = models.ForeignKey(
+        Paper, models.CASCADE, related_name="status_changes", verbose_name=_("paper")
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=Paper.Status)
+    to_status = models.CharField(_("to"), max_length=10, choices=Paper.Status)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["paper", "changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.paper}: {self.from_status} → {self.to_status}"

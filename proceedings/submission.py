@@ -1,0 +1,82 @@
+"""Speakers' side of a paper: the upload deadline and storing a new version.
+
+A version is stored whole or not at all: the file is checked by content, converted when it is a
+DOCX, saved under a name nobody can guess, and only then made current. Any refusal leaves the
+previous version current and nothing on disk.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from proceedings import conversion, review, uploads
+from proceedings.models import Paper, PaperVersion
+
+
+def deadline_passed(paper, now=None):
+    deadline = paper.event.papers_deadline
+    return deadline is not None and (now or timezone.now()) >= deadline
+
+
+def upload_refusal(paper, user, now=None):
+    """Why `user` may not upload a version of `paper` now, or None when they may."""
+    if not (review.is_speaker_of(user, paper) or review.is_organiser(user)):
+        return _("Only the speaker of this paper uploads its versions.")
+    if paper.status not in review.OPEN_FOR_UPLOADS:
+        return _("This paper is “%(status)s”: it takes no new versions.") % {
+            "status": paper.get_status_display()
+        }
+    if deadline_passed(paper, now) and not paper.uploads_reopened:
+        deadline = timezone.localtime(paper.event.papers_deadline)
+        return _(
+            "The deadline for papers was %(deadline)s. Ask the organisers to reopen your paper "
+            "if you need to upload a new version."
+        ) % {"deadline": date_format(deadline, "DATETIME_FORMAT")}
+    return None
+
+
+def add_version(paper, uploaded_file, user):
+    """Check `uploaded_file`, store it as the next version of `paper` and make it current.
+
+    Raises PermissionDenied or ValidationError (with a message for the speaker) and then changes
+    nothing.
+    """
+    refusal = upload_refusal(paper, user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    checked = uploads.check(uploaded_file)
+    try:
+        converted = conversion.convert_docx(uploaded_file) if checked.kind == "docx" else None
+    except conversion.ConversionError as error:
+        raise ValidationError(error.message, code="unreadable") from error
+    uploaded_file.seek(0)
+    storage = PaperVersion._meta.get_field("file").storage
+    name = storage.save(uploads.storage_name(checked), File(uploaded_file))
+    try:
+        with transaction.atomic():
+            locked = Paper.objects.select_for_update().get(pk=paper.pk)
+            number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+            version = PaperVersion.objects.create(
+                paper=locked,
+                number=number,
+                file=name,
+                original_name=checked.display_name,
+                kind=checked.kind,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=user,
+                html=converted.html if converted else "",
+                conversion_warnings=[str(text) for text in converted.warnings] if converted else [],
+            )
+            locked.current_version = version
+            locked.save(update_fields=["current_version", "updated_at"])
+    except Exception:
+        storage.delete(name)
+        raise
+    paper.current_version = version
+    return version

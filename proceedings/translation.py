@@ -1,0 +1,24 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from proceedings.models import Author, Paper, Section
+
+
+@register(Section)
+class SectionTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("kk",)
+
+
+@register(Paper)
+class PaperTranslation(TranslationOptions):
+    # The title is required in the paper's own language only: Paper.clean checks it.
+    fields = ("title", "abstract", "keywords")
+    required_languages = ()
+
+
+@register(Author)
+class AuthorTranslation(TranslationOptions):
+    # Names are written in the languages the collection prints; Author.clean asks for the
+    # paper's language.
+    fields = ("surname", "given_name", "patronymic", "standing", "organisation", "city", "country")
+    required_languages = ()

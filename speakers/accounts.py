@@ -1,0 +1,80 @@
+"""Account pages of speakers: accepting an invitation, and resetting a password.
+
+Signing in and out and the rest of password reset are Django's views with our forms and
+templates; `speakers.account_urls` puts them together.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.shortcuts import resolve_url
+from django.utils.translation import gettext_lazy as _
+
+from speakers import invitations
+from speakers.invitations import LinkProblem
+
+
+class AcceptInvitationView(auth_views.PasswordResetConfirmView):
+    """The invitation link: set a password, be signed in, land on "My papers".
+
+    Django's password-reset confirmation with the invitation token. As there, the token moves
+    from the address into the session at once (so it never leaks through the Referer header)
+    and the form is at ``…/invitation/<uidb64>/set-password/``. A link that does not work gets
+    a page saying why: expired, already used, or not valid.
+    """
+
+    token_generator = invitations.invitation_tokens
+    template_name = "speakers/accept_invitation.html"
+    title = _("Set your password")
+    post_reset_login = True
+    post_reset_login_backend = "speakers.backends.EmailBackend"
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        invitations.accept(form.user)
+        messages.success(self.request, _("Your password is set and you are signed in."))
+        return response
+
+    def get_success_url(self):
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = getattr(self.user, "person", None) if self.user else None
+        invitation = (
+            person.invitations.select_related("event", "invited_by").first() if person else None
+        )
+        context.update(
+            person=person,
+            invitation=invitation,
+            valid_days=invitations.valid_days(),
+        )
+        if not self.validlink:
+            token = self.kwargs["token"]
+            if token == self.reset_url_token:
+                token = self.request.session.get(INTERNAL_RESET_SESSION_TOKEN)
+            problem = self.token_generator.problem(self.user, token)
+            context.update(problem=problem, title=PROBLEM_TITLES[problem])
+        return context
+
+
+PROBLEM_TITLES = {
+    LinkProblem.EXPIRED: _("This invitation link has expired"),
+    LinkProblem.USED: _("This invitation link has already been used"),
+    LinkProblem.INVALID: _("This invitation link does not work"),
+}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page for the link of a reset letter; a password set here also accepts the
+    person's open invitations (the speaker whose invitation expired used "forgot password")."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        invitations.accept(form.user)
+        return response

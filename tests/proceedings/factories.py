@@ -1,0 +1,76 @@
+"""Factories for papers: a paper in Kazakh with its title in kk and ru, authors, sections, files."""
+
+import hashlib
+
+import factory
+from django.core.files.base import ContentFile
+
+from proceedings.models import Author, Paper, PaperVersion, Section
+from tests.factories import PersonFactory, RoundTableFactory
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    event = factory.SubFactory(RoundTableFactory)
+    name_kk = factory.Sequence(lambda n: f"Құқықтық негіздер {n}")
+    name_ru = factory.Sequence(lambda n: f"Правовые основы {n}")
+    position = factory.Sequence(int)
+
+
+class PaperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Paper
+
+    event = factory.SubFactory(RoundTableFactory)
+    speaker = factory.SubFactory(
+        PersonFactory, email=factory.Sequence(lambda n: f"s{n}@example.kz")
+    )
+    language = "kk"
+    title_kk = factory.Sequence(lambda n: f"Полиция және қоғам: серіктестік {n}")
+    title_ru = factory.Sequence(lambda n: f"Полиция и общество: партнёрство {n}")
+    abstract_kk = "Мақалада полиция мен қоғамның өзара іс-қимылы қарастырылады."
+    abstract_ru = "В статье рассматривается взаимодействие полиции и общества."
+    keywords_kk = "полиция, қоғам, серіктестік"
+    keywords_ru = "полиция, общество, партнёрство"
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    paper = factory.SubFactory(PaperFactory)
+    order = factory.Sequence(int)
+    surname_kk = "Ахманов"
+    surname_ru = "Ахманов"
+    given_name_kk = "Асқар"
+    given_name_ru = "Аскар"
+    patronymic_kk = "Төлегенұлы"
+    patronymic_ru = "Тулегенович"
+    organisation_kk = "Алматы академиясы"
+    organisation_ru = "Алматинская академия"
+    city_kk = "Алматы"
+    city_ru = "Алматы"
+
+
+def add_version(paper, content=b"%PDF-1.7\n%test\n", *, kind="pdf", name="paper.pdf", user=None):
+    """A stored file as the next version of `paper`, made current (without the upload checks)."""
+    number = paper.versions.count() + 1
+    version = PaperVersion(
+        paper=paper,
+        number=number,
+        original_name=name,
+        kind=kind,
+        content_type="application/pdf"
+        if kind == "pdf"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+    )
+    version.file.save(f"tests/{paper.pk}-{number}.{kind}", ContentFile(content), save=False)
+    version.save()
+    paper.current_version = version
+    paper.save(update_fields=["current_version", "updated_at"])
+    return version
