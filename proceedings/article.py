@@ -10,9 +10,12 @@ fixed forms in the paper's language, whatever language the reader's page is in, 
 written here per language rather than translated with the interface.
 """
 
+import re
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import translation
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from proceedings.models import Author, PaperVersion
@@ -87,11 +90,33 @@ def article(paper, version=None):
             "title": paper.title_in_own_language,
             "abstract": getattr(paper, f"abstract_{language}", "") or "",
             "keywords": getattr(paper, f"keywords_{language}", "") or "",
-            "body": mark_safe(version.html)  # sanitised by conversion on upload
+            "body": mark_safe(body_of(version.html, paper.title_in_own_language))
             if version and version.kind == PaperVersion.Kind.DOCX
             else "",
             "summaries": summaries(paper),
         }
+
+
+FIRST_HEADING = re.compile(r"<h[1-6][\s>]")
+
+
+def body_of(html, title):
+    """The converted text without the file's own title block, when it has one.
+
+    Papers arrive as collections ask for them: УДК, authors, title, abstract and keywords above
+    the first heading (Кіріспе, Введение). The article prints all of those from the paper's
+    details, so when the text before the first heading repeats the title, that block is left
+    out. Sanitised HTML stays sanitised: the cut is at a tag boundary.
+    """
+    heading = FIRST_HEADING.search(html)
+    wanted = plain(title)
+    if heading and wanted and wanted in plain(strip_tags(html[: heading.start()])):
+        return html[heading.start() :]
+    return html
+
+
+def plain(text):
+    return " ".join(text.split()).casefold()
 
 
 def place_of(author):
