@@ -46,7 +46,7 @@ DECISIONS = {
         ),
     },
     Status.REVISION: {
-        "verb": _("Request revision"),
+        "verb": _("Request a revision"),
         "title": _("Request a revision"),
         "intro": _(
             "These papers go back to their speakers, who may upload a new version even after "
@@ -282,7 +282,7 @@ class StatusHistoryInline(ReadOnlyInline):
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment to the speaker"),
+        label=_("Comment for the speaker"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
     )
@@ -525,7 +525,7 @@ class PaperAdmin(SortableTabbedAdmin):
     def accept(self, request, queryset):
         return self.decide(request, queryset, Status.ACCEPTED, "accept")
 
-    @admin.action(description=_("Request revision"), permissions=["change"])
+    @admin.action(description=_("Request a revision"), permissions=["change"])
     def request_revision(self, request, queryset):
         return self.decide(request, queryset, Status.REVISION, "request_revision")
 
