@@ -119,7 +119,9 @@ class PersonAdmin(TabbedTranslationAdmin):
             try:
                 invitations.invite(person, target, request.user, request)
             except invitations.InvitationError as error:
-                self.message_user(request, gettext("%s Not invited.") % error, messages.WARNING)
+                # Translators: the reason is a whole sentence, e.g. "… has no e-mail address."
+                reason = gettext("%(reason)s Not invited.") % {"reason": error}
+                self.message_user(request, reason, messages.WARNING)
             except OSError as error:  # the mail server refused or is unreachable
                 self.message_user(
                     request,
