@@ -261,9 +261,7 @@ class VersionInline(ReadOnlyInline):
             return "–"
         return format_html(
             "<ul>{}</ul>",
-            format_html_join(
-                "", "<li>{}</li>", ((warning,) for warning in version.conversion_warnings)
-            ),
+            format_html_join("", "<li>{}</li>", ((warning,) for warning in version.warnings())),
         )
 
 
@@ -435,14 +433,10 @@ class PaperAdmin(SortableTabbedAdmin):
         """Each author's full name in `code`, with their role and organisation."""
         lines = []
         for author in authors:
-            surname = getattr(author, f"surname_{code}") or ""
+            surname, given_name, patronymic = author.name_in(code)
             if not surname:
                 continue
-            name = names.full_name(
-                surname,
-                getattr(author, f"given_name_{code}") or "",
-                getattr(author, f"patronymic_{code}") or "",
-            )
+            name = names.full_name(surname, given_name, patronymic)
             place = ", ".join(
                 part
                 for part in (

@@ -12,15 +12,15 @@ WeasyPrint and cleaned:
 - formulae pandoc could not render as text are dropped: WeasyPrint cannot typeset MathML or TeX;
 - `sanitise` keeps only the allow-list below.
 
-What was dropped is reported as warnings for the speaker. They are lazy translations, rendered
-in the reader's language when turned into text; do not store them. The HTML is the same for the
+What was dropped is reported as warnings for the speaker: data such as
+`{"kind": "equations", "count": 2}`, stored with the version and put into words by `describe`
+in the reader's language when they are read. The HTML is the same for the
 same DOCX, byte for byte.
 """
 
 import base64
 import io
 import json
-import operator
 import re
 import subprocess
 import tempfile
@@ -31,7 +31,6 @@ from pathlib import Path
 import lxml.html
 import nh3
 import pypandoc
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from lxml import etree
@@ -125,14 +124,20 @@ GRAPHICS_DROPPED = ngettext_lazy(
 UNSUPPORTED = _("Unsupported content was removed: %(details)s")
 UNREADABLE = _("The file could not be read as a Word document. Open it in Word and save it again.")
 
-# `message % values` with a lazy message translates at once; this defers it to rendering time.
-lazy_format = lazy(operator.mod, str)
+# What each kind of warning tells the speaker; the warning's count or details fill it in.
+MESSAGES = {
+    "equations": EQUATIONS_DROPPED,
+    "linked_images": LINKED_IMAGES_DROPPED,
+    "image_formats": IMAGE_FORMATS_DROPPED,
+    "graphics": GRAPHICS_DROPPED,
+    "unsupported": UNSUPPORTED,
+}
 
 
 @dataclass(frozen=True)
 class Conversion:
     html: str
-    warnings: tuple[str, ...]
+    warnings: tuple[dict, ...]  # JSON-ready: {"kind": …, "count": n} or {"kind": …, "details": …}
 
 
 class ConversionError(ValueError):
@@ -156,14 +161,19 @@ def convert_docx(source):
         unprintable = inline_images(root, Path(scratch) / "media")
     demote_headings(root)
     counts = (
-        (EQUATIONS_DROPPED, equations),
-        (LINKED_IMAGES_DROPPED, linked_images),
-        (IMAGE_FORMATS_DROPPED, unprintable),
-        (GRAPHICS_DROPPED, graphics),
+        ("equations", equations),
+        ("linked_images", linked_images),
+        ("image_formats", unprintable),
+        ("graphics", graphics),
     )
-    warnings = [lazy_format(message, {"count": n}) for message, n in counts if n]
-    warnings += [lazy_format(UNSUPPORTED, {"details": text}) for text in pandoc_warnings(log)]
+    warnings = [{"kind": kind, "count": n} for kind, n in counts if n]
+    warnings += [{"kind": "unsupported", "details": text} for text in pandoc_warnings(log)]
     return Conversion(html=sanitise(serialise(root)), warnings=tuple(warnings))
+
+
+def describe(warning):
+    """A warning as `convert_docx` gives it (and a version stores it), in the active language."""
+    return MESSAGES[warning["kind"]] % warning
 
 
 def read_bytes(source):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from proceedings import conversion
 from speakers import names
 
 
@@ -228,6 +229,26 @@ class Author(models.Model):
         """ "Ахманов А.Т.", as collections print authors."""
         return names.short_name(self.surname, self.given_name, self.patronymic)
 
+    def name_in(self, language):
+        """(surname, given name, patronymic) exactly as written in `language`, "" when not."""
+        return tuple(
+            getattr(self, f"{part}_{language}") or ""
+            for part in ("surname", "given_name", "patronymic")
+        )
+
+    def short_name_in(self, language):
+        """The short name as printed in `language`, e.g. a Kazakh paper's authors in Kazakh.
+
+        Without a surname in `language` it is the one the reader's language gives; a missing
+        given name or patronymic is taken from there too.
+        """
+        surname, given_name, patronymic = self.name_in(language)
+        if not surname:
+            return self.short_name
+        return names.short_name(
+            surname, given_name or self.given_name, patronymic or self.patronymic
+        )
+
     @property
     def credentials(self):
         """Degree and title as printed after a supervisor's name, e.g. з.ғ.к., доцент."""
@@ -279,6 +300,10 @@ class PaperVersion(models.Model):
         if not self._state.adding:
             raise ValueError("A paper version is immutable; upload a new version instead.")
         super().save(*args, **kwargs)
+
+    def warnings(self):
+        """What the conversion dropped, in the reader's language."""
+        return [conversion.describe(warning) for warning in self.conversion_warnings]
 
     def get_download_url(self):
         return reverse("proceedings:download", kwargs={"pk": self.paper_id, "number": self.number})

@@ -71,7 +71,7 @@ def add_version(paper, uploaded_file, user):
                 sha256=checked.sha256,
                 uploaded_by=user,
                 html=converted.html if converted else "",
-                conversion_warnings=[str(text) for text in converted.warnings] if converted else [],
+                conversion_warnings=list(converted.warnings) if converted else [],
             )
             locked.current_version = version
             locked.save(update_fields=["current_version", "updated_at"])

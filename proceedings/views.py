@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from proceedings import article, dashboard, paper_list, review, submission, typesetting, uploads
+from proceedings import article, dashboard, review, submission, typesetting, uploads
 from proceedings.forms import AuthorFormSet, MoveForm, PaperForm
 from proceedings.models import Author, Paper, PaperVersion
 
@@ -132,7 +132,7 @@ def paper_forms(request, paper, editable):
         formset.can_delete = False
     for author_form in formset.initial_forms:
         # As the collection prints the name: in the paper's language.
-        author_form.printed_name = paper_list.short_name(author_form.instance, paper.language)
+        author_form.printed_name = author_form.instance.short_name_in(paper.language)
     return form, formset
 
 
@@ -255,7 +255,7 @@ def preview(request, pk):
             "paper": paper,
             "version": version,
             "article": article.article(paper, version),
-            "warnings": version.conversion_warnings if version else [],
+            "warnings": version.warnings() if version else [],
         },
     )
 

@@ -10,7 +10,7 @@ from PIL import Image
 from pypdf import PdfReader
 from weasyprint import CSS, HTML
 
-from proceedings.conversion import ConversionError, convert_docx, sanitise
+from proceedings.conversion import ConversionError, convert_docx, describe, sanitise
 from tests.proceedings import documents
 from tests.proceedings.documents import (
     BOLD_TEXT,
@@ -130,7 +130,7 @@ def test_picture_the_book_cannot_print_is_dropped_with_a_warning():
     conversion = convert_docx(io.BytesIO(data))
 
     assert "<img" not in conversion.html
-    assert [str(warning) for warning in conversion.warnings] == [
+    assert [describe(warning) for warning in conversion.warnings] == [
         "1 image in a format the book cannot print (such as EMF or WMF) was dropped. "
         "Send it as PNG or JPEG."
     ]
@@ -141,7 +141,7 @@ def test_picture_linked_from_the_internet_is_dropped_with_a_warning():
 
     assert "<img" not in conversion.html
     assert REMOTE_IMAGE_URL not in conversion.html
-    assert [str(warning) for warning in conversion.warnings] == [
+    assert [describe(warning) for warning in conversion.warnings] == [
         "1 image linked from outside the document was dropped. Insert the picture itself."
     ]
 
@@ -156,7 +156,7 @@ def test_warning_counts_linked_pictures():
     conversion = convert_docx(out)
 
     assert len(re.findall("<img", conversion.html)) == 1  # the embedded one
-    assert [str(warning) for warning in conversion.warnings] == [
+    assert [describe(warning) for warning in conversion.warnings] == [
         "2 images linked from outside the document were dropped. Insert the pictures themselves."
     ]
 
@@ -168,7 +168,7 @@ def test_equation_is_dropped_with_a_warning_and_the_text_around_it_stays():
     assert "$" not in conversion.html
     assert "<p></p>" not in conversion.html
     assert "<p>мұндағы S — орташа мән.</p>" in conversion.html
-    assert [str(warning) for warning in conversion.warnings] == [
+    assert [describe(warning) for warning in conversion.warnings] == [
         "1 equation was dropped: the book cannot typeset it. Send it as an image."
     ]
 
@@ -187,7 +187,7 @@ def test_chart_is_dropped_with_a_warning():
     conversion = convert(with_chart=True)
 
     assert "<p>2-сурет. Өңірлер бойынша қылмыстар</p>" in conversion.html
-    assert [str(warning) for warning in conversion.warnings] == [
+    assert [describe(warning) for warning in conversion.warnings] == [
         "1 chart or diagram was dropped: the book cannot draw it. Paste it as a picture."
     ]
 

@@ -9,7 +9,6 @@ import re
 import zipfile
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -19,7 +18,7 @@ from pypdf import PdfReader
 from proceedings import review
 from proceedings.models import Author, Paper, PaperStatusChange
 from tests.factories import PersonFactory, RoundTableFactory
-from tests.pages import text_of
+from tests.pages import posted_values, shown, text_of
 from tests.proceedings import view_factories as make
 from tests.proceedings.documents import KAZAKH_LETTERS, PARAGRAPHS, TITLE
 from tests.proceedings.factories import AuthorFactory, SectionFactory
@@ -34,11 +33,6 @@ assert PARAGRAPHS[0].startswith(KAZAKH_SENTENCE)
 def url(name, language="en", **kwargs):
     with translation.override(language):
         return reverse(f"proceedings:{name}", kwargs=kwargs)
-
-
-def shown(response):
-    """The messages the response queued, as text."""
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def assert_sent_to_login(response, language="en"):
@@ -276,14 +270,8 @@ def test_another_persons_talk_cannot_be_started(client, serik, event):
 def form_data(response, **changes):
     """What the browser sends back for the paper page in `response`, with `changes`."""
     context = response.context
-    data = {}
-    for form in [context["form"], context["formset"].management_form, *context["formset"]]:
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            data[bound.html_name] = str(value)
-    return data | changes
+    forms = [context["form"], context["formset"].management_form, *context["formset"]]
+    return posted_values(forms) | changes
 
 
 def test_details_are_saved_per_language(client, serik, paper, event):
@@ -631,8 +619,19 @@ def test_preview_shows_the_article_and_the_warnings(client, serik, paper):
         < article.index("paper-supervisor")
         < article.index("paper-title")
     )
-    warnings = html[html.index('class="conversion-warnings"') : html.index("<article")]
-    assert "<li>" in warnings and "image" in warnings.lower()
+    warnings = text_of(html[html.index('class="conversion-warnings"') : html.index("<article")])
+    assert "Құжатқа сырттан сілтеме арқылы қосылған 1 сурет алынып тасталды." in warnings
+
+
+def test_conversion_warnings_read_in_the_readers_language_not_the_uploaders(client, serik, paper):
+    with translation.override("en"):
+        make.upload(paper, serik, make.docx_file(with_remote_image=True))
+    client.force_login(serik)
+
+    russian = text_of(client.get(url("preview", "ru", pk=paper.pk)).text)
+
+    assert "1 изображение, вставленное как ссылка на внешний файл, удалено." in russian
+    assert "image linked from outside" not in russian
 
 
 def test_preview_in_russian_labels_the_supervisor_in_russian(client, serik, event):
