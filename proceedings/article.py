@@ -19,7 +19,6 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from proceedings.models import Author, PaperVersion
-from proceedings.paper_list import short_name
 
 PRINTED = {
     "kk": {
@@ -70,7 +69,7 @@ def article(paper, version=None):
             "labels": PRINTED.get(language, PRINTED["en"]),
             "authors": [
                 {
-                    "name": short_name(author, language),
+                    "name": author.short_name_in(language),
                     "mark": places.index(place_of(author)) + 1
                     if marked and place_of(author)
                     else None,
@@ -82,7 +81,7 @@ def article(paper, version=None):
                 for number, place in enumerate(places, start=1)
             ],
             "supervisor": {
-                "name": short_name(supervisor, language),
+                "name": supervisor.short_name_in(language),
                 "credentials": supervisor.credentials,
             }
             if supervisor

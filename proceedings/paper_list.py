@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proceedings.models import Author, Paper, PaperStatusChange
-from speakers import names
 
 BOM = "\ufeff"
 # A cell starting with one of these is a formula to a spreadsheet: speakers write the titles.
@@ -26,19 +25,9 @@ def author_names(paper, role=Author.Role.AUTHOR):
     the one modeltranslation shows.
     """
     return ", ".join(
-        short_name(author, paper.language) for author in paper.authors.all() if author.role == role
-    )
-
-
-def short_name(author, language):
-    """The author's surname and initials as written in `language`, when they are."""
-    surname = getattr(author, f"surname_{language}", None) if language else None
-    if not surname:
-        return author.short_name
-    return names.short_name(
-        surname,
-        getattr(author, f"given_name_{language}", None) or author.given_name,
-        getattr(author, f"patronymic_{language}", None) or author.patronymic,
+        author.short_name_in(paper.language)
+        for author in paper.authors.all()
+        if author.role == role
     )
 
 

@@ -1,7 +1,9 @@
-"""Reading public pages in tests as a visitor would: by URL name in a language."""
+"""Reading pages in tests as a visitor would: by URL name in a language; forms and messages."""
 
+import datetime
 import re
 
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 
@@ -24,3 +26,34 @@ def change_url(obj):
     """The admin change page of `obj`."""
     meta = obj._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+def shown(response):
+    """The messages the response queued, as text."""
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def posted_values(forms):
+    """What a browser sends back for `forms` left unchanged."""
+    data = {}
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            elif isinstance(value, datetime.date | datetime.time):
+                data[bound.html_name] = value.isoformat()
+            else:
+                data[bound.html_name] = "on" if value is True else str(value)
+    return data
+
+
+def admin_form_data(response):
+    """The POST data a browser would send back for the admin page in `response`, unchanged."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms.append(inline.formset.management_form)
+        forms.extend(inline.formset.forms)
+    return posted_values(forms)

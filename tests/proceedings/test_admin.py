@@ -4,7 +4,6 @@ import json
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.contrib.staticfiles import finders
 from django.core import mail
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils import timezone
 from proceedings import review
 from proceedings.models import Paper, Section
 from tests.factories import PersonFactory, RoundTableFactory
-from tests.pages import change_url
+from tests.pages import admin_form_data, change_url, shown
 from tests.proceedings.factories import (
     AuthorFactory,
     PaperFactory,
@@ -35,26 +34,6 @@ def chair(client):
     client.force_login(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return user
-
-
-def shown(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def form_data(response):
-    """The POST data a browser would send back for the admin page in `response`, unchanged."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms.append(inline.formset.management_form)
-        forms.extend(inline.formset.forms)
-    data = {}
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            data[bound.html_name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return data
 
 
 def submitted_paper(**kwargs):
@@ -222,7 +201,7 @@ def test_dragging_authors_reorders_them(chair, client):
     paper = submitted_paper()
     first, second = paper.authors.all()
     url = change_url(paper)
-    data = form_data(client.get(url)) | {"authors-0-order": "2", "authors-1-order": "1"}
+    data = admin_form_data(client.get(url)) | {"authors-0-order": "2", "authors-1-order": "1"}
 
     response = client.post(url, data)
 
@@ -236,7 +215,7 @@ def test_an_organiser_adds_a_paper_with_its_authors(chair, client):
     url = reverse("admin:proceedings_paper_add")
     page = client.get(url)
     assert "metadata_side_by_side" not in str(page.context["adminform"].form.fields)
-    data = form_data(page) | {
+    data = admin_form_data(page) | {
         "event": str(event.pk),
         "speaker": str(speaker.pk),
         "language": "ru",
@@ -266,7 +245,7 @@ def test_an_organiser_adds_a_paper_with_its_authors(chair, client):
 
 def test_a_paper_needs_its_title_in_its_own_language(chair, client):
     url = reverse("admin:proceedings_paper_add")
-    data = form_data(client.get(url)) | {
+    data = admin_form_data(client.get(url)) | {
         "event": str(RoundTableFactory().pk),
         "speaker": str(PersonFactory().pk),
         "language": "ru",
@@ -285,7 +264,7 @@ def test_an_author_needs_a_surname_in_the_language_of_the_paper(chair, client):
     paper = submitted_paper()
     url = change_url(paper)
 
-    response = client.post(url, form_data(client.get(url)) | {"authors-0-surname_kk": ""})
+    response = client.post(url, admin_form_data(client.get(url)) | {"authors-0-surname_kk": ""})
 
     [authors, *_read_only] = response.context["inline_admin_formsets"]
     assert authors.formset.errors[0] == {
@@ -324,7 +303,7 @@ def test_the_status_is_not_a_form_field(chair, client):
     page = client.get(url)
 
     assert "status" not in page.context["adminform"].form.fields
-    client.post(url, form_data(page) | {"status": "accepted"})
+    client.post(url, admin_form_data(page) | {"status": "accepted"})
     paper.refresh_from_db()
     assert paper.status == Status.SUBMITTED
 

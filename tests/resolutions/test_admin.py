@@ -1,8 +1,6 @@
-import datetime
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +8,7 @@ from django.utils import timezone
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection
 from tests.factories import RoundTableFactory
-from tests.pages import change_url
+from tests.pages import admin_form_data, change_url, shown
 from tests.resolutions.factories import (
     AmendmentFactory,
     ItemFactory,
@@ -34,29 +32,6 @@ def chair(client):
     return user
 
 
-def form_data(response):
-    """The POST data a browser would send back for the admin page in `response`, unchanged."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms.append(inline.formset.management_form)
-        forms.extend(inline.formset.forms)
-    data = {}
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            if isinstance(value, datetime.date):
-                data[bound.html_name] = value.isoformat()
-            else:
-                data[bound.html_name] = str(value)
-    return data
-
-
-def shown(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
 def texts(section):
     return [(item.text_kk, item.text_ru) for item in section.items.all()]
 
@@ -68,7 +43,7 @@ def test_organiser_edits_a_sections_items_inline_and_a_version_appears(chair, cl
     resolution = resolution_with(sections=2, items=2)
     section = resolution.sections.last()
     url = change_url(section)
-    data = form_data(client.get(url))
+    data = admin_form_data(client.get(url))
     data["items-1-text_ru"] = "развивать цифровые сервисы для граждан;"
     data["items-2-text_kk"] = "азаматтармен кері байланыс орнату;"
     data["items-2-text_ru"] = "налаживать обратную связь с гражданами;"
@@ -94,7 +69,7 @@ def test_saving_again_without_a_change_records_no_new_version(chair, client):
     drafting.record_version(resolution, chair)
     url = change_url(resolution)
 
-    response = client.post(url, form_data(client.get(url)))
+    response = client.post(url, admin_form_data(client.get(url)))
 
     assert response.status_code == 302
     assert resolution.versions.count() == 1
@@ -104,7 +79,7 @@ def test_an_item_written_in_kazakh_only_is_saved_with_a_warning(chair, client):
     resolution = resolution_with(sections=2, items=1)
     section = resolution.sections.last()
     url = change_url(section)
-    data = form_data(client.get(url))
+    data = admin_form_data(client.get(url))
     data["items-1-text_kk"] = "тек қазақша жазылған ұсыныс;"
 
     response = client.post(url, data, follow=True)
@@ -118,7 +93,7 @@ def test_an_item_may_be_written_in_russian_first(chair, client):
     section = SectionFactory()
     ItemFactory(section=section)
     url = change_url(section)
-    data = form_data(client.get(url)) | {"items-1-text_ru": "сначала по-русски;"}
+    data = admin_form_data(client.get(url)) | {"items-1-text_ru": "сначала по-русски;"}
 
     response = client.post(url, data, follow=True)
 
@@ -130,7 +105,7 @@ def test_an_item_needs_a_kazakh_or_russian_text(chair, client):
     section = SectionFactory()
     item = ItemFactory(section=section)
     url = change_url(section)
-    data = form_data(client.get(url)) | {"items-0-text_kk": "", "items-0-text_ru": ""}
+    data = admin_form_data(client.get(url)) | {"items-0-text_kk": "", "items-0-text_ru": ""}
 
     response = client.post(url, data | {"items-0-text_en": "English only"})
 
@@ -144,7 +119,7 @@ def test_an_item_needs_a_kazakh_or_russian_text(chair, client):
 def test_organiser_writes_a_new_resolution_with_its_sections(chair, client):
     event = RoundTableFactory()
     url = reverse("admin:resolutions_resolution_add")
-    data = form_data(client.get(url)) | {
+    data = admin_form_data(client.get(url)) | {
         "event": str(event.pk),
         "title_kk": "Дөңгелек үстелдің қарары",
         "title_ru": "Резолюция круглого стола",
@@ -179,7 +154,7 @@ def test_the_resolution_page_edits_its_sections_inline_and_links_to_their_items(
     html = page.text
 
     assert f'href="{change_url(first)}">3 items</a>' in html
-    data = form_data(page)
+    data = admin_form_data(page)
     data["sections-0-heading_ru"] = "Партнерство полиции и общества"
     data["title_en"] = "Resolution of the round table"
     response = client.post(url, data)
@@ -196,7 +171,7 @@ def test_dragging_sections_reorders_and_renumbers_them(chair, client):
     resolution = resolution_with(sections=3, items=1)
     first, second, third = resolution.sections.all()
     url = change_url(resolution)
-    data = form_data(client.get(url))
+    data = admin_form_data(client.get(url))
     # What the sortable script writes into the hidden position inputs after a drag and drop:
     # the third section moved to the top.
     data |= {"sections-0-position": "2", "sections-1-position": "3", "sections-2-position": "1"}
@@ -218,7 +193,7 @@ def test_a_deleted_section_leaves_the_others_numbered_in_order(chair, client):
     resolution = resolution_with(sections=3, items=1)
     first, _second, third = resolution.sections.all()
     url = change_url(resolution)
-    data = form_data(client.get(url)) | {"sections-1-DELETE": "on"}
+    data = admin_form_data(client.get(url)) | {"sections-1-DELETE": "on"}
 
     assert client.post(url, data).status_code == 302
 
@@ -246,7 +221,7 @@ def test_deleting_a_section_renumbers_the_others_and_records_a_version(chair, cl
 def test_a_section_added_on_its_own_page_comes_last(chair, client):
     resolution = resolution_with(sections=2, items=1)
     url = reverse("admin:resolutions_resolutionsection_add")
-    data = form_data(client.get(url)) | {
+    data = admin_form_data(client.get(url)) | {
         "resolution": str(resolution.pk),
         "heading_kk": "Қорытынды",
         "heading_ru": "Заключение",
@@ -342,7 +317,7 @@ def test_saving_adopted_text_is_refused_and_the_text_stays(chair, client, adopte
     section = adopted.sections.first()
     before = texts(section)
     url = change_url(section)
-    data = form_data(client.get(change_url(resolution_with().sections.first())))
+    data = admin_form_data(client.get(change_url(resolution_with().sections.first())))
 
     response = client.post(url, data | {"heading_ru": "Изменено", "items-0-text_ru": "Изменено"})
 
@@ -359,7 +334,7 @@ def test_saving_adopted_text_is_refused_and_the_text_stays(chair, client, adopte
 
 def test_a_section_cannot_be_added_to_adopted_text(chair, client, adopted):
     url = reverse("admin:resolutions_resolutionsection_add")
-    data = form_data(client.get(url)) | {
+    data = admin_form_data(client.get(url)) | {
         "resolution": str(adopted.pk),
         "heading_kk": "Қосымша",
     }
@@ -482,7 +457,7 @@ def test_the_status_is_not_a_form_field_and_its_history_is_shown(chair, client, 
 
     assert "status" not in response.context["adminform"].form.fields
     assert "Ошибка в разделе 2" in response.text
-    data = form_data(response) | {"status": "published"}
+    data = admin_form_data(response) | {"status": "published"}
     client.post(change_url(adopted), data)
     adopted.refresh_from_db()
     assert adopted.status == "discussion"

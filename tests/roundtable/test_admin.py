@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from roundtable.models import ProgrammeItem
 from tests.factories import ParticipationFactory, ProgrammeItemFactory, RoundTableFactory
+from tests.pages import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,28 +22,6 @@ def organiser(client):
     user.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
     client.force_login(user)
     return user
-
-
-def form_data(response):
-    """The POST data a browser would send back for the admin page in `response`, unchanged."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms.append(formset.management_form)
-        forms.extend(formset.forms)
-    data = {}
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            if isinstance(value, list | tuple):
-                data[bound.html_name] = [str(v) for v in value]
-            elif isinstance(value, datetime.date | datetime.time):
-                data[bound.html_name] = value.isoformat()
-            else:
-                data[bound.html_name] = "on" if value is True else str(value)
-    return data
 
 
 def item_row(data, index, **values):
@@ -102,7 +81,7 @@ def test_overlap_is_refused_in_the_users_language_naming_the_clashing_item(organ
     opening = ProgrammeItemFactory(start=at(9), end=at(9, 5), title_ru="Вступительное слово")
     talk = ProgrammeItemFactory(event=opening.event, start=at(9, 5), end=at(9, 15))
     url = reverse("admin:roundtable_programmeitem_change", args=[talk.pk])
-    data = form_data(client.get(url))
+    data = admin_form_data(client.get(url))
     data["start"] = "09:00"
     response = client.post(url, data, headers={"accept-language": "ru"})
     assert response.status_code == 200
@@ -116,7 +95,7 @@ def test_programme_inline_accepts_two_items_swapping_times(organiser, client):
     first = ProgrammeItemFactory(start=at(9), end=at(9, 10), order=0)
     second = ProgrammeItemFactory(event=first.event, start=at(9, 10), end=at(9, 20), order=1)
     url = reverse("admin:roundtable_roundtable_change", args=[first.event.pk])
-    data = form_data(client.get(url))
+    data = admin_form_data(client.get(url))
     item_row(data, 0, start="09:10", end="09:20")
     item_row(data, 1, start="09:00", end="09:10")
     response = client.post(url, data)
@@ -130,7 +109,7 @@ def test_programme_inline_refuses_overlapping_items(organiser, client):
     first = ProgrammeItemFactory(start=at(9), end=at(9, 10), title_ru="Первый доклад")
     ProgrammeItemFactory(event=first.event, start=at(9, 10), end=at(9, 20))
     url = reverse("admin:roundtable_roundtable_change", args=[first.event.pk])
-    data = form_data(client.get(url))
+    data = admin_form_data(client.get(url))
     item_row(data, 1, start="09:05")
     response = client.post(url, data, headers={"accept-language": "en"})
     assert response.status_code == 200
