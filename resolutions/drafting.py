@@ -88,7 +88,7 @@ def content_of(resolution):
     }
 
 
-def record_version(resolution, user=None, note=""):
+def record_version(resolution, user=None, occasion=ResolutionVersion.Occasion.EDIT, amendment=None):
     """Store the text as a new version when it differs from the last one; returns it or None."""
     content = content_of(resolution)
     last = resolution.versions.order_by("-number").first()
@@ -100,7 +100,8 @@ def record_version(resolution, user=None, note=""):
         number=number,
         created_by=user if user and user.is_authenticated else None,
         status=resolution.status,
-        note=note,
+        occasion=occasion,
+        amendment_number=amendment.pk if amendment else None,
         content=content,
     )
 
@@ -221,7 +222,7 @@ def change_status(resolution, to_status, user, comment=""):
         changed_by=user,
         comment=comment,
     )
-    record_version(resolution, user, note=Status(to_status).label)
+    record_version(resolution, user, ResolutionVersion.Occasion.STATUS)
     return resolution
 
 
@@ -248,9 +249,7 @@ def accept(amendment, user, comment=""):
     amendment.status = Amendment.Status.ACCEPTED
     amendment.comment = comment
     amendment.save()
-    record_version(
-        resolution, user, note=_("Amendment %(number)s accepted") % {"number": amendment.pk}
-    )
+    record_version(resolution, user, ResolutionVersion.Occasion.AMENDMENT, amendment)
     return amendment
 
 

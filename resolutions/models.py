@@ -107,8 +107,19 @@ class ResolutionVersion(models.Model):
         related_name="+",
         verbose_name=_("saved by"),
     )
+
+    class Occasion(models.TextChoices):
+        EDIT = "edit", _("Edited")
+        IMPORT = "import", _("Imported")
+        STATUS = "status", _("Status changed")
+        AMENDMENT = "amendment", _("Amendment accepted")
+
     status = models.CharField(_("status"), max_length=12, choices=Resolution.Status)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    # What made the version, kept as data so that the note reads in each reader's language.
+    occasion = models.CharField(
+        _("occasion"), max_length=10, choices=Occasion, default=Occasion.EDIT
+    )
+    amendment_number = models.PositiveIntegerField(_("amendment No."), null=True, blank=True)
     content = models.JSONField(_("content"))
 
     class Meta:
@@ -123,6 +134,16 @@ class ResolutionVersion(models.Model):
 
     def __str__(self):
         return f"{self.resolution} · {self.number}"
+
+    def note(self):
+        """What made this version, in the active language: the new status, the amendment…"""
+        if self.occasion == self.Occasion.STATUS:
+            return self.get_status_display()
+        if self.occasion == self.Occasion.AMENDMENT:
+            return _("Amendment %(number)s accepted") % {"number": self.amendment_number}
+        if self.occasion == self.Occasion.IMPORT:
+            return self.get_occasion_display()
+        return ""
 
 
 class StatusChange(models.Model):

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from resolutions import drafting
-from resolutions.models import Resolution, ResolutionItem, ResolutionSection
+from resolutions.models import Resolution, ResolutionItem, ResolutionSection, ResolutionVersion
 from roundtable.models import ProgrammeItem, RoundTable
 from roundtable.schedule import clash_error, find_clash
 from speakers.models import Participation, Person
@@ -697,7 +697,7 @@ def write_resolution(event, entry, result):
             item = items.get(item_position) or ResolutionItem(section=section)
             changed |= result.save_changes(item, item_columns, item_spot)
     if changed:
-        drafting.record_version(resolution, note=_("Imported"))
+        drafting.record_version(resolution, occasion=ResolutionVersion.Occasion.IMPORT)
 
 
 def write_stale(model, pks, result):

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from resolutions import drafting
 from resolutions.models import Amendment, Resolution, ResolutionItem
@@ -189,13 +189,13 @@ def test_a_version_stores_the_whole_text_in_every_language(chair):
     resolution = resolution_with(sections=1, items=1)
     item = ResolutionItem.objects.get()
 
-    version = drafting.record_version(resolution, chair, note="First draft")
+    version = drafting.record_version(resolution, chair)
 
-    assert (version.number, version.created_by, version.status, version.note) == (
+    assert (version.number, version.created_by, version.status, version.note()) == (
         1,
         chair,
         "draft",
-        "First draft",
+        "",
     )
     section = version.content["sections"][0]
     assert section["items"] == [{"kk": item.text_kk, "ru": item.text_ru, "en": ""}]
@@ -221,7 +221,7 @@ def test_a_version_is_recorded_on_a_change_and_not_when_nothing_changed(chair):
 def test_every_status_change_records_a_version_in_that_status(chair):
     resolution = at(Status.ADOPTED, chair)
 
-    assert [(v.number, v.status, v.note) for v in resolution.versions.order_by("number")] == [
+    assert [(v.number, v.status, v.note()) for v in resolution.versions.order_by("number")] == [
         (1, "discussion", "Under discussion"),
         (2, "adopted", "Adopted"),
     ]
@@ -284,6 +284,17 @@ def test_a_section_without_a_heading_keeps_its_number_alone_on_the_line():
     assert [line for line in lines if line[0].isdigit()] == ["1."]
 
 
+@pytest.mark.parametrize(
+    "language, note", [("kk", "Қабылданды"), ("ru", "Принята"), ("en", "Adopted")]
+)
+def test_a_versions_note_reads_in_the_readers_language_whoever_made_it(chair, language, note):
+    with translation.override("kk"):
+        resolution = at(Status.ADOPTED, chair)
+
+    with translation.override(language):
+        assert resolution.versions.first().note() == note
+
+
 # --- Language gaps -----------------------------------------------------------------------------
 
 
@@ -330,7 +341,7 @@ def test_accepting_an_amendment_changes_the_item_in_its_languages_and_records_a_
     assert amendment.comment == "Принято единогласно"
     latest = discussed.versions.first()
     assert discussed.versions.count() == versions + 1
-    assert (latest.note, latest.created_by) == (f"Amendment {amendment.pk} accepted", chair)
+    assert (latest.note(), latest.created_by) == (f"Amendment {amendment.pk} accepted", chair)
     assert drafting.language_gaps(discussed) == []
 
 

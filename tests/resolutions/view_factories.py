@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 
 from resolutions import drafting
-from resolutions.models import Resolution, ResolutionItem, ResolutionSection
+from resolutions.models import Resolution, ResolutionItem, ResolutionSection, ResolutionVersion
 from tests.factories import ParticipationFactory, PersonFactory
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "roundtable-2025-05-23.yaml"
@@ -49,7 +49,7 @@ def build_resolution(event, data, status=Status.PUBLISHED):
             ResolutionItem(section=section, position=index, **columns(item, "text"))
             for index, item in enumerate(entry["items"], start=1)
         )
-    drafting.record_version(resolution, note="Imported")
+    drafting.record_version(resolution, occasion=ResolutionVersion.Occasion.IMPORT)
     return resolution
 
 

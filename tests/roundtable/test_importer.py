@@ -339,7 +339,7 @@ def test_the_imported_resolution_has_one_version_and_reads_as_printed(text):
 
     resolution = Resolution.objects.get(event__slug=SLUG)
     version = resolution.versions.get()
-    assert (version.number, version.note, version.status) == (1, "Imported", "published")
+    assert (version.number, version.note(), version.status) == (1, "Imported", "published")
     lines = drafting.lines_of(version.content, "ru")
     assert lines[
         lines.index("2. Повышение открытости и подотчетности ОВД перед населением") + 1
@@ -370,7 +370,7 @@ def test_an_edited_resolution_updates_in_place_and_records_a_version(text):
     item = ResolutionItem.objects.get(section__position=1, position=2)
     assert item.text_ru.startswith(new)
     first, second = Resolution.objects.get().versions.order_by("number")
-    assert (second.number, second.note) == (2, "Imported")
+    assert (second.number, second.note()) == (2, "Imported")
     changed = [html for kind, html in drafting.compare(first, second, "ru") if kind == "changed"]
     assert changed == [
         "– инициировать создание и <del>поддержку</del><ins>развитие</ins> общественных советов "
