@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from proceedings.models import Author, Paper, Section
+from proceedings.models import Author, Paper, Proceedings, Section
 
 
 @register(Section)
@@ -22,3 +22,10 @@ class AuthorTranslation(TranslationOptions):
     # paper's language.
     fields = ("surname", "given_name", "patronymic", "standing", "organisation", "city", "country")
     required_languages = ()
+
+
+@register(Proceedings)
+class ProceedingsTranslation(TranslationOptions):
+    # The cover prints the title in Kazakh, Russian and English; the rest as the imprint needs.
+    fields = ("title", "subtitle", "organiser", "editors", "publisher", "city", "annotation")
+    required_languages = ("kk", "ru")

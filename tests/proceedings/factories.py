@@ -5,7 +5,7 @@ import hashlib
 import factory
 from django.core.files.base import ContentFile
 
-from proceedings.models import Author, Paper, PaperVersion, Section
+from proceedings.models import Author, Paper, PaperVersion, Proceedings, Section
 from tests.factories import PersonFactory, RoundTableFactory
 
 
@@ -17,6 +17,26 @@ class SectionFactory(factory.django.DjangoModelFactory):
     name_kk = factory.Sequence(lambda n: f"Құқықтық негіздер {n}")
     name_ru = factory.Sequence(lambda n: f"Правовые основы {n}")
     position = factory.Sequence(int)
+
+
+class ProceedingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proceedings
+
+    event = factory.SubFactory(RoundTableFactory)
+    title_kk = "«Қоғамдық қауіпсіздік» дөңгелек үстелінің материалдары"
+    title_ru = "Материалы круглого стола «Общественная безопасность»"
+    title_en = "Proceedings of the round table “Public safety”"
+    organiser_kk = "Қазақстан Республикасы ІІМ Алматы академиясы"
+    organiser_ru = "Алматинская академия МВД Республики Казахстан"
+    isbn = "9786017943578"
+    udc = "351.74"
+    bbk = "67.401"
+    publisher_kk = "Алматы академиясы"
+    publisher_ru = "Алматинская академия"
+    city_kk = "Алматы"
+    city_ru = "Алматы"
+    year = 2025
 
 
 class PaperFactory(factory.django.DjangoModelFactory):
