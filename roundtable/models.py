@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from roundtable.schedule import NoOverlapConstraint, TimeOfDayRange
+from speakers.models import Participation, Person
 
 
 class RoundTableQuerySet(models.QuerySet):
@@ -16,10 +17,25 @@ class RoundTableQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published round tables; organisers also preview unpublished ones.
 
-        With the resolution joined in: every event page links to it when there is one.
+        With the resolution and the proceedings joined in: every event page links to them.
         """
-        events = self.select_related("resolution")
+        events = self.select_related("resolution", "proceedings")
         return events if user.has_perm("roundtable.view_roundtable") else events.published()
+
+    def with_programme(self):
+        """With the programme items, their speakers and the participations, as the event page
+        and the printed programme show them, in a fixed number of queries."""
+        speakers = Person.objects.select_related("degree", "academic_title", "rank")
+        programme = ProgrammeItem.objects.prefetch_related(
+            models.Prefetch("speakers", queryset=speakers)
+        )
+        participations = Participation.objects.select_related(
+            "person__degree", "person__academic_title", "person__rank"
+        )
+        return self.prefetch_related(
+            models.Prefetch("programme_items", queryset=programme),
+            models.Prefetch("participations", queryset=participations),
+        )
 
 
 class RoundTable(models.Model):

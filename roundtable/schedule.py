@@ -12,8 +12,11 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField
 from django.core.exceptions import ValidationError
 from django.db.models import Func
+from django.utils import translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+
+from roundtable.templatetags.languages import written_in
 
 ANY_DAY = datetime.date(2000, 1, 1)
 
@@ -105,3 +108,68 @@ def shift_from(first, minutes):
             raise clash_error(item, clash)
     type(first).objects.bulk_update(moving, ["start", "end"])
     return moving
+
+
+# --- The printed programme -----------------------------------------------------------------------
+
+# The programme is printed in Kazakh, then in Russian (each language's whole programme in turn).
+PRINTED_LANGUAGES = ("kk", "ru")
+
+
+def written(obj, field):
+    """A translated field as the active language shows it, with the language it is written in
+    (a fallback may differ), for the `lang` that hyphenation and screen readers go by."""
+    return {"text": getattr(obj, field) or "", "lang": written_in(obj, field)}
+
+
+def printed_person(person):
+    return {
+        "name": {"text": person.full_name, "lang": written_in(person, "surname")},
+        "position": {
+            "text": person.position_line,
+            "lang": written_in(
+                person, "printed_position" if person.printed_position else "position"
+            ),
+        },
+    }
+
+
+def printed_item(item):
+    if item.title:
+        # Talk titles are printed in the talk's own language in every programme.
+        title = {"text": item.title, "lang": item.title_language or written_in(item, "title")}
+    elif item.kind != item.Kind.TALK:
+        title = {"text": str(item.get_kind_display()), "lang": translation.get_language()}
+    else:
+        title = None
+    return {
+        "start": item.start,
+        "end": item.end,
+        "title": title,
+        "speakers": [printed_person(person) for person in item.speakers.all()],
+    }
+
+
+def printed_programme(event, language):
+    """The programme of `event` in `language`, as `templates/print/programme_part.html` prints it.
+
+    Reads the event's items with their speakers, and its participations (for the moderator):
+    prefetch them (RoundTable.objects.with_programme()) to print without a query per item.
+    """
+    with translation.override(language):
+        moderator = event.moderator
+        venue = ", ".join(part for part in (event.venue, event.address) if part)
+        return {
+            "language": language,
+            # The PDF's title: "Бағдарлама: <theme>".
+            "title": f"{_('Programme')}: {event.theme}",
+            "organiser": written(event, "organiser"),
+            "kind": written(event, "kind"),
+            "theme": written(event, "theme"),
+            "date": event.date,
+            "start": event.start,
+            "venue": {"text": venue, "lang": written_in(event, "venue")},
+            "format": str(event.get_format_display()),
+            "moderator": printed_person(moderator) if moderator else None,
+            "items": [printed_item(item) for item in event.programme_items.all()],
+        }

@@ -7,8 +7,10 @@ from roundtable import views
 public_patterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.event, name="event"),
+    path("<slug:slug>/programme.pdf", views.programme_pdf, name="programme_pdf"),
     path("<slug:slug>/", include("speakers.urls")),
     path("<slug:slug>/", include("resolutions.urls")),
+    path("<slug:slug>/", include("proceedings.public_urls")),
 ]
 
 urlpatterns = [

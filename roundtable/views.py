@@ -1,8 +1,10 @@
-from django.db.models import Prefetch
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from roundtable.models import ProgrammeItem, RoundTable
-from speakers.models import Participation, Person
+from proceedings.typesetting import render_pdf
+from roundtable import schedule
+from roundtable.models import RoundTable
 
 
 def home(request):
@@ -12,16 +14,30 @@ def home(request):
 
 
 def event(request, slug):
-    speakers = Person.objects.select_related("degree", "academic_title", "rank")
-    programme = ProgrammeItem.objects.prefetch_related(Prefetch("speakers", queryset=speakers))
-    participations = Participation.objects.select_related(
-        "person__degree", "person__academic_title", "person__rank"
-    )
     event = get_object_or_404(
-        RoundTable.objects.visible_to(request.user).prefetch_related(
-            Prefetch("programme_items", queryset=programme, to_attr="programme"),
-            Prefetch("participations", queryset=participations),
-        ),
-        slug=slug,
+        RoundTable.objects.visible_to(request.user).with_programme(), slug=slug
     )
     return render(request, "roundtable/event.html", {"event": event, "section": "programme"})
+
+
+def programme_pdf(request, slug):
+    """The printed programme: in Kazakh then Russian, or in one language with ?language=kk."""
+    event = get_object_or_404(
+        RoundTable.objects.visible_to(request.user).with_programme(), slug=slug
+    )
+    language = request.GET.get("language")
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise Http404
+    languages = [language] if language else schedule.PRINTED_LANGUAGES
+    parts = [schedule.printed_programme(event, code) for code in languages]
+    pdf = render_pdf(
+        "print/programme.html",
+        {"parts": parts},
+        lang=languages[0],
+        title=" / ".join(dict.fromkeys(part["title"] for part in parts)),
+        authors=[part["organiser"]["text"] for part in parts[:1] if part["organiser"]["text"]],
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"programme-{event.slug}-{'-'.join(languages)}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

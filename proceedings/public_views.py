@@ -1,0 +1,131 @@
+"""Public pages of a round table's proceedings: the contents, a card per paper, the whole book,
+each paper's own PDF, and its citation as BibTeX and RIS.
+
+What the public sees is the published book: proceedings marked published, and in them the papers
+of the current build (the last successful one), with the pages that build stored. Organisers
+(who may view proceedings in the admin) see the same pages before publication, marked as a
+preview, so they can check the cards before the public does. To everyone else unpublished
+proceedings, and papers that are not in the current book, do not exist (404).
+
+Cards are addressed by the paper's id, not its number in the collection: a number changes when
+a rebuild adds or moves a paper, and citations, Google Scholar and readers' bookmarks keep the
+address for good.
+"""
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from proceedings import cards, citations, offprints
+from roundtable.models import RoundTable
+
+
+def can_preview(user):
+    return user.has_perm("proceedings.view_proceedings")
+
+
+def book_of(request, slug):
+    """The visible round table, its proceedings and their current build (None before the first),
+    when `request.user` may see them; 404 otherwise."""
+    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    proceedings = getattr(event, "proceedings", None)
+    if proceedings is None or not (proceedings.published or can_preview(request.user)):
+        raise Http404
+    return event, proceedings, proceedings.current_build()
+
+
+def entry_of(request, slug, pk):
+    """As `book_of`, with the paper `pk`'s entry in the current book (404 when it is not in it)."""
+    event, proceedings, build = book_of(request, slug)
+    if build is None:
+        raise Http404
+    return event, proceedings, get_object_or_404(cards.entries(build), paper_id=pk)
+
+
+def page_context(event, proceedings, **extra):
+    return {
+        "event": event,
+        "proceedings": proceedings,
+        "section": "proceedings",
+        "preview": not proceedings.published,
+        **extra,
+    }
+
+
+def contents(request, slug):
+    event, proceedings, build = book_of(request, slug)
+    entries = list(cards.entries(build)) if build else []
+    for entry in entries:
+        entry.contents_line = cards.contents_line(entry)
+    return render(
+        request,
+        "proceedings/public_contents.html",
+        page_context(
+            event,
+            proceedings,
+            build=build,
+            entries=entries,
+            titles=cards.in_each_language(proceedings, "title"),
+        ),
+    )
+
+
+def card(request, slug, pk):
+    event, proceedings, entry = entry_of(request, slug, pk)
+    card = cards.card(
+        entry,
+        url=request.build_absolute_uri(reverse("roundtable:article", args=[slug, pk])),
+        pdf_url=request.build_absolute_uri(reverse("roundtable:article_pdf", args=[slug, pk])),
+    )
+    return render(request, "proceedings/public_card.html", page_context(event, proceedings, **card))
+
+
+def file_name(event, entry, extension):
+    return f"{event.slug}-{entry.number:03d}.{extension}"
+
+
+def book_pdf(request, slug):
+    event, _proceedings, build = book_of(request, slug)
+    if build is None or not build.pdf:
+        raise Http404
+    return FileResponse(
+        build.pdf.open("rb"), content_type="application/pdf", filename=f"{event.slug}.pdf"
+    )
+
+
+def article_pdf(request, slug, pk):
+    event, _proceedings, entry = entry_of(request, slug, pk)
+    reference = citations.reference(entry)
+    with entry.build.pdf.open("rb") as book:
+        pdf = offprints.offprint(
+            book,
+            entry.first_page,
+            entry.last_page,
+            title=reference.title,
+            authors=[name.direct for name in reference.authors],
+            lang=reference.language,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{file_name(event, entry, "pdf")}"'
+    return response
+
+
+def citation(request, slug, pk, kind):
+    event, _proceedings, entry = entry_of(request, slug, pk)
+    url = request.build_absolute_uri(reverse("roundtable:article", args=[slug, pk]))
+    reference = citations.reference(entry, url=url)
+    if kind == "bib":
+        text, content_type = citations.bibtex(reference), "application/x-bibtex"
+    else:
+        text, content_type = citations.ris(reference), "application/x-research-info-systems"
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name(event, entry, kind)}"'
+    return response
+
+
+def article_bibtex(request, slug, pk):
+    return citation(request, slug, pk, "bib")
+
+
+def article_ris(request, slug, pk):
+    return citation(request, slug, pk, "ris")
