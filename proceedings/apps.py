@@ -7,3 +7,8 @@ class ProceedingsConfig(AppConfig):
 
     name = "proceedings"
     verbose_name = _("Proceedings")
+
+    def ready(self):
+        from proceedings import hyphenation
+
+        hyphenation.register()

@@ -8,12 +8,13 @@ and checked whole before anything is written, every file included (it must pass 
 checks), then everything is written in one transaction: an import applies completely or changes
 nothing, and a refused import leaves no file in the papers' storage.
 
-Rows are matched so that re-importing changes nothing and an edited manifest updates in place:
-sections by their place in the list (positions 1, 2, …; sections beyond the list are kept, they
-may be the organisers'), a paper by its round table, speaker and the file name of its version 1,
-authors by their place in the list and the supervisor as the paper's one supervisor (authors
-beyond the list are deleted). As in the round-table import, a text's `en` left out keeps what the
-portal holds.
+Rows are matched so that re-importing changes nothing and an edited manifest updates in place: the
+round table's Proceedings (the collection's cover and imprint, optional key `proceedings`) by its
+round table, sections by their place in the list (positions 1, 2, …; sections beyond the list are
+kept, they may be the organisers'), a paper by its round table, speaker and the file name of its
+version 1, authors by their place in the list and the supervisor as the paper's one supervisor
+(authors beyond the list are deleted). As in the round-table import, a text's `en` left out keeps
+what the portal holds.
 
 The import acts as an organiser: files are stored through `submission.add_version`, and a file
 that differs from every stored version of its paper becomes the next version while the paper still
@@ -32,9 +33,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from proceedings import review, submission, uploads
+from proceedings import isbn, review, submission, uploads
 from proceedings.conversion import ConversionError
-from proceedings.models import Author, Paper, PaperVersion, Section
+from proceedings.models import Author, Paper, PaperVersion, Proceedings, Section
 from roundtable.importer import (
     LANGUAGES,
     NO_TEXT,
@@ -45,6 +46,7 @@ from roundtable.importer import (
     read_choice,
     read_keys,
     read_list,
+    read_number,
     read_slug,
     read_source,
     read_string,
@@ -69,6 +71,8 @@ AUTHOR_TEXTS = (
 )
 AUTHOR_KEYS = ("person", "degree", "academic_title", "email", *AUTHOR_TEXTS)
 PAPER_TEXTS = ("title", "abstract", "keywords")
+PROCEEDINGS_TEXTS = ("title", "subtitle", "organiser", "editors", "publisher", "city", "annotation")
+PROCEEDINGS_CODES = ("isbn", "udc", "bbk", "author_mark")
 
 
 @dataclass
@@ -97,11 +101,18 @@ class PaperEntry:
 
 
 @dataclass
+class ProceedingsEntry:
+    spot: Spot
+    columns: dict
+
+
+@dataclass
 class Manifest:
     name: str
     event: RoundTable
     sections: list[SectionEntry]
     papers: list[PaperEntry]
+    proceedings: ProceedingsEntry | None = None
 
 
 # --- Reading --------------------------------------------------------------------------------------
@@ -258,9 +269,24 @@ def read_paper(value, spot, event, section_ids, base):
     )
 
 
+def read_proceedings(value, spot):
+    """The collection's cover and imprint: texts {kk, ru, en?}, ISBN and the library codes."""
+    entries = read_keys(
+        value, spot, ("title", "year"), (*PROCEEDINGS_TEXTS[1:], *PROCEEDINGS_CODES)
+    )
+    columns = {"year": read_number(*entries["year"])}
+    for key in PROCEEDINGS_TEXTS:
+        columns |= translated(key, read_texts(entries, key))
+    for key in PROCEEDINGS_CODES:
+        columns[key] = read_string(*entries[key]).strip() if key in entries else ""
+    # Stored without hyphens (Proceedings.clean), so that importing again changes nothing.
+    columns["isbn"] = isbn.compact(columns["isbn"])
+    return ProceedingsEntry(spot, columns)
+
+
 def read_manifest(document, base, name):
     spot = Spot(1)
-    entries = read_keys(document, spot, ("event", "papers"), ("sections",))
+    entries = read_keys(document, spot, ("event", "papers"), ("sections", "proceedings"))
     event = read_event(*entries["event"])
     sections, section_ids = (
         read_sections(*entries["sections"]) if "sections" in entries else ([], {})
@@ -276,7 +302,8 @@ def read_manifest(document, base, name):
             )
         seen[key] = paper.spot.line
         papers.append(paper)
-    return Manifest(name, event, sections, papers)
+    proceedings = read_proceedings(*entries["proceedings"]) if "proceedings" in entries else None
+    return Manifest(name, event, sections, papers, proceedings)
 
 
 # --- Writing --------------------------------------------------------------------------------------
@@ -318,6 +345,12 @@ def write(manifest, user, stored):
         len(manifest.papers),
         sum(len(paper.authors) for paper in manifest.papers),
     )
+    if manifest.proceedings:
+        entry = manifest.proceedings
+        proceedings = Proceedings.objects.filter(event=manifest.event).first()
+        result.save_changes(
+            proceedings or Proceedings(event=manifest.event), entry.columns, entry.spot
+        )
     sections = write_sections(manifest, result)
     for entry in manifest.papers:
         paper = find_paper(manifest.event, entry) or Paper(

@@ -86,13 +86,21 @@ def render_pdf(template_name, context, *, lang, title, authors=(), keywords=()):
     """
     with translation.override(lang):
         html = render_to_string(template_name, {**context, "lang": lang, "title": title})
-    # Presentational hints: the width and height that converted papers keep on their images.
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PrintURLFetcher()).render(
-        presentational_hints=True
-    )
+    document = lay_out(html)
     metadata = document.metadata
     metadata.title = title
     metadata.authors = list(authors)
     metadata.keywords = list(keywords)
     metadata.lang = lang
     return document.write_pdf()
+
+
+def lay_out(html):
+    """`html` laid out in pages by WeasyPrint, through the print fetcher (a Document).
+
+    The proceedings book calls it in worker processes, on HTML its parent rendered.
+    """
+    # Presentational hints: the width and height that converted papers keep on their images.
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=PrintURLFetcher()).render(
+        presentational_hints=True
+    )

@@ -7,6 +7,12 @@ os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
 # Uploaded papers of a test run go to a scratch directory (tests/conftest.py removes it).
 os.environ.setdefault("PAPERS_ROOT", tempfile.mkdtemp(prefix="roundtable-test-papers-"))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# The book's cache of typeset papers (proceedings/book.py): outside the project's var/. Entries are
+# named by the hash of their content, so runs can share it; tests that count cache hits use their
+# own tmp_path.
+os.environ.setdefault(
+    "BOOK_CACHE_DIR", os.path.join(tempfile.gettempdir(), "roundtable-test-book-cache")
+)
 
 from roundtable.settings import *  # noqa: F403
 from roundtable.settings import STORAGES

@@ -7,7 +7,14 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from proceedings.models import Author, Paper, PaperStatusChange, PaperVersion, Section
+from proceedings.models import (
+    Author,
+    Paper,
+    PaperStatusChange,
+    PaperVersion,
+    Proceedings,
+    Section,
+)
 from proceedings.paper_import import import_papers
 from roundtable.importer import ImportFailed
 from roundtable.organisers import create_demo_organiser
@@ -72,7 +79,7 @@ def stored_files():
 def snapshot():
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Section, Paper, Author, PaperVersion, PaperStatusChange)
+        for model in (Proceedings, Section, Paper, Author, PaperVersion, PaperStatusChange)
     }
 
 
@@ -140,6 +147,37 @@ def test_the_demo_papers_import_with_their_authors_sections_statuses_and_files(o
         assert sentence in version.html
         assert all(f"<h3>{heading}</h3>" in version.html for heading in HEADINGS[language])
         assert version.html.count('<span class="footnote">') == 2
+
+
+def test_the_demo_manifest_gives_the_round_table_its_proceedings(organiser):
+    call_command("import_papers", MANIFEST, verbosity=0)
+
+    proceedings = Proceedings.objects.get(event__slug="public-safety-2025")
+    assert proceedings.title_kk.endswith("дөңгелек үстелінің материалдары")
+    assert proceedings.title_ru.startswith("Материалы круглого стола")
+    assert proceedings.title_en.startswith("Proceedings of the round table")
+    assert (proceedings.isbn, proceedings.isbn_printed) == ("9786017943004", "978-601-7943-00-4")
+    assert (proceedings.udc, proceedings.bbk, proceedings.year) == (
+        "351.74(574)",
+        "67.401.133(5Каз)",
+        2025,
+    )
+    assert proceedings.organiser_ru.startswith("Алматинская академия МВД")
+    assert proceedings.city_kk == proceedings.city_ru == "Алматы"
+    assert proceedings.publisher_kk and proceedings.publisher_ru
+    assert len(proceedings.editors_kk.splitlines()) == len(proceedings.editors_ru.splitlines()) == 3
+
+
+def test_a_wrong_isbn_check_digit_is_refused(organiser, tmp_path):
+    manifest = manifest_copy(
+        tmp_path,
+        lambda text: text.replace('isbn: "978-601-7943-00-4"', 'isbn: "978-601-7943-00-5"'),
+    )
+
+    with pytest.raises(ImportFailed, match="proceedings: isbn: The last digit"):
+        import_papers(manifest, user=organiser)
+
+    assert not Proceedings.objects.exists()
 
 
 def test_the_demo_papers_show_kazakh_and_russian_forms_of_names_and_credentials(organiser):

@@ -1,0 +1,464 @@
+"""The proceedings book: front matter, the accepted papers by section, the resolution, contents.
+
+The book is built from parts, each typeset as a document of its own and cached on disk
+(BOOK_CACHE_DIR) under a hash of its HTML, the print stylesheets and the WeasyPrint version:
+
+    front         cover, its blank back, title page, imprint (no folios, no running heads)
+    programme     in Kazakh, then in Russian                   (Proceedings.include_programme)
+    participants  the list, in Kazakh, then in Russian         (include_participants)
+    papers        by section in section order, then Paper.position; the first paper of a
+                  section carries the section's heading (a heading page of its own when that
+                  paper is an uploaded PDF); an uploaded PDF goes in as it is, fitted to A4
+    resolution    in Kazakh, then in Russian                   (include_resolution)
+    contents      Мазмұны / Содержание
+
+Every part starts on a right-hand (odd) page; a blank page goes before it when needed. A rebuild
+typesets only the parts whose hash is not in the cache, in a pool of worker processes (one per
+core); the parent renders the HTML from the database, the workers only typeset it. Then the parts
+are merged with pypdf and the folios and running heads (the collection's title on left pages, the
+part's authors or title on right pages; none on the front, on blank pages, nor on the first page
+of a part, as books do) are stamped on from an overlay (proceedings/folios.py).
+
+Page numbers are therefore known from where the parts fall, not from WeasyPrint: CSS
+`target-counter` counts pages within one document and cannot reach across separately typeset
+(and separately cached) ones. That is also why the contents come last, as Kazakh and Russian
+collections print them: typeset after everything is placed, its length moves no other page, so
+one pass gives every range. The contents still set their leader dots with CSS `leader()`.
+
+Page numbers are physical: page 1 is the cover, and page n is the PDF's page index n - 1.
+"""
+
+import hashlib
+import io
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+from proceedings import folios
+from proceedings.article import article, with_authors
+from proceedings.models import BookBuild, Paper, PaperVersion
+from proceedings.typesetting import lay_out, static_file
+from roundtable.models import RoundTable
+from roundtable.schedule import printed_programme
+from speakers.models import Participation
+
+Stage = BookBuild.Stage
+# The book prints its own words in Kazakh, then in Russian: the programme, the participant list
+# and the resolution in both, in this order. Its PDF metadata and left running heads are Kazakh.
+LANGUAGES = ("kk", "ru")
+BOOK_LANGUAGE = LANGUAGES[0]
+# Fixed forms of the collection, in the book's languages whatever the reader's language is.
+PRINTED = {
+    "kk": {
+        "programme": "Бағдарлама",
+        "participants": "Қатысушылар тізімі",
+        "contents": "Мазмұны",
+        "editors": "Редакциялық алқа:",
+    },
+    "ru": {
+        "programme": "Программа",
+        "participants": "Список участников",
+        "contents": "Содержание",
+        "editors": "Редакционная коллегия:",
+    },
+}
+STYLESHEETS = ("print/print.css", "print/book.css")
+# Pictures are downsampled to print resolution and recompressed.
+PDF_OPTIONS = {"dpi": 300, "optimize_images": True, "jpeg_quality": 85}
+# Change when the way parts are made changes, so that cached parts are made again.
+PIPELINE = "book-1"
+
+
+@dataclass
+class Placement:
+    paper_id: int
+    number: int
+    first_page: int
+    last_page: int
+
+
+@dataclass
+class Book:
+    pdf: bytes
+    page_count: int
+    placements: list[Placement]
+    papers_typeset: int
+
+
+@dataclass
+class Part:
+    """One separately typeset document of the book."""
+
+    kind: str  # front, programme, participants, section, paper, resolution, contents, folios
+    label: str  # in the outline and the contents
+    head: str = ""  # running head on its right-hand pages
+    html: str = ""
+    source: bytes | None = None  # an uploaded PDF, fitted to A4 instead of typeset
+    paper: Paper | None = None
+    section: object = None  # the Section whose heading this part carries
+    key: str = ""
+    reader: PdfReader | None = None  # its typeset PDF, read once for counting and merging
+    first_page: int = 0  # physical page numbers, once placed
+    last_page: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def numbered(self):
+        return self.kind != "front"
+
+
+def build(proceedings, *, report=None):
+    """Typeset the book of `proceedings`; see the module docstring.
+
+    `report(stage, progress)` is called as the build goes (progress 0..100).
+    """
+    report = report or (lambda stage, progress: None)
+    report(Stage.COLLECTING, 0)
+    cache = Path(settings.BOOK_CACHE_DIR)
+    cache.mkdir(parents=True, exist_ok=True)
+    parts = collect(proceedings)
+    report(Stage.PAPERS, 5)
+    typeset = typeset_parts(parts, cache, report)
+    place(parts, first_page=1)
+    report(Stage.FRONT_MATTER, 80)
+    contents = contents_part(proceedings, parts)
+    typeset += typeset_parts([contents], cache)
+    place([contents], first_page=parts[-1].last_page + 1)
+    parts.append(contents)
+    report(Stage.MERGING, 88)
+    pdf, page_count = merge(proceedings, parts, cache)
+    papers = [part for part in parts if part.kind == "paper"]
+    report(Stage.MERGING, 100)
+    return Book(
+        pdf=pdf,
+        page_count=page_count,
+        placements=[
+            Placement(part.paper.pk, part.extra["number"], part.first_page, part.last_page)
+            for part in papers
+        ],
+        papers_typeset=sum(1 for part in typeset if part.kind == "paper"),
+    )
+
+
+# --- The parts ------------------------------------------------------------------------------------
+
+
+def collect(proceedings):
+    """The parts before the contents, in book order, their HTML rendered (or PDF read)."""
+    event = proceedings.event
+    title = proceedings.title_kk
+    parts = [
+        Part(
+            "front",
+            title,
+            html=render("print/book/front.html", {"proceedings": proceedings, "event": event}),
+        )
+    ]
+    if proceedings.include_programme:
+        parts += programme_parts(event)
+    if proceedings.include_participants:
+        parts += participant_parts(event)
+    parts += paper_parts(proceedings)
+    if proceedings.include_resolution:
+        parts += resolution_parts(event)
+    return parts
+
+
+def render(template, context, lang=BOOK_LANGUAGE, title=""):
+    with translation.override(lang):
+        return render_to_string(template, {**context, "lang": lang, "title": title})
+
+
+def programme_parts(event):
+    """The printed programme's parts (print/programme_part.html), Kazakh then Russian."""
+    event = RoundTable.objects.filter(pk=event.pk).with_programme().get()
+    if not event.programme_items.all():
+        return []
+    parts = []
+    for lang in LANGUAGES:
+        label = PRINTED[lang]["programme"]
+        context = {"programme": printed_programme(event, lang)}
+        html = render("print/book/programme.html", context, lang, label)
+        parts.append(Part("programme", label, head=label, html=html))
+    return parts
+
+
+def participant_parts(event):
+    participations = list(
+        Participation.objects.filter(event=event, is_listed=True).select_related(
+            "person__degree", "person__academic_title", "person__rank"
+        )
+    )
+    if not participations:
+        return []
+    label = " / ".join(PRINTED[lang]["participants"] for lang in LANGUAGES)
+    lists = []
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            people = [
+                {"name": p.person.full_name, "position": p.person.position_line}
+                for p in participations
+            ]
+        lists.append({"lang": lang, "heading": PRINTED[lang]["participants"], "people": people})
+    return [
+        Part(
+            "participants",
+            label,
+            head=label,
+            html=render("print/book/participants.html", {"lists": lists}),
+        )
+    ]
+
+
+def paper_parts(proceedings):
+    papers = (
+        with_authors(Paper.objects.filter(event=proceedings.event, status=Paper.Status.ACCEPTED))
+        .select_related("section")
+        .order_by("section__position", "section__pk", "position", "pk")
+    )
+    parts, section = [], None
+    for number, paper in enumerate(papers, start=1):
+        opens = paper.section if paper.section_id and paper.section != section else None
+        section = paper.section
+        version = paper.current_version
+        printed = article(paper)
+        authors = ", ".join(author["name"] for author in printed["authors"])
+        label = f"{authors}. {printed['title']}" if authors else printed["title"]
+        extra = {
+            "number": number,
+            "authors": authors,
+            "title": printed["title"],
+            "lang": paper.language,
+        }
+        if version and version.kind == PaperVersion.Kind.PDF:
+            if opens:
+                parts.append(section_part(opens))
+            with version.file.open("rb") as file:
+                source = file.read()
+            parts.append(Part("paper", label, authors, source=source, paper=paper, extra=extra))
+            continue
+        context = {"article": printed, "section": section_heading(opens) if opens else None}
+        html = render("print/book/paper.html", context, paper.language, printed["title"])
+        parts.append(
+            Part("paper", label, authors, html=html, paper=paper, section=opens, extra=extra)
+        )
+    return parts
+
+
+def section_heading(section):
+    return [
+        {"lang": lang, "name": name}
+        for lang in LANGUAGES
+        if (name := getattr(section, f"name_{lang}", ""))
+    ]
+
+
+def section_part(section):
+    html = render("print/book/section.html", {"section": section_heading(section)})
+    return Part("section", section.name_kk, html=html, section=section)
+
+
+def resolution_parts(event):
+    from resolutions.exports import printed_text
+    from resolutions.models import Resolution
+
+    resolution = Resolution.objects.filter(event=event).first()
+    if resolution is None:
+        return []
+    parts = []
+    for lang in LANGUAGES:
+        text = printed_text(resolution, lang)
+        if not text["title"].text and not text["sections"]:
+            continue
+        html = render("print/book/resolution.html", {"text": text}, lang, text["title"].text)
+        parts.append(Part("resolution", text["title"].text, text["title"].text, html=html))
+    return parts
+
+
+def contents_part(proceedings, parts):
+    entries, section = [], None
+    for part in parts:
+        if part.kind == "front":
+            continue
+        if part.section is not None and part.section != section:
+            section = part.section
+            entries.append({"kind": "section", "names": section_heading(section)})
+        if part.kind == "section":
+            continue
+        after_papers = bool(entries) and entries[-1]["kind"] == "paper" and part.kind != "paper"
+        entries.append(
+            {
+                "kind": part.kind,
+                "after_papers": after_papers,
+                "label": part.label,
+                "authors": part.extra.get("authors", ""),
+                "title": part.extra.get("title", part.label),
+                "lang": part.extra.get("lang", BOOK_LANGUAGE),
+                "pages": page_range(part.first_page, part.last_page),
+            }
+        )
+    label = " / ".join(PRINTED[lang]["contents"] for lang in LANGUAGES)
+    html = render("print/book/contents.html", {"entries": entries, "heading": label})
+    return Part("contents", label, label, html=html)
+
+
+def page_range(first, last):
+    return f"{first}–{last}" if last > first else str(first)
+
+
+# --- Typesetting, cached --------------------------------------------------------------------------
+
+
+def stylesheets_digest():
+    digest = hashlib.sha256()
+    for name in STYLESHEETS:
+        digest.update(static_file(name).read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(part, styles):
+    digest = hashlib.sha256()
+    for piece in (PIPELINE, weasyprint.__version__, repr(sorted(PDF_OPTIONS.items())), styles):
+        digest.update(piece.encode())
+    if part.source is not None:
+        digest.update(b"pdf\0" + part.source)
+    else:
+        digest.update(b"html\0" + part.html.encode())
+    return digest.hexdigest()
+
+
+def cached(cache, key):
+    return cache / f"{key[:2]}" / f"{key}.pdf"
+
+
+def typeset_parts(parts, cache, report=None):
+    """Typeset the parts missing from the cache; returns them. Sets every part's key and pages."""
+    styles = stylesheets_digest()
+    missing, jobs = [], []
+    for part in parts:
+        part.key = cache_key(part, styles)
+        path = cached(cache, part.key)
+        if not path.exists() and path not in {job[0] for job in jobs}:
+            missing.append(part)
+            jobs.append((path, part.html, part.source))
+    # The longest first, so that no core is left with a long paper at the end.
+    jobs.sort(key=lambda job: -len(job[1] or job[2] or b""))
+    if len(jobs) == 1 or (jobs and (os.cpu_count() or 1) == 1):
+        for done, job in enumerate(jobs, start=1):
+            typeset_job(job)
+            if report:
+                report(Stage.PAPERS, 5 + 75 * done // len(jobs))
+    elif jobs:
+        # Forked workers start at once with Django, WeasyPrint and the fonts already loaded;
+        # they never touch the database (the parent rendered the HTML) and exit with os._exit,
+        # leaving the parent's connections alone.
+        context = multiprocessing.get_context("fork")
+        workers = min(len(jobs), os.cpu_count() or 1)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(typeset_job, job) for job in jobs]
+            for done, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                if report:
+                    report(Stage.PAPERS, 5 + 75 * done // len(jobs))
+    for part in parts:
+        part.reader = PdfReader(cached(cache, part.key))
+    return missing
+
+
+def typeset_job(job):
+    """In a worker: typeset HTML (or fit an uploaded PDF to A4) into the cache file `path`."""
+    path, html, source = job
+    pdf = folios.fit_to_a4(source) if source is not None else lay_out(html).write_pdf(**PDF_OPTIONS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(pdf)
+    partial.replace(path)
+
+
+def place(parts, first_page):
+    """Give each part its pages: each starts on the next odd page from `first_page` on."""
+    page = first_page
+    for part in parts:
+        if page % 2 == 0:
+            page += 1
+        part.first_page, part.last_page = page, page + len(part.reader.pages) - 1
+        page = part.last_page + 1
+
+
+# --- Merging --------------------------------------------------------------------------------------
+
+
+def merge(proceedings, parts, cache):
+    """The merged, stamped book as (PDF bytes, page count)."""
+    writer = PdfWriter()
+    for part in parts:
+        while len(writer.pages) < part.first_page - 1:
+            writer.add_blank_page(*folios.A4)
+        writer.append(part.reader, import_outline=False)
+    page_count = len(writer.pages)
+    stamped, overlay = overlay_part(proceedings, parts)
+    typeset_parts([overlay], cache)
+    folios.stamp(writer, overlay.reader, stamped)
+    add_outline(writer, parts)
+    add_metadata(writer, proceedings, parts)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue(), page_count
+
+
+def overlay_part(proceedings, parts):
+    """(page indexes to stamp, the overlay Part that stamps them)."""
+    pages, indexes = [], []
+    for part in parts:
+        if not part.numbered:
+            continue
+        for number in range(part.first_page, part.last_page + 1):
+            verso = number % 2 == 0
+            head = "" if number == part.first_page else proceedings.title_kk if verso else part.head
+            pages.append({"folio": number, "head": head, "verso": verso})
+            indexes.append(number - 1)
+    html = render("print/book/folios.html", {"pages": pages})
+    return indexes, Part("folios", "", html=html)
+
+
+def add_outline(writer, parts):
+    section, parent = None, None
+    for part in parts:
+        if part.kind == "front":
+            continue
+        if part.section is not None and part.section != section:
+            section = part.section
+            name = " / ".join(entry["name"] for entry in section_heading(section))
+            parent = writer.add_outline_item(title=name, page_number=part.first_page - 1)
+        if part.kind == "section":
+            continue
+        under = parent if part.kind == "paper" else None
+        writer.add_outline_item(title=part.label, page_number=part.first_page - 1, parent=under)
+    writer.page_mode = "/UseOutlines"
+
+
+def add_metadata(writer, proceedings, parts):
+    keywords = []
+    for part in parts:
+        if part.paper is not None:
+            keywords += [word for word in part.paper.keyword_list() if word not in keywords]
+    writer.add_metadata(
+        {
+            "/Title": proceedings.title_kk,
+            "/Author": "; ".join(proceedings.editor_lines()) or proceedings.organiser_kk or "",
+            "/Subject": proceedings.event.theme_kk or "",
+            "/Keywords": ", ".join(keywords),
+            "/Creator": "roundtable proceedings",
+            "/Producer": f"WeasyPrint {weasyprint.__version__}, pypdf",
+        }
+    )
+    writer._root_object[NameObject("/Lang")] = TextStringObject(BOOK_LANGUAGE)

@@ -1,0 +1,258 @@
+"""The proceedings book, built with real WeasyPrint and read back with pypdf."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from proceedings import book
+from proceedings.models import PaperVersion
+from proceedings.typesetting import lay_out
+from tests.factories import ParticipationFactory, PersonFactory
+from tests.proceedings.factories import (
+    AuthorFactory,
+    PaperFactory,
+    ProceedingsFactory,
+    SectionFactory,
+    add_version,
+)
+
+pytestmark = pytest.mark.django_db
+
+KAZAKH_LETTERS = "әғқңөұүһі" + "ӘҒҚҢӨҰҮҺІ"
+KAZAKH = (
+    "Әр азамат қоғамдық қауіпсіздікке үлес қосады: Ұлттық ұланның, Ғылым академиясының, "
+    "Өңірлік кеңестердің және Үкіметтік емес ұйымдардың өкілдері Һәм Іргелі зерттеулердің "
+    "қорытындысын талқылады, қаңтардағы ұсынымдар өңірлерде іске асырылды. ҚОҒАМНЫҢ "
+    "ҮЛЕСІ туралы баяндама жиһаз фабрикасында тыңдалды. "
+)
+RUSSIAN = (
+    "Взаимодействие органов внутренних дел с институтами гражданского общества рассматривается "
+    "как необходимое условие обеспечения общественной безопасности и правопорядка. "
+)
+
+
+@pytest.fixture(autouse=True)
+def cache(settings, tmp_path):
+    settings.BOOK_CACHE_DIR = tmp_path / "book-cache"
+    return settings.BOOK_CACHE_DIR
+
+
+def docx_paper(proceedings, section, position, *, language="kk", paragraphs=14, surname=None):
+    paper = PaperFactory(
+        event=proceedings.event,
+        section=section,
+        position=position,
+        language=language,
+        status="accepted",
+    )
+    AuthorFactory(paper=paper, surname_kk=surname or "Ахманов", surname_ru=surname or "Ахманов")
+    set_text(paper, (KAZAKH if language == "kk" else RUSSIAN) * 3, paragraphs)
+    return paper
+
+
+def set_text(paper, text, paragraphs, extra=""):
+    """A new DOCX version of `paper` with this converted text (as the conversion stores it)."""
+    version = add_version(paper, f"PK{paper.versions.count()}".encode(), kind="docx")
+    html = "<h3>Кіріспе</h3>" + f"<p>{text}</p>" * paragraphs + extra
+    PaperVersion.objects.filter(pk=version.pk).update(html=html)
+
+
+def uploaded_pdf(text):
+    """A two-page PDF on US Letter paper, as a speaker might upload it."""
+    style = "@page { size: letter } p { font-family: PT Serif }"
+    html = f"<style>{style}</style><p>{text}</p><p style='break-before: page'>2</p>"
+    return HTML(string=html).write_pdf()
+
+
+def page_texts(reader):
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def fonts(reader):
+    found = set()
+
+    def collect(resources):
+        resources = resources.get_object() if resources else {}
+        for font in (resources.get("/Font") or {}).values():
+            found.add(str(font.get_object()["/BaseFont"]))
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                collect(xobject.get("/Resources"))
+
+    for page in reader.pages:
+        collect(page.get("/Resources"))
+    return found
+
+
+def outline_tree(reader, items=None):
+    """[(title, page number, [children])] of the PDF outline."""
+    tree = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            tree[-1][2].extend(outline_tree(reader, item))
+        else:
+            tree.append((item.title, reader.get_destination_page_number(item) + 1, []))
+    return tree
+
+
+@pytest.fixture
+def collection():
+    proceedings = ProceedingsFactory(editors_kk="Ахметов А.Б. – жауапты редактор")
+    event = proceedings.event
+    ParticipationFactory(event=event, person=PersonFactory(surname_kk="Қасымов"), is_speaker=True)
+    legal = SectionFactory(event=event, position=1, name_kk="Құқық", name_ru="Право")
+    digital = SectionFactory(event=event, position=2, name_kk="Цифр", name_ru="Цифра")
+    papers = [
+        # Out of position order on purpose: the book orders by section, then position.
+        docx_paper(proceedings, digital, 1, language="ru", surname="Садыков", paragraphs=6),
+        docx_paper(proceedings, legal, 2, surname="Бегалиев"),
+        docx_paper(proceedings, legal, 1, surname="Әлиев"),
+    ]
+    uploaded = PaperFactory(
+        event=event, section=digital, position=2, language="ru", status="accepted"
+    )
+    AuthorFactory(paper=uploaded, surname_kk="Ким", surname_ru="Ким")
+    add_version(uploaded, uploaded_pdf("Uploaded paper text"), kind="pdf")
+    return proceedings, [papers[2], papers[1], papers[0], uploaded]
+
+
+def test_the_book_has_every_paper_where_its_placement_and_contents_say(collection):
+    proceedings, papers = collection
+    reports = []
+
+    result = book.build(proceedings, report=lambda stage, progress: reports.append(progress))
+
+    reader = PdfReader(io.BytesIO(result.pdf))
+    texts = page_texts(reader)
+    assert result.page_count == len(reader.pages)
+    assert reports[0] == 0 and reports[-1] == 100 and reports == sorted(reports)
+    # Placements: in section order, then position; each paper from a right-hand page on, its
+    # title on its first page, ending before the next one starts.
+    assert [placement.paper_id for placement in result.placements] == [p.pk for p in papers]
+    assert [placement.number for placement in result.placements] == [1, 2, 3, 4]
+    contents_start = book_contents_start(texts)
+    following = [p.first_page for p in result.placements[1:]] + [result.page_count]
+    for paper, placement, next_first in zip(papers, result.placements, following, strict=True):
+        assert placement.first_page % 2 == 1
+        assert placement.first_page <= placement.last_page < next_first
+        first_text = texts[placement.first_page - 1]
+        title = paper.title_in_own_language
+        if paper.current_version.kind == "pdf":
+            assert "Uploaded paper text" in first_text
+        else:
+            assert title in first_text
+            assert all(title not in text for text in texts[placement.last_page : contents_start])
+    # The uploaded PDF is fitted onto A4 pages like the rest.
+    uploaded = result.placements[3]
+    for number in range(uploaded.first_page, uploaded.last_page + 1):
+        box = reader.pages[number - 1].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    # Folios: on every page but the cover, title and imprint pages and the blank pages, each
+    # the page's own number.
+    assert texts[1] == "" and not texts[0].endswith(" 1")
+    for number in range(5, result.page_count + 1):
+        text = texts[number - 1]
+        if text:
+            assert text.split()[-1] == str(number), number
+    # Contents, at the end: every paper with exactly its range.
+    contents = " ".join(texts[contents_start:])
+    for paper, placement in zip(papers, result.placements, strict=True):
+        pages = f"{placement.first_page}–{placement.last_page}"
+        entry = rf"{re.escape(paper.title_in_own_language)}[\s.]*{pages}(?!\d)"
+        assert re.search(entry, contents), (entry, contents)
+
+
+def book_contents_start(texts):
+    return max(i for i, text in enumerate(texts) if text.startswith("МАЗМҰНЫ / СОДЕРЖАНИЕ"))
+
+
+def test_the_book_is_set_in_pt_serif_with_heads_outline_and_metadata(collection):
+    proceedings, _papers = collection
+
+    result = book.build(proceedings)
+
+    reader = PdfReader(io.BytesIO(result.pdf))
+    texts = page_texts(reader)
+    # Only PT Serif: WeasyPrint falls back silently when a glyph is missing.
+    assert fonts(reader) and all("+PT-Serif" in name for name in fonts(reader)), fonts(reader)
+    everything = " ".join(texts)
+    assert [letter for letter in KAZAKH_LETTERS if letter not in everything] == []
+    # Running heads: the collection on left pages, the authors on right pages, none on a
+    # paper's first page.
+    # (The overlay is drawn last, so its text ends the page's text: head, then folio.)
+    first = result.placements[0]
+    assert first.last_page - first.first_page >= 2
+    left, right = first.first_page + 1, first.first_page + 2
+    assert texts[left - 1].endswith(f"{proceedings.title_kk} {left}")
+    assert texts[right - 1].endswith(f"Әлиев А.Т. {right}")
+    assert not texts[first.first_page - 1].endswith(f"Әлиев А.Т. {first.first_page}")
+    # The uploaded PDF has its folios and heads stamped on.
+    uploaded = result.placements[3]
+    assert texts[uploaded.first_page].endswith(f"{proceedings.title_kk} {uploaded.first_page + 1}")
+    # Outline: the front matter, then section → paper.
+    outline = outline_tree(reader)
+    legal = next(children for title, _page, children in outline if title == "Құқық / Право")
+    assert [(title.split(". ", 1)[0], page) for title, page, _c in legal] == [
+        ("Әлиев А.Т.", first.first_page),
+        ("Бегалиев А.Т.", result.placements[1].first_page),
+    ]
+    assert "Қатысушылар тізімі / Список участников" in [title for title, _p, _c in outline]
+    # Metadata.
+    assert reader.metadata.title == proceedings.title_kk
+    assert "полиция" in reader.metadata["/Keywords"]
+    assert reader.metadata.author == "Ахметов А.Б. – жауапты редактор"
+    assert reader.trailer["/Root"]["/Lang"] == "kk"
+
+
+def test_a_rebuild_typesets_only_what_changed(collection):
+    proceedings, papers = collection
+    assert book.build(proceedings).papers_typeset == 4
+
+    assert book.build(proceedings).papers_typeset == 0
+
+    set_text(papers[1], KAZAKH, 20)
+    rebuilt = book.build(proceedings)
+    assert rebuilt.papers_typeset == 1
+    assert [p.paper_id for p in rebuilt.placements] == [p.pk for p in papers]
+
+
+def test_a_file_url_in_a_paper_is_not_fetched(tmp_path):
+    picture = tmp_path / "secret.png"
+    picture.write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a1f5e4a70000000049454e44ae426082"
+        )
+    )
+    proceedings = ProceedingsFactory(include_programme=False, include_participants=False)
+    paper = docx_paper(proceedings, None, 1, paragraphs=1)
+    set_text(paper, KAZAKH, 1, f'<p><img src="file://{picture}" alt="x"></p>')
+
+    result = book.build(proceedings)
+
+    reader = PdfReader(io.BytesIO(result.pdf))
+    for page in reader.pages:
+        xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+        assert all(x.get_object().get("/Subtype") != "/Image" for x in xobjects.values())
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("kk", KAZAKH), ("ru", RUSSIAN)],
+)
+def test_kazakh_and_russian_text_is_hyphenated(language, text):
+    html = (
+        f'<html lang="{language}"><body><p style="width: 45mm; hyphens: auto; '
+        f"hyphenate-character: '\\2011'; font-family: PT Serif; text-align: justify\">"
+        f"{text * 2}</p></body></html>"
+    )
+
+    pdf = lay_out(html).write_pdf()
+
+    extracted = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    broken = [line for line in extracted.splitlines() if line.endswith("\u2011")]
+    assert len(broken) >= 3, extracted
