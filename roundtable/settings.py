@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "adminsortable2",
+    "django_tasks_db",
     "roundtable",
     "speakers",
     "proceedings",
@@ -150,6 +151,21 @@ PAPER_UPLOAD_MAX_BYTES = int(os.environ.get("PAPER_UPLOAD_MAX_BYTES", 20 * 1024 
 # A DOCX is a zip: these bound what it unpacks to, against archive bombs.
 PAPER_DOCX_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 PAPER_DOCX_MAX_ENTRIES = 2000
+# Typeset papers of the proceedings book, kept by a hash of what they are made from, so that a
+# rebuild typesets only what changed (proceedings/book.py). Safe to delete at any time.
+BOOK_CACHE_DIR = Path(os.environ.get("BOOK_CACHE_DIR", BASE_DIR / "var" / "book-cache"))
+
+# --- Background tasks ----------------------------------------------------------------------------
+# Book builds run as django.tasks tasks (proceedings/tasks.py). The default backend keeps the queue
+# in PostgreSQL (django-tasks-db); its worker is `manage.py db_worker`, which `make demo` starts
+# beside the web server. A larger installation changes the backend, not the code: TASKS_BACKEND
+# names another django.tasks backend class (a Celery or RQ one, installed with its own worker),
+# and a settings module that imports this one may give it OPTIONS. With
+# "django.tasks.backends.immediate.ImmediateBackend" builds run inside the request, no worker.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A queued or running build that shows no sign of life for this long (its worker was killed, or
+# no worker ever picked it up) is marked failed when someone asks for a new one; seconds.
+BOOK_BUILD_STALE_AFTER = int(os.environ.get("BOOK_BUILD_STALE_AFTER", 15 * 60))
 
 # --- Accounts ------------------------------------------------------------------------------------
 # Speakers sign in with their e-mail address; organisers also with their user name.

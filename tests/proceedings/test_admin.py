@@ -551,14 +551,32 @@ def test_a_new_section_comes_last_in_its_round_table_with_names_in_tabs(chair, c
     SectionFactory(event=event, position=4)
     SectionFactory(position=9)
     url = reverse("admin:proceedings_section_add")
-    assert "mt-field-name-kk" in client.get(url).text
+    page = client.get(url)
+    assert "mt-field-name-kk" in page.text
 
     response = client.post(
-        url, {"event": event.pk, "name_kk": "Қорытынды", "name_ru": "Заключение", "name_en": ""}
+        url,
+        admin_form_data(page)
+        | {"event": event.pk, "name_kk": "Қорытынды", "name_ru": "Заключение", "name_en": ""},
     )
 
     assert response.status_code == 302
     assert Section.objects.get(name_kk="Қорытынды").position == 5
+
+
+def test_papers_are_put_in_the_order_of_the_book_on_their_sections_page(chair, client):
+    section = SectionFactory()
+    first, second = (PaperFactory(event=section.event, section=section) for _ in range(2))
+    url = change_url(section)
+    page = client.get(url)
+    assert str(first) in page.text and str(second) in page.text
+    data = admin_form_data(page)
+    orders = {key: value for key, value in data.items() if key.endswith("-position")}
+    assert len(orders) == 2
+
+    client.post(url, data | dict(zip(orders, ["2", "1"], strict=True)))
+
+    assert list(section.papers.order_by("position")) == [second, first]
 
 
 # --- Who may -------------------------------------------------------------------------------------

@@ -1,0 +1,247 @@
+"""Building the proceedings book: asking for a build, running it, and what a build leaves behind.
+
+A build is a `BookBuild` row that moves queued → running → succeeded or failed. Staff ask for one
+(`request_build`, from the admin) and a background worker runs it (`proceedings.tasks.build_book`
+calls `run`); `manage.py build_proceedings` asks and runs in one go (`build_now`).
+
+At most one build per proceedings is queued or running at a time: the database enforces it, and
+asking for a second one raises `AlreadyBuilding`. A build whose worker died would block the book
+for good, so a build that has shown no sign of life for `BOOK_BUILD_STALE_AFTER` seconds, or whose
+task has ended while the build still says it runs, is marked failed before a new one is created.
+
+A failure never replaces good data: the PDF and the page ranges of a build are stored together,
+in one transaction, only when the book came out whole; the last successful build stays the book
+(`Proceedings.current_build`) until a newer one succeeds.
+"""
+
+import logging
+import time
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
+
+from proceedings import book, tasks
+from proceedings.models import BookBuild, BookEntry
+
+logger = logging.getLogger(__name__)
+
+Status = BookBuild.Status
+Stage = BookBuild.Stage
+
+# The progress bar polls about once a second; saving the progress more often only loads the
+# database.
+PROGRESS_INTERVAL = 0.5
+ONE_ACTIVE_BUILD = "one_active_book_build"
+
+
+class AlreadyBuilding(Exception):
+    """A build of these proceedings is queued or running: there is one at a time."""
+
+    def __init__(self):
+        super().__init__(gettext_lazy("This book is already being built: wait until it ends."))
+
+
+def request_build(proceedings, user):
+    """A queued build of `proceedings`, handed to the task backend once the transaction commits."""
+    build = new_build(proceedings, user)
+    transaction.on_commit(partial(enqueue, build, translation.get_language()))
+    return build
+
+
+def build_now(proceedings, user=None):
+    """Build `proceedings` here and now, without the task queue; returns the finished build."""
+    build = new_build(proceedings, user)
+    return run(build)
+
+
+def new_build(proceedings, user):
+    """A queued build, after failing a stale one; AlreadyBuilding while another is active."""
+    fail_stale(proceedings)
+    try:
+        with transaction.atomic():
+            return BookBuild.objects.create(proceedings=proceedings, requested_by=user)
+    except IntegrityError as error:
+        if constraint_of(error) == ONE_ACTIVE_BUILD:
+            raise AlreadyBuilding from error
+        raise
+
+
+def constraint_of(error):
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+
+
+def enqueue(build, language):
+    """Hand `build` to the task backend and note its task; a refusal fails the build at once."""
+    try:
+        result = tasks.build_book.enqueue(build.pk, language)
+    except Exception as error:
+        logger.exception("Book build %s could not be queued", build.pk)
+        finish_failed(build, describe(error))
+        return
+    build.task_id = result.id
+    BookBuild.objects.filter(pk=build.pk).update(task_id=result.id)
+
+
+# --- Stale builds ---------------------------------------------------------------------------------
+
+
+def fail_stale(proceedings):
+    """Mark the active build of `proceedings` failed if its worker is gone."""
+    build = proceedings.running_build()
+    if build is None or not is_stale(build):
+        return
+    logger.warning("Book build %s shows no sign of life: marked failed", build.pk)
+    finish_failed(
+        build,
+        gettext(
+            "The build stopped without finishing: its worker was stopped, or no worker took it "
+            "up. Build the book again."
+        ),
+    )
+
+
+def is_stale(build):
+    """Whether an active build will never end by itself.
+
+    Its task has ended (or is gone) while the build still says it is queued or running, or the
+    build has shown no progress (or not started) for longer than BOOK_BUILD_STALE_AFTER.
+    """
+    if build.status not in BookBuild.ACTIVE:
+        return False
+    if task_has_ended(build):
+        return True
+    last_sign_of_life = build.progressed_at or build.started_at or build.requested_at
+    limit = timedelta(seconds=settings.BOOK_BUILD_STALE_AFTER)
+    return timezone.now() - last_sign_of_life > limit
+
+
+def task_has_ended(build):
+    """Whether the backend says the build's task is over; False when the backend cannot tell."""
+    backend = tasks.build_book.get_backend()
+    if not build.task_id or not backend.supports_get_result:
+        return False
+    try:
+        result = tasks.build_book.get_result(build.task_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        return True
+    return result.is_finished
+
+
+# --- Running a build ------------------------------------------------------------------------------
+
+
+def run(build, *, language=None):
+    """Typeset the book of a queued `build` and store the PDF and page ranges, or the error.
+
+    `language` words the error for the staff who asked (the worker has no request to take it
+    from). A build that is no longer queued (failed as stale meanwhile, or already taken by another
+    worker) is left alone. Returns the build as it ended.
+    """
+    claimed = BookBuild.objects.filter(pk=build.pk, status=Status.QUEUED).update(
+        status=Status.RUNNING, stage=Stage.COLLECTING, progress=0, started_at=timezone.now()
+    )
+    build.refresh_from_db()
+    if not claimed:
+        logger.warning("Book build %s is %s, not queued: not run", build.pk, build.status)
+        return build
+    try:
+        progress = Progress(build)
+        made = book.build(build.proceedings, report=progress)
+        progress(Stage.SAVING, 100)
+        store(build, made)
+    except BaseException as error:
+        logger.exception("Book build %s of “%s” failed", build.pk, build.proceedings)
+        with translation.override(language or translation.get_language()):
+            finish_failed(build, describe(error))
+        if not isinstance(error, Exception):
+            raise  # the worker is being stopped: let it stop
+    build.refresh_from_db()
+    return build
+
+
+class Progress:
+    """The `report` callback of `book.build`: saves stage and progress for the admin's bar.
+
+    A plain UPDATE of those two fields, at each new stage and otherwise at most every
+    PROGRESS_INTERVAL seconds.
+    """
+
+    def __init__(self, build):
+        self.build_id = build.pk
+        self.stage = None
+        self.saved_at = 0.0
+
+    def __call__(self, stage, progress):
+        progress = max(0, min(100, int(progress)))
+        now = time.monotonic()
+        if stage == self.stage and now - self.saved_at < PROGRESS_INTERVAL:
+            return
+        BookBuild.objects.filter(pk=self.build_id).update(
+            stage=stage, progress=progress, progressed_at=timezone.now()
+        )
+        self.stage, self.saved_at = stage, now
+
+
+def store(build, made):
+    """Save the PDF and the page ranges of a successful build, all or nothing."""
+    build.pdf.save(f"{build.proceedings.event.slug}.pdf", ContentFile(made.pdf), save=False)
+    try:
+        with transaction.atomic():
+            build.status = Status.SUCCEEDED
+            build.stage = Stage.DONE
+            build.progress = 100
+            build.page_count = made.page_count
+            build.papers_typeset = made.papers_typeset
+            build.finished_at = timezone.now()
+            build.save(
+                update_fields=[
+                    "status",
+                    "stage",
+                    "progress",
+                    "pdf",
+                    "page_count",
+                    "papers_typeset",
+                    "finished_at",
+                ]
+            )
+            BookEntry.objects.bulk_create(
+                BookEntry(
+                    build=build,
+                    paper_id=placement.paper_id,
+                    number=placement.number,
+                    first_page=placement.first_page,
+                    last_page=placement.last_page,
+                )
+                for placement in made.placements
+            )
+    except BaseException:
+        build.pdf.delete(save=False)
+        raise
+
+
+def finish_failed(build, error):
+    """End `build` as failed with `error`, the text staff read; its stage stays where it stopped."""
+    now = timezone.now()
+    BookBuild.objects.filter(pk=build.pk, status__in=BookBuild.ACTIVE).update(
+        status=Status.FAILED, error=error, finished_at=now
+    )
+    build.status, build.error, build.finished_at = Status.FAILED, error, now
+
+
+def describe(error):
+    """The error of a failed build as staff read it; the traceback goes to the log."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    if isinstance(error, KeyboardInterrupt | SystemExit):
+        return gettext("The build was interrupted: its worker was stopped. Build the book again.")
+    detail = str(error).strip()[:500]
+    return gettext("The book could not be typeset: %(error)s. The server log has the details.") % {
+        "error": f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    }
