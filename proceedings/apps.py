@@ -10,5 +10,13 @@ class ProceedingsConfig(AppConfig):
 
     def ready(self):
         from proceedings import hyphenation
+        from proceedings.models import Author, BookBuild, Paper, Proceedings, Section
+        from roundtable import versions
 
         hyphenation.register()
+        versions.track(Section, lambda section: [section.event_id])
+        versions.track(Paper, lambda paper: [paper.event_id])
+        versions.track(Author, lambda author: [author.paper.event_id])
+        versions.track(Proceedings, lambda proceedings: [proceedings.event_id])
+        # A build's page ranges (BookEntry rows, bulk-created) are saved with the build itself.
+        versions.track(BookBuild, lambda build: [build.proceedings.event_id])

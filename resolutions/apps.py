@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ResolutionsConfig(AppConfig):
     name = "resolutions"
     verbose_name = _("Resolutions")
+
+    def ready(self):
+        from resolutions.models import Amendment, Resolution, ResolutionItem, ResolutionSection
+        from roundtable import versions
+
+        versions.track(Resolution, lambda resolution: [resolution.event_id])
+        versions.track(ResolutionSection, lambda section: [section.resolution.event_id])
+        versions.track(ResolutionItem, lambda item: [item.section.resolution.event_id])
+        versions.track(Amendment, lambda amendment: [amendment.resolution.event_id])

@@ -138,6 +138,13 @@ class Person(models.Model):
         terms = (self.degree, self.academic_title, self.rank)
         return ", ".join(part for part in [self.position, *(t.printed for t in terms if t)] if part)
 
+    def event_ids(self):
+        """The round tables this person appears in: on the roster or in the programme."""
+        return {
+            *self.participations.values_list("event_id", flat=True),
+            *self.programme_items.values_list("event_id", flat=True),
+        }
+
 
 class ParticipationQuerySet(models.QuerySet):
     def of_user(self, user):

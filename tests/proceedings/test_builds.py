@@ -38,6 +38,21 @@ pytestmark = pytest.mark.django_db
 
 Status = BookBuild.Status
 ROOT = Path(__file__).resolve().parents[2]
+WORKER = [sys.executable, "manage.py", "db_worker", "--no-reload"]
+
+
+def worker_environment():
+    """The environment of a worker process that works on the test database.
+
+    Its DATABASE_URL names the test database; the scratch directories (PAPERS_ROOT,
+    BOOK_CACHE_DIR) come with the environment tests/settings.py set.
+    """
+    url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": urlunsplit(url),
+    }
 
 
 def tiny_proceedings(papers=1):
@@ -300,19 +315,11 @@ def test_the_database_worker_takes_up_a_requested_build_and_completes_it():
     proceedings = tiny_proceedings()
     build = builds.request_build(proceedings, organiser(username="chair"))  # autocommit: queued
     assert DBTaskResult.objects.filter(pk=build.task_id).exists()
-    # The worker's DATABASE_URL names the test database; the scratch directories (PAPERS_ROOT,
-    # BOOK_CACHE_DIR) come with the environment tests/settings.py set.
-    url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": urlunsplit(url),
-    }
 
     worker = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload"],
+        [*WORKER, "--batch"],
         cwd=ROOT,
-        env=env,
+        env=worker_environment(),
         capture_output=True,
         text=True,
         timeout=60,
