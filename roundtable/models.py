@@ -4,10 +4,43 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roundtable.schedule import NoOverlapConstraint, TimeOfDayRange
 from speakers.models import Participation, Person
+
+
+def in_every_language(field):
+    """The columns modeltranslation keeps for a translated `field`: title_kk, title_ru, …"""
+    return tuple(f"{field}_{code}" for code in dict(settings.LANGUAGES))
+
+
+class RevisionFields:
+    """Tells in save() whether any of `revision_fields` changed since the row was loaded.
+
+    Calendars keep an item and replace it only with a higher revision (SEQUENCE in iCalendar),
+    so a change of time, title or place has to count. The values loaded are kept by `from_db`, as
+    Django documents, rather than read again before each save.
+    """
+
+    revision_fields = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        instance.remember_revision_fields()
+        return instance
+
+    def remember_revision_fields(self):
+        # Deferred fields are not in __dict__: left out, they count as unchanged.
+        self._loaded_revision_fields = {
+            name: self.__dict__[name] for name in self.revision_fields if name in self.__dict__
+        }
+
+    def revision_fields_changed(self):
+        loaded = getattr(self, "_loaded_revision_fields", {})
+        return any(self.__dict__.get(name, value) != value for name, value in loaded.items())
 
 
 class RoundTableQuerySet(models.QuerySet):
@@ -38,8 +71,11 @@ class RoundTableQuerySet(models.QuerySet):
         )
 
 
-class RoundTable(models.Model):
+class RoundTable(RevisionFields, models.Model):
     """One round table: a day of talks on a theme that ends in an adopted resolution."""
+
+    # Where and on which day every item takes place: a change is a new revision of each item.
+    revision_fields = ("date", *in_every_language("venue"), *in_every_language("address"))
 
     class Format(models.TextChoices):
         ON_SITE = "on_site", _("On site")
@@ -72,6 +108,12 @@ class RoundTable(models.Model):
         blank=True,
         help_text=_("Speakers upload and replace their papers until then."),
     )
+    # Bumped whenever anything shown of the round table changes (roundtable/versions.py): public
+    # caches and ETags are keyed on it.
+    data_version = models.PositiveBigIntegerField(_("data version"), default=1, editable=False)
+    data_changed_at = models.DateTimeField(
+        _("data last changed at"), default=timezone.now, editable=False
+    )
 
     objects = RoundTableQuerySet.as_manager()
 
@@ -83,6 +125,13 @@ class RoundTable(models.Model):
     def __str__(self):
         return self.theme
 
+    def save(self, **kwargs):
+        moved = self.pk is not None and self.revision_fields_changed()
+        super().save(**kwargs)
+        if moved:
+            self.programme_items.update(sequence=F("sequence") + 1)
+        self.remember_revision_fields()
+
     def get_absolute_url(self):
         return reverse("roundtable:event", kwargs={"slug": self.slug})
 
@@ -93,8 +142,11 @@ class RoundTable(models.Model):
         return participation.person if participation else None
 
 
-class ProgrammeItem(models.Model):
+class ProgrammeItem(RevisionFields, models.Model):
     """A timed line of the programme: a talk, the opening, a break, the discussion."""
+
+    # What a calendar shows of the item besides its round table's place and day.
+    revision_fields = ("start", "end", "kind", *in_every_language("title"))
 
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening")
@@ -132,6 +184,9 @@ class ProgrammeItem(models.Model):
     order = models.PositiveIntegerField(
         _("order"), default=0, help_text=_("Places items without a time, such as the closing.")
     )
+    # Counts the changes of the item's time, kind, title, day or place: calendars that hold the
+    # item replace it only with a higher number (SEQUENCE in iCalendar, roundtable/calendar.py).
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("programme item")
@@ -159,6 +214,14 @@ class ProgrammeItem(models.Model):
 
     def __str__(self):
         return self.label
+
+    def save(self, **kwargs):
+        if self.pk is not None and self.revision_fields_changed():
+            self.sequence += 1
+            if (fields := kwargs.get("update_fields")) is not None:
+                kwargs["update_fields"] = {*fields, "sequence"}
+        super().save(**kwargs)
+        self.remember_revision_fields()
 
     @property
     def label(self):

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from roundtable import versions
 from roundtable.templatetags.languages import written_in
 
 ANY_DAY = datetime.date(2000, 1, 1)
@@ -103,10 +104,12 @@ def shift_from(first, minutes):
                 code="outside_day",
             )
         item.start, item.end = start, end
+        item.sequence += 1  # a new revision for calendars, as ProgrammeItem.save counts them
     for item in moving:
         if clash := find_clash(item, items):
             raise clash_error(item, clash)
-    type(first).objects.bulk_update(moving, ["start", "end"])
+    type(first).objects.bulk_update(moving, ["start", "end", "sequence"])
+    versions.bump([first.event_id])  # bulk_update sends no signals
     return moving
 
 

@@ -8,6 +8,16 @@ public_patterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.event, name="event"),
     path("<slug:slug>/programme.pdf", views.programme_pdf, name="programme_pdf"),
+    path("<slug:slug>/programme.ics", views.programme_ics, name="programme_ics"),
+    path(
+        "<slug:slug>/programme/<int:item>.ics",
+        views.programme_item_ics,
+        name="programme_item_ics",
+    ),
+    path("<slug:slug>/schedule.xml", views.schedule_xml, name="schedule_xml"),
+    path("<slug:slug>/schedule.json", views.schedule_json, name="schedule_json"),
+    path("<slug:slug>/programme.csv", views.programme_csv, name="programme_csv"),
+    path("<slug:slug>/participants.csv", views.participants_csv, name="participants_csv"),
     path("<slug:slug>/", include("speakers.urls")),
     path("<slug:slug>/", include("resolutions.urls")),
     path("<slug:slug>/", include("proceedings.public_urls")),
@@ -15,6 +25,7 @@ public_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("roundtable.api_urls")),
     *i18n_patterns(
         # Django's account pages, signing in by e-mail, and the speakers' invitation links.
         path("accounts/", include("speakers.account_urls")),

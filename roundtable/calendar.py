@@ -1,0 +1,114 @@
+"""A round table's programme as iCalendar: the whole day to subscribe to, or one item to add.
+
+Items are times of day on the round table's date in the portal's time zone (Asia/Almaty), so
+each event carries that time zone by name (DTSTART;TZID=Asia/Almaty) with its VTIMEZONE, and
+calendars elsewhere show the right moment. An item keeps its UID for good, whatever the language
+or the address of the feed; its SEQUENCE is the item's revision (ProgrammeItem.sequence), which
+moves when its time, title, day or place changes, so a calendar holding the item replaces it.
+
+The text is in the active language, with modeltranslation's fallbacks: a talk titled only in
+Russian shows its Russian title in the Kazakh feed, as the programme prints it.
+"""
+
+import datetime
+import uuid
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import translation
+from icalendar import Calendar, Event
+
+from roundtable.templatetags.languages import written_in
+from speakers.models import Person
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def timed_items(event):
+    """The items of `event` that have a time, with their speakers as the programme prints them,
+    in two queries."""
+    speakers = Person.objects.select_related("degree", "academic_title", "rank")
+    return event.programme_items.filter(start__isnull=False).prefetch_related(
+        Prefetch("speakers", queryset=speakers)
+    )
+
+
+def absolute(path):
+    """`path` on the portal's public address (SITE_URL), whatever host the request came to."""
+    return settings.SITE_URL + path
+
+
+def item_url(event, item):
+    """The item's line on the event page in the active language."""
+    return f"{absolute(event.get_absolute_url())}#item-{item.pk}"
+
+
+def moment(event, time):
+    """`time` on the round table's day, in the portal's time zone."""
+    return datetime.datetime.combine(event.date, time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def speaker_lines(item):
+    """One line per speaker: 'NAME Given Patronymic — position', as the programme prints them."""
+    return [
+        " — ".join(part for part in (person.full_name, person.position_line) if part)
+        for person in item.speakers.all()
+    ]
+
+
+def place(event):
+    return ", ".join(part for part in (event.venue, event.address) if part)
+
+
+def uid(item):
+    return f"item-{item.pk}@{urlsplit(settings.SITE_URL).hostname}"
+
+
+def title_language(item):
+    """The language the item's title is written in: the talk's own, or the one shown."""
+    return item.title_language or written_in(item, "title")
+
+
+def calendar_event(event, item):
+    vevent = Event.new(
+        uid=uid(item),
+        # Without METHOD, DTSTAMP is when the data last changed, not when the file was made.
+        stamp=event.data_changed_at.astimezone(datetime.UTC),
+        start=moment(event, item.start),
+        end=moment(event, item.end),
+        summary=item.label,
+        description="\n".join([*speaker_lines(item), "", event.theme]).strip(),
+        location=place(event),
+        url=item_url(event, item),
+        sequence=item.sequence,
+    )
+    if item.title:
+        vevent["SUMMARY"].params["LANGUAGE"] = title_language(item)
+    return vevent
+
+
+def programme_calendar(event, items, feed="programme.ics"):
+    """The iCalendar file (bytes) of `items`, timed items of `event`, in the active language.
+
+    `feed` names the file among the round table's (programme.ics, programme/<item>.ics): the
+    calendar's own UID comes from it, the same in every language.
+    """
+    language = translation.get_language()
+    calendar = Calendar.new(
+        prodid=f"-//{urlsplit(settings.SITE_URL).hostname}//Round table programme//"
+        f"{language.upper()}",
+        name=event.theme,
+        uid=uuid.uuid5(uuid.NAMESPACE_URL, absolute(f"/{event.slug}/{feed}")),
+        url=absolute(event.get_absolute_url()),
+        subcomponents=[calendar_event(event, item) for item in items],
+    )
+    # Google Calendar and Outlook read the calendar's zone from this extension.
+    calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
+    # The zone's rules around the round table's year: a few lines instead of its whole history.
+    calendar.add_missing_timezones(
+        first_date=datetime.date(event.date.year, 1, 1),
+        last_date=datetime.date(event.date.year + 2, 1, 1),
+    )
+    return calendar.to_ical()
