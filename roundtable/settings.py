@@ -59,6 +59,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    # API tokens for organisers' tools: created and revoked by superusers in the admin.
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    # Swagger UI's scripts and styles served from here, not from a CDN.
+    "drf_spectacular_sidecar",
     "adminsortable2",
     "django_tasks_db",
     "roundtable",
@@ -211,6 +217,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Crossref deposits of the proceedings (their Crossref XML, from the admin): the DOI prefix that
+# Crossref assigned to the publisher, e.g. 10.12345 (none yet: the admin says so), and who deposits
+# (by default the collection's publisher, at DEFAULT_FROM_EMAIL).
+CROSSREF_DOI_PREFIX = os.environ.get("CROSSREF_DOI_PREFIX", "").strip().rstrip("/")
+CROSSREF_DEPOSITOR = os.environ.get("CROSSREF_DEPOSITOR", "")
+CROSSREF_DEPOSITOR_EMAIL = os.environ.get("CROSSREF_DEPOSITOR_EMAIL", DEFAULT_FROM_EMAIL)
+
 # --- Security ------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -225,8 +238,48 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# --- API ---------------------------------------------------------------------------------------
+# /api/v1/ (roundtable/api_urls.py): reading published data is public; writing takes an organiser's
+# permissions on the model, through a token (the admin's "Tokens") or the admin's session.
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The API's viewsets (roundtable/api_viewsets.py) set their own pages and schema.
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Round-table portal API",
+    "DESCRIPTION": (
+        "Round tables, their programmes, people, papers, proceedings and resolutions. "
+        "Translated fields are objects {kk, ru, en}; `?lang=` gives each as one string."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Programme items and papers share the languages' choices: one enum in the schema.
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": LANGUAGES},
+}
+
+# Public API responses are cached under keys that hold the round tables' data versions
+# (roundtable/versions.py), so an entry is never stale and needs no invalidation. Each process has
+# its own memory cache here; with several app servers, a shared cache (Redis, Memcached) lets one
+# server's work serve them all — correctness does not depend on it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 }
 
 # The group that organisers belong to; created with its permissions by a data migration.

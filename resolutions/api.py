@@ -1,0 +1,85 @@
+"""The API's resolutions (/api/v1/resolutions/<event>/), read by the rule of the resolution pages
+(resolutions.drafting.can_read): the published text is public, participants of the round table
+follow it under discussion, drafts are the organisers'."""
+
+from django.db.models import Prefetch, Q
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+
+from resolutions import drafting
+from resolutions.models import Resolution, ResolutionItem, ResolutionSection
+from roundtable.api_fields import SLUG, TranslatedField
+from roundtable.api_viewsets import ApiReadViewSet
+from speakers.models import Participation
+
+Status = Resolution.Status
+
+
+class ResolutionItemSerializer(serializers.ModelSerializer):
+    """One recommendation."""
+
+    text = TranslatedField()
+
+    class Meta:
+        model = ResolutionItem
+        fields = ["id", "text"]
+
+
+class ResolutionSectionSerializer(serializers.ModelSerializer):
+    """A numbered section of the resolution, with its items in order."""
+
+    heading = TranslatedField()
+    lead = TranslatedField()
+    items = ResolutionItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ResolutionSection
+        fields = ["id", "heading", "lead", "items"]
+
+
+class ResolutionSerializer(serializers.ModelSerializer):
+    """A round table's resolution: its text in each language and its status."""
+
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    title = TranslatedField()
+    preamble = TranslatedField()
+    closing = TranslatedField()
+    sections = ResolutionSectionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Resolution
+        fields = ["event", "title", "status", "adopted_on", "preamble", "sections", "closing"]
+
+
+class ResolutionFilter(filters.FilterSet):
+    event = filters.CharFilter(field_name="event__slug")
+
+    class Meta:
+        model = Resolution
+        fields = ["event", "status"]
+
+
+class ResolutionViewSet(ApiReadViewSet):
+    """Resolutions with their numbered sections and items, in the order they are printed."""
+
+    serializer_class = ResolutionSerializer
+    filterset_class = ResolutionFilter
+    lookup_field = "event__slug"
+    lookup_url_kwarg = "event"
+    lookup_value_regex = SLUG
+    event_paths = ("slug",)
+
+    def get_queryset(self):
+        user = self.request.user
+        resolutions = Resolution.objects.filter(event__in=self.visible_events())
+        if not drafting.is_organiser(user):
+            taking_part = Participation.objects.of_user(user).values("event")
+            resolutions = resolutions.filter(
+                Q(status=Status.PUBLISHED) | (~Q(status=Status.DRAFT) & Q(event__in=taking_part))
+            )
+        sections = ResolutionSection.objects.prefetch_related("items")
+        return (
+            resolutions.select_related("event")
+            .prefetch_related(Prefetch("sections", queryset=sections))
+            .order_by("-event__date", "event__slug")
+        )

@@ -1,0 +1,118 @@
+"""The API's round tables and programme items (/api/v1/events/, /api/v1/programme-items/)."""
+
+from django.db.models import F
+from django_filters import rest_framework as filters
+
+from roundtable import schedule
+from roundtable.api_fields import SLUG, Related, TranslatedField
+from roundtable.api_viewsets import ApiViewSet, ModelRulesSerializer
+from roundtable.models import ProgrammeItem, RoundTable
+from speakers.models import Person
+
+
+class EventSerializer(ModelRulesSerializer):
+    """A round table: its theme, date, place and format."""
+
+    theme = TranslatedField()
+    kind = TranslatedField()
+    venue = TranslatedField()
+    address = TranslatedField()
+    organiser = TranslatedField()
+
+    class Meta:
+        model = RoundTable
+        fields = [
+            "slug",
+            "theme",
+            "kind",
+            "date",
+            "start",
+            "venue",
+            "address",
+            "format",
+            "online_link",
+            "organiser",
+            "published",
+            "papers_deadline",
+            "data_changed_at",
+        ]
+        read_only_fields = ["data_changed_at"]
+
+
+class EventFilter(filters.FilterSet):
+    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = RoundTable
+        fields = ["date", "format"]
+
+
+class EventViewSet(ApiViewSet):
+    """Round tables: the published ones (organisers also see the others)."""
+
+    serializer_class = EventSerializer
+    filterset_class = EventFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    event_paths = ("slug",)
+
+    def get_queryset(self):
+        return RoundTable.objects.visible_to(self.request.user).order_by("-date", "slug")
+
+
+class ProgrammeItemSerializer(ModelRulesSerializer):
+    """A timed line of a programme; untimed items (the closing) come last, by `order`."""
+
+    event = Related(RoundTable)
+    title = TranslatedField()
+    speakers = Related(Person, many=True, required=False)
+
+    class Meta:
+        model = ProgrammeItem
+        fields = [
+            "id",
+            "event",
+            "start",
+            "end",
+            "kind",
+            "title",
+            "title_language",
+            "speakers",
+            "order",
+        ]
+
+    def validate_instance(self, item, attrs):
+        """Items of a round table do not overlap (roundtable/schedule.py), named in the message."""
+        others = ProgrammeItem.objects.filter(event=item.event_id).prefetch_related("speakers")
+        if clash := schedule.find_clash(item, others):
+            raise schedule.clash_error(item, clash)
+
+
+class ProgrammeItemFilter(filters.FilterSet):
+    event = filters.CharFilter(field_name="event__slug")
+    date = filters.DateFilter(field_name="event__date")
+    speaker = filters.CharFilter(field_name="speakers__slug")
+    language = filters.ChoiceFilter(
+        field_name="title_language", choices=ProgrammeItem._meta.get_field("title_language").choices
+    )
+
+    class Meta:
+        model = ProgrammeItem
+        fields = ["event", "date", "speaker", "kind", "language"]
+
+
+class ProgrammeItemViewSet(ApiViewSet):
+    """The programme: timed items of the visible round tables, in the order of the day."""
+
+    serializer_class = ProgrammeItemSerializer
+    filterset_class = ProgrammeItemFilter
+    event_paths = ("programme_items__pk",)
+
+    def get_queryset(self):
+        return (
+            ProgrammeItem.objects.filter(event__in=self.visible_events())
+            .select_related("event")
+            .prefetch_related("speakers")
+            .order_by("-event__date", "event__slug", F("start").asc(nulls_last=True), "order", "pk")
+        )

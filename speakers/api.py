@@ -1,0 +1,123 @@
+"""The API's people and participations (/api/v1/people/, /api/v1/participations/).
+
+People are public where the site shows them: on the roster or in the programme of a visible round
+table. Their e-mail addresses and accounts are not part of the API.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django_filters import rest_framework as filters
+
+from roundtable.api_fields import SLUG, Related, TranslatedField
+from roundtable.api_viewsets import ApiViewSet, ModelRulesSerializer
+from roundtable.models import ProgrammeItem, RoundTable
+from speakers import names
+from speakers.models import AcademicTitle, Degree, Participation, Person, Rank
+
+
+class PersonSerializer(ModelRulesSerializer):
+    """A person, named as printed in each language; degree, title and rank by id."""
+
+    surname = TranslatedField()
+    given_name = TranslatedField()
+    patronymic = TranslatedField()
+    position = TranslatedField()
+    organisation = TranslatedField()
+    printed_position = TranslatedField()
+    full_name = TranslatedField(read=lambda person: person.full_name)
+    position_line = TranslatedField(read=lambda person: person.position_line)
+    degree = Related(Degree, key="id", allow_null=True, required=False)
+    academic_title = Related(AcademicTitle, key="id", allow_null=True, required=False)
+    rank = Related(Rank, key="id", allow_null=True, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "slug",
+            "surname",
+            "given_name",
+            "patronymic",
+            "full_name",
+            "position",
+            "organisation",
+            "degree",
+            "academic_title",
+            "rank",
+            "printed_position",
+            "position_line",
+        ]
+
+
+def appearing_in(events):
+    """A condition on people: on the roster or in the programme of one of `events`."""
+    return Q(Exists(Participation.objects.filter(person=OuterRef("pk"), event__in=events))) | Q(
+        Exists(ProgrammeItem.objects.filter(speakers=OuterRef("pk"), event__in=events))
+    )
+
+
+class PersonFilter(filters.FilterSet):
+    event = filters.CharFilter(method="in_event", label="Round table (slug)")
+
+    class Meta:
+        model = Person
+        fields = ["event"]
+
+    def in_event(self, people, name, slug):
+        return people.filter(appearing_in(RoundTable.objects.filter(slug=slug)))
+
+
+class PersonViewSet(ApiViewSet):
+    """People of the visible round tables (organisers see everyone), in alphabetical order."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    event_paths = ("participations__person__slug", "programme_items__speakers__slug")
+
+    def get_queryset(self):
+        people = Person.objects.select_related("degree", "academic_title", "rank")
+        if not self.request.user.has_perm("speakers.view_person"):
+            people = people.filter(appearing_in(self.visible_events()))
+        return people.order_by(
+            names.alphabetical("surname", self.language or "kk"),
+            names.alphabetical("given_name", self.language or "kk"),
+            "pk",
+        )
+
+
+class ParticipationSerializer(ModelRulesSerializer):
+    """A person's part in a round table."""
+
+    event = Related(RoundTable)
+    person = Related(Person)
+
+    class Meta:
+        model = Participation
+        fields = ["id", "event", "person", "is_moderator", "is_speaker", "is_listed", "order"]
+        # The model's constraints answer, in their own words (ModelRulesSerializer).
+        validators = []
+
+
+class ParticipationFilter(filters.FilterSet):
+    event = filters.CharFilter(field_name="event__slug")
+    date = filters.DateFilter(field_name="event__date")
+    person = filters.CharFilter(field_name="person__slug")
+
+    class Meta:
+        model = Participation
+        fields = ["event", "date", "person", "is_moderator", "is_speaker", "is_listed"]
+
+
+class ParticipationViewSet(ApiViewSet):
+    """Who takes part in which visible round table, and as what."""
+
+    serializer_class = ParticipationSerializer
+    filterset_class = ParticipationFilter
+    event_paths = ("participations__pk",)
+
+    def get_queryset(self):
+        return (
+            Participation.objects.filter(event__in=self.visible_events())
+            .select_related("event", "person")
+            .order_by("-event__date", "event__slug", "order", "pk")
+        )

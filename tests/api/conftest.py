@@ -1,0 +1,127 @@
+"""Fixtures for the API tests: a fresh cache, clients per role, and a small published world.
+
+Roles, as the site has them: anonymous, a speaker (an account linked to a person), another
+speaker, an organiser (the organisers' group), staff without the group, a superuser.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from proceedings.models import BookBuild, BookEntry, Paper
+from resolutions.models import Resolution
+from tests.factories import (
+    ParticipationFactory,
+    PersonFactory,
+    ProgrammeItemFactory,
+    RoundTableFactory,
+)
+from tests.proceedings import view_factories as make
+from tests.proceedings.factories import (
+    AuthorFactory,
+    PaperFactory,
+    ProceedingsFactory,
+    SectionFactory,
+)
+from tests.resolutions.factories import resolution_with
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached API answers of one test must not answer the next (keys start from version 1)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def client_of(user=None):
+    """An API client sending `user`'s token (a new one), or an anonymous one."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def anonymous(db):
+    return client_of()
+
+
+def built(proceedings, papers, *, pages=12, first_page=3):
+    """A succeeded build of `proceedings` with `papers` numbered 1, 2, … on two pages each, the
+    first from `first_page`."""
+    build = BookBuild.objects.create(
+        proceedings=proceedings, status=BookBuild.Status.SUCCEEDED, page_count=pages
+    )
+    BookBuild.objects.filter(pk=build.pk).update(finished_at=build.requested_at)
+    for number, paper in enumerate(papers, start=1):
+        BookEntry.objects.create(
+            build=build,
+            paper=paper,
+            number=number,
+            first_page=first_page + 2 * (number - 1),
+            last_page=first_page + 2 * (number - 1) + 1,
+        )
+    return build
+
+
+def round_table(number=0, *, talks=2):
+    """A published round table as the public sees it: `talks` talks with their speakers, a
+    published resolution, and published proceedings whose current book holds two papers (an
+    older build and a draft paper stay out of sight)."""
+    event = RoundTableFactory(date=datetime.date(2025, 5, 1) + datetime.timedelta(days=number))
+    people = []
+    for index in range(talks):
+        person = PersonFactory()
+        people.append(person)
+        ParticipationFactory(event=event, person=person, order=index)
+        ProgrammeItemFactory(
+            event=event,
+            start=datetime.time(10, 10 * index),
+            end=datetime.time(10, 10 * index + 10),
+            speakers=[person],
+        )
+    resolution = resolution_with(sections=2, items=2, event=event)
+    Resolution.objects.filter(pk=resolution.pk).update(status=Resolution.Status.PUBLISHED)
+    proceedings = ProceedingsFactory(event=event, published=True)
+    section = SectionFactory(event=event)
+    papers = [
+        PaperFactory(event=event, speaker=person, section=section, status=Paper.Status.ACCEPTED)
+        for person in people[:2]
+    ]
+    for paper in papers:
+        AuthorFactory.create_batch(2, paper=paper)
+    old = built(proceedings, papers[:1], first_page=101)
+    BookBuild.objects.filter(pk=old.pk).update(finished_at=old.requested_at.replace(year=2024))
+    built(proceedings, papers)
+    PaperFactory(event=event, speaker=people[0])  # a draft: never public
+    return event
+
+
+@pytest.fixture
+def event(db):
+    return round_table()
+
+
+@pytest.fixture
+def speaker(db):
+    return make.speaker("serik")
+
+
+@pytest.fixture
+def other_speaker(db):
+    return make.speaker("dana")
+
+
+@pytest.fixture
+def organiser(db):
+    return make.organiser("aigerim")
+
+
+@pytest.fixture
+def staff(db):
+    return make.staff("guest")

@@ -1,0 +1,175 @@
+"""Public API answers follow the round tables' data versions: ETag and Last-Modified, 304 for a
+client that has the current data, a cached answer until an edit, and the same number of queries
+whatever the amount of data."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from django.utils.http import http_date
+
+from roundtable.models import RoundTable
+from tests.api.conftest import client_of, round_table
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+LISTS = [
+    "events",
+    "programme-items",
+    "people",
+    "participations",
+    "papers",
+    "proceedings",
+    "resolutions",
+]
+
+
+def details(event):
+    return [
+        f"events/{event.slug}",
+        f"programme-items/{event.programme_items.first().pk}",
+        f"people/{event.participations.first().person.slug}",
+        f"participations/{event.participations.first().pk}",
+        f"papers/{event.papers.filter(book_entries__isnull=False).first().pk}",
+        f"proceedings/{event.slug}",
+        f"resolutions/{event.slug}",
+    ]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_answer_a_current_etag_with_304(anonymous, event, name):
+    first = anonymous.get(f"{API}/{name}/")
+
+    again = anonymous.get(f"{API}/{name}/", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first.status_code == 200
+    event.refresh_from_db()
+    assert first["Last-Modified"] == http_date(int(event.data_changed_at.timestamp()))
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert again.content == b""
+
+
+def test_every_detail_answers_a_current_etag_with_304(anonymous, event):
+    for path in details(event):
+        first = anonymous.get(f"{API}/{path}/")
+        again = anonymous.get(f"{API}/{path}/", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert (path, first.status_code, again.status_code) == (path, 200, 304)
+
+
+def test_if_modified_since_answers_304_until_the_data_changes(anonymous, event):
+    first = anonymous.get(f"{API}/events/{event.slug}/")
+    since = first["Last-Modified"]
+
+    assert anonymous.get(f"{API}/events/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+
+    # An edit two seconds later (Last-Modified counts whole seconds).
+    event.refresh_from_db()
+    event.save()
+    RoundTable.objects.filter(pk=event.pk).update(
+        data_changed_at=F("data_changed_at") + datetime.timedelta(seconds=2)
+    )
+
+    assert anonymous.get(f"{API}/events/", HTTP_IF_MODIFIED_SINCE=since).status_code == 200
+
+
+def test_an_edit_gives_a_new_etag_and_the_new_data_at_once(anonymous, event, organiser):
+    item = event.programme_items.first()
+    first = anonymous.get(f"{API}/programme-items/", {"lang": "ru"})
+
+    response = client_of(organiser).patch(
+        f"{API}/programme-items/{item.pk}/", {"title": {"ru": "Новое название"}}, format="json"
+    )
+    again = anonymous.get(
+        f"{API}/programme-items/", {"lang": "ru"}, HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+
+    assert response.status_code == 200
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert again.json()["results"][0]["title"] == "Новое название"
+
+
+def test_an_edit_elsewhere_leaves_a_round_tables_answers_as_they_are(anonymous, event):
+    other = round_table(1)
+    first = anonymous.get(f"{API}/programme-items/", {"event": event.slug})
+
+    other.programme_items.first().delete()
+
+    again = anonymous.get(
+        f"{API}/programme-items/", {"event": event.slug}, HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert again.status_code == 304
+
+
+def test_etags_differ_per_language_and_per_query(anonymous, event):
+    etags = {
+        anonymous.get(f"{API}/events/", query)["ETag"]
+        for query in ({}, {"lang": "kk"}, {"lang": "ru"}, {"page_size": 1})
+    }
+
+    assert len(etags) == 4
+
+
+def test_a_cached_answer_costs_one_query(anonymous, event, django_assert_num_queries):
+    anonymous.get(f"{API}/papers/")
+
+    with django_assert_num_queries(1):
+        response = anonymous.get(f"{API}/papers/")
+
+    assert len(response.json()["results"]) == 2
+
+
+def test_signed_in_answers_are_private_and_fresh(event, organiser):
+    response = client_of(organiser).get(f"{API}/events/")
+
+    assert "private" in response["Cache-Control"]
+    assert not response.has_header("ETag")
+
+
+def queries_for(name):
+    """How many queries an anonymous, uncached request for the list `name` makes."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client_of().get(f"{API}/{name}/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_lists_take_the_same_queries_for_ten_times_the_data(db):
+    """Uncached and anonymous: the versions of the round tables shown, the count, the page, and
+    one query per relation shown."""
+    expected = {
+        "events": 3,
+        "programme-items": 4,
+        "people": 3,
+        "participations": 3,
+        "papers": 4,
+        "proceedings": 5,
+        "resolutions": 5,
+    }
+    round_table(0)
+    small = {name: queries_for(name) for name in LISTS}
+    for number in range(1, 10):
+        round_table(number)
+    large = {name: queries_for(name) for name in LISTS}
+
+    assert small == expected
+    assert large == expected
+
+
+def test_answers_asked_through_another_address_link_to_it(anonymous, event, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "portal.example"]
+    round_table(1)
+
+    here = anonymous.get(f"{API}/events/", {"page_size": 1})
+    there = anonymous.get(f"{API}/events/", {"page_size": 1}, HTTP_HOST="portal.example")
+
+    assert here.json()["next"].startswith("http://testserver/")
+    assert there.json()["next"].startswith("http://portal.example/")
+    assert "Authorization" in here["Vary"]
