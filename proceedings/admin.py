@@ -10,7 +10,8 @@ comment the speaker receives. The paper list downloads as CSV for Excel.
 
 The proceedings' page edits what the book prints and builds the book: a button queues a build
 (`builds.request_build`), a panel follows its progress (polling a JSON view) and offers the last
-good book, served from the private storage; the build history is listed below.
+good book, served from the private storage; the build history is listed below. The current
+book downloads as a Crossref deposit (`crossref`), or the page says what it still lacks.
 """
 
 from adminsortable2.admin import SortableAdminMixin, SortableInlineAdminMixin
@@ -21,7 +22,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
-from proceedings import builds, paper_list, review
+from proceedings import builds, crossref, paper_list, review
 from proceedings.models import (
     Author,
     BookBuild,
@@ -813,6 +814,11 @@ class ProceedingsAdmin(TabbedTranslationAdmin):
                 self.admin_site.admin_view(self.book_view),
                 name="{}_{}_book".format(*info),
             ),
+            path(
+                "<path:object_id>/crossref.xml",
+                self.admin_site.admin_view(self.crossref_view),
+                name="{}_{}_crossref".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -831,10 +837,14 @@ class ProceedingsAdmin(TabbedTranslationAdmin):
         return proceedings
 
     @staticmethod
-    def book_state_of(proceedings):
+    def builds_of(proceedings):
+        """The newest build, whatever its outcome, and the last successful one (the book)."""
         latest = proceedings.builds.order_by("-requested_at", "-pk").first()
         succeeded = latest is not None and latest.status == BookBuild.Status.SUCCEEDED
-        return book_state(latest, latest if succeeded else proceedings.current_build())
+        return latest, latest if succeeded else proceedings.current_build()
+
+    def book_state_of(self, proceedings):
+        return book_state(*self.builds_of(proceedings))
 
     def build_view(self, request, object_id):
         proceedings = self.proceedings_for(request, object_id, build=True)
@@ -875,12 +885,34 @@ class ProceedingsAdmin(TabbedTranslationAdmin):
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
+    def crossref_view(self, request, object_id):
+        """The current book as a Crossref deposit, or back to the page saying why it cannot be."""
+        proceedings = self.proceedings_for(request, object_id)
+        build = proceedings.current_build()
+        refusals = crossref.problems(proceedings, build)
+        if refusals:
+            for refusal in refusals:
+                self.message_user(request, refusal, messages.ERROR)
+            url = reverse("admin:proceedings_proceedings_change", args=[proceedings.pk])
+            return HttpResponseRedirect(f"{url}#crossref")
+        xml = crossref.deposit(proceedings, build, absolute=request.build_absolute_uri)
+        response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{proceedings.event.slug}-crossref.xml"'
+        )
+        return response
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
+            latest, book = self.builds_of(obj)
             context["book_panel"] = {
-                "state": self.book_state_of(obj),
+                "state": book_state(latest, book),
                 "status_url": reverse("admin:proceedings_proceedings_build_status", args=[obj.pk]),
                 "build_url": reverse("admin:proceedings_proceedings_build", args=[obj.pk]),
                 "can_build": self.has_build_permission(request),
+            }
+            context["crossref"] = {
+                "url": reverse("admin:proceedings_proceedings_crossref", args=[obj.pk]),
+                "problems": crossref.problems(obj, book),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)

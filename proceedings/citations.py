@@ -1,8 +1,10 @@
-"""A paper of the published book as others cite it: GOST R 7.0.100-2018 text, BibTeX and RIS.
+"""A paper of the published book as others cite it: GOST R 7.0.100-2018 text, BibTeX, RIS and
+CSL-JSON.
 
 `reference(entry)` gathers what every format needs from a `BookEntry` (the paper, its authors,
-its pages in the book) and the collection it is in; `gost`, `bibtex` and `ris` write it out. The
-API and its CSL-JSON (issue 6) read the same `Reference`.
+its pages in the book), the collection it is in and the round table it comes from; `gost`,
+`bibtex`, `ris` and `csl_json` write it out. The API and the Crossref deposit (`crossref`) read
+the same `Reference`.
 
 A reference is written in the paper's own language: its title and authors as the book prints
 them, the collection's title in that language (or the one that stands in for it).
@@ -31,6 +33,8 @@ GOST R 7.0.100-2018, as applied to a paper in a collection (an analytic record, 
   “[et al.]”, “Text : unmediated” in English.
 """
 
+import datetime
+import json
 from dataclasses import dataclass, field
 
 from modeltranslation.utils import resolution_order
@@ -74,10 +78,14 @@ class Name:
         return " ".join(part for part in (self.initials, self.surname) if part)
 
     @property
+    def given(self):
+        """ "Асқар Төлегенұлы": the given name and the patronymic, as reference managers take it."""
+        return " ".join(part for part in (self.given_name, self.patronymic) if part)
+
+    @property
     def inverted(self):
         """ "Ахманов, Асқар Төлегенұлы": surname, comma, the rest in full (BibTeX, RIS, Scholar)."""
-        rest = " ".join(part for part in (self.given_name, self.patronymic) if part)
-        return ", ".join(part for part in (self.surname, rest) if part)
+        return ", ".join(part for part in (self.surname, self.given) if part)
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,10 @@ class Reference:
     url: str = ""
     keywords: tuple[str, ...] = field(default=())
     abstract: str = ""
+    # The round table the papers were read at.
+    event_title: str = ""
+    event_date: datetime.date | None = None
+    event_place: str = ""
 
     @property
     def pages(self):
@@ -124,14 +136,30 @@ def name_of(author, language):
     return Name(names.capitalise(surname), given_name, patronymic)
 
 
+# Crossref allows this many characters in a conference's location.
+PLACE_LENGTH = 255
+
+
+def event_place(event, proceedings, language):
+    """Where the round table was held: its venue and the city (the collection's: a round table
+    has no city of its own), or the city alone when the venue is long or names it already."""
+    venue = in_language(event, "venue", language)
+    city = in_language(proceedings, "city", language)
+    if not venue or city.lower() in venue.lower():
+        return venue or city
+    place = f"{venue}, {city}" if city else venue
+    return place if len(place) <= PLACE_LENGTH else city
+
+
 def reference(entry, *, url=""):
     """The reference to `entry`'s paper in its book; `url` is the paper's card, absolute.
 
-    Reads `entry.paper` with its authors and `entry.build.proceedings`: select and prefetch them
-    to cite many papers without a query each.
+    Reads `entry.paper` with its authors and `entry.build.proceedings` with its event: select and
+    prefetch them to cite many papers without a query each.
     """
     paper = entry.paper
     proceedings = entry.build.proceedings
+    event = proceedings.event
     language = paper.language
     authors = [author for author in paper.authors.all() if author.role == Author.Role.AUTHOR]
     keywords = in_language(paper, "keywords", language)
@@ -154,6 +182,9 @@ def reference(entry, *, url=""):
             word.strip() for word in keywords.replace(";", ",").split(",") if word.strip()
         ),
         abstract=in_language(paper, "abstract", language),
+        event_title=in_language(event, "theme", language),
+        event_date=event.date,
+        event_place=event_place(event, proceedings, language),
     )
 
 
@@ -216,7 +247,7 @@ def bibtex_escape(text):
 
 def bibtex_name(name):
     """A name for `author`: a part holding “and” or a comma is braced, so it stays one name."""
-    parts = [name.surname, " ".join(p for p in (name.given_name, name.patronymic) if p)]
+    parts = [name.surname, name.given]
     escaped = [
         "{" + bibtex_escape(part) + "}"
         if "," in part or "and" in part.lower().split()
@@ -270,3 +301,49 @@ def ris(ref):
     return "".join(
         f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines if value or tag == "ER"
     )
+
+
+# --- CSL-JSON ----------------------------------------------------------------------------------
+
+
+def csl_name(name):
+    return {"family": name.surname, "given": name.given} if name.given else {"family": name.surname}
+
+
+def csl_date(date):
+    return {"date-parts": [[date.year, date.month, date.day]]} if date else None
+
+
+def csl_item(ref):
+    """The reference as a CSL-JSON item (CSL 1.0.2's `paper-conference`), as Zotero, Mendeley
+    and citeproc read it.
+
+    Names are split into family and given (with the patronymic); `page` is a range with a
+    hyphen-minus, which CSL styles render with their own dash; dates are `date-parts`.
+    """
+    item = {
+        "id": ref.key,
+        "citation-key": ref.key,
+        "type": "paper-conference",
+        "title": ref.title,
+        "author": [csl_name(name) for name in ref.authors],
+        "container-title": ref.collection,
+        "event-title": ref.event_title,
+        "event-place": ref.event_place,
+        "event-date": csl_date(ref.event_date),
+        "publisher": ref.publisher,
+        "publisher-place": ref.city,
+        "issued": {"date-parts": [[ref.year]]},
+        "page": ref.pages.replace(DASH, "-"),
+        "ISBN": ref.isbn,
+        "language": ref.language,
+        "URL": ref.url,
+        "keyword": ", ".join(ref.keywords),
+        "abstract": ref.abstract,
+    }
+    return {name: value for name, value in item.items() if value}
+
+
+def csl_json(ref):
+    """A CSL-JSON file: a list of items, here the one, in UTF-8 as written."""
+    return json.dumps([csl_item(ref)], ensure_ascii=False, indent=2) + "\n"

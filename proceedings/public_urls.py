@@ -14,4 +14,5 @@ urlpatterns = [
     path("proceedings/<int:pk>/paper.pdf", public_views.article_pdf, name="article_pdf"),
     path("proceedings/<int:pk>/cite.bib", public_views.article_bibtex, name="article_bibtex"),
     path("proceedings/<int:pk>/cite.ris", public_views.article_ris, name="article_ris"),
+    path("proceedings/<int:pk>/cite.json", public_views.article_csl_json, name="article_csl_json"),
 ]

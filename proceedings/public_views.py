@@ -1,5 +1,5 @@
 """Public pages of a round table's proceedings: the contents, a card per paper, the whole book,
-each paper's own PDF, and its citation as BibTeX and RIS.
+each paper's own PDF, and its citation as BibTeX, RIS and CSL-JSON.
 
 What the public sees is the published book: proceedings marked published, and in them the papers
 of the current build (the last successful one), with the pages that build stored. Organisers
@@ -110,15 +110,21 @@ def article_pdf(request, slug, pk):
     return response
 
 
+# A reference's file extension: how it is written and the content type it is served as.
+CITATION_FORMATS = {
+    "bib": (citations.bibtex, "application/x-bibtex"),
+    "ris": (citations.ris, "application/x-research-info-systems"),
+    "json": (citations.csl_json, "application/vnd.citationstyles.csl+json"),
+}
+
+
 def citation(request, slug, pk, kind):
     event, _proceedings, entry = entry_of(request, slug, pk)
     url = request.build_absolute_uri(reverse("roundtable:article", args=[slug, pk]))
-    reference = citations.reference(entry, url=url)
-    if kind == "bib":
-        text, content_type = citations.bibtex(reference), "application/x-bibtex"
-    else:
-        text, content_type = citations.ris(reference), "application/x-research-info-systems"
-    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    write, content_type = CITATION_FORMATS[kind]
+    response = HttpResponse(
+        write(citations.reference(entry, url=url)), content_type=f"{content_type}; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{file_name(event, entry, kind)}"'
     return response
 
@@ -129,3 +135,7 @@ def article_bibtex(request, slug, pk):
 
 def article_ris(request, slug, pk):
     return citation(request, slug, pk, "ris")
+
+
+def article_csl_json(request, slug, pk):
+    return citation(request, slug, pk, "json")

@@ -1,15 +1,25 @@
 """Citing a paper of the book: GOST R 7.0.100-2018 text by the number of authors, BibTeX with TeX's
-special characters escaped, RIS as reference managers read it, and the reference built from a
-book entry in the paper's own language."""
+special characters escaped and RIS, both parsed back as reference managers read them (bibtexparser,
+rispy), CSL-JSON and its download from the card, and the reference built from a book entry in the
+paper's own language."""
 
+import datetime
+import json
 import re
 
+import bibtexparser
 import pytest
+import rispy
+from bibtexparser import middlewares
 from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import translation
 
 from proceedings import citations
 from proceedings.citations import Name, Reference
-from proceedings.models import BookBuild, BookEntry
+from proceedings.models import BookBuild, BookEntry, Paper
+from tests.factories import RoundTableFactory
+from tests.proceedings import view_factories as make
 from tests.proceedings.factories import AuthorFactory, PaperFactory, ProceedingsFactory
 
 AKHMANOV = Name("Ахманов", "Асқар", "Төлегенұлы")
@@ -37,6 +47,9 @@ def ref(**changes):
         "url": "https://rt.example.kz/kk/public-safety-2025/proceedings/7/",
         "keywords": ("полиция", "қоғам"),
         "abstract": "Мақалада полиция мен қоғамның өзара іс-қимылы қарастырылады.",
+        "event_title": "Қоғамдық қауіпсіздікті қамтамасыз ету",
+        "event_date": datetime.date(2025, 5, 23),
+        "event_place": "Алматы академиясы, Алматы",
     }
     return Reference(**(fields | changes))
 
@@ -138,6 +151,72 @@ def test_bibtex_values_stay_on_one_line():
     assert bibtex_fields(text)["abstract"] == "First line. Second line."
 
 
+def parsed_bibtex(text):
+    """The one entry of `text` as bibtexparser 2 reads it: authors split into name parts, then
+    TeX's commands decoded back to the characters they stand for."""
+    library = bibtexparser.parse_string(
+        text,
+        append_middleware=[
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+            middlewares.LatexDecodingMiddleware(),
+        ],
+    )
+    assert not library.failed_blocks
+    [entry] = library.entries
+    return entry
+
+
+def test_bibtex_parses_back_to_the_reference():
+    entry = parsed_bibtex(citations.bibtex(ref()))
+    assert (entry.entry_type, entry.key) == ("inproceedings", "public-safety-2025-7")
+    fields = entry.fields_dict
+    assert [(name.last, name.first) for name in fields["author"].value] == [
+        (["Ахманов"], ["Асқар", "Төлегенұлы"]),
+        (["Бегалиев"], ["Ерлан", "Нұрланұлы"]),
+    ]
+    assert {
+        name: fields[name].value
+        for name in (
+            "title",
+            "booktitle",
+            "year",
+            "pages",
+            "publisher",
+            "address",
+            "isbn",
+            "language",
+            "keywords",
+            "url",
+        )
+    } == {
+        "title": "Полиция және қоғам",
+        "booktitle": "Материалы круглого стола «Общественная безопасность»",
+        "year": "2025",
+        "pages": "196–201",  # "--" decodes to the en dash it typesets as
+        "publisher": "Алматинская академия",
+        "address": "Алматы",
+        "isbn": "978-601-7943-57-8",
+        "language": "kazakh",
+        "keywords": "полиция, қоғам",
+        "url": "https://rt.example.kz/kk/public-safety-2025/proceedings/7/",
+    }
+
+
+def test_bibtex_special_characters_parse_back_to_the_text():
+    title = r"50% of {cases} & $costs_#1 ~ \ Ж"
+    authors = (Name("O'Neil, Jr", "Pat"), Name("Smith and Wesson", "Ann"), IVANOV)
+    entry = parsed_bibtex(citations.bibtex(ref(title=title, authors=authors)))
+    assert entry.fields_dict["title"].value == title
+    # Each braced surname stays one name with its comma or "and"; three authors, not four.
+    assert [name.first for name in entry.fields_dict["author"].value] == [
+        ["Pat"],
+        ["Ann"],
+        ["Иван", "Иванович"],
+    ]
+    assert len(entry.fields_dict["author"].value) == 3
+
+
 # --- RIS -----------------------------------------------------------------------------------------
 
 
@@ -173,6 +252,72 @@ def test_ris_leaves_out_empty_fields():
     assert not {"PB", "UR", "AB"} & set(tags)
 
 
+def test_ris_parses_back_to_the_reference():
+    [record] = rispy.loads(citations.ris(ref()))
+    assert record == {
+        "type_of_reference": "CPAPER",
+        "authors": ["Ахманов, Асқар Төлегенұлы", "Бегалиев, Ерлан Нұрланұлы"],
+        "title": "Полиция және қоғам",
+        "secondary_title": "Материалы круглого стола «Общественная безопасность»",  # T2
+        "issn": "978-601-7943-57-8",  # SN: rispy names it for journals; books put the ISBN here
+        "start_page": "196",
+        "end_page": "201",
+        "year": "2025",
+        "publisher": "Алматинская академия",
+        "place_published": "Алматы",
+        "language": "kk",
+        "urls": ["https://rt.example.kz/kk/public-safety-2025/proceedings/7/"],
+        "keywords": ["полиция", "қоғам"],
+        "abstract": "Мақалада полиция мен қоғамның өзара іс-қимылы қарастырылады.",
+    }
+
+
+def test_ris_values_with_line_breaks_stay_one_record():
+    [record] = rispy.loads(citations.ris(ref(title="Полиция\r\nжәне қоғам", abstract="A\nB")))
+    assert (record["title"], record["abstract"]) == ("Полиция және қоғам", "A B")
+
+
+# --- CSL-JSON ------------------------------------------------------------------------------------
+
+
+def test_csl_json_paper_conference_item():
+    [item] = json.loads(citations.csl_json(ref()))
+    assert item == {
+        "id": "public-safety-2025-7",
+        "citation-key": "public-safety-2025-7",
+        "type": "paper-conference",
+        "title": "Полиция және қоғам",
+        "author": [
+            {"family": "Ахманов", "given": "Асқар Төлегенұлы"},
+            {"family": "Бегалиев", "given": "Ерлан Нұрланұлы"},
+        ],
+        "container-title": "Материалы круглого стола «Общественная безопасность»",
+        "event-title": "Қоғамдық қауіпсіздікті қамтамасыз ету",
+        "event-place": "Алматы академиясы, Алматы",
+        "event-date": {"date-parts": [[2025, 5, 23]]},
+        "publisher": "Алматинская академия",
+        "publisher-place": "Алматы",
+        "issued": {"date-parts": [[2025]]},
+        "page": "196-201",
+        "ISBN": "978-601-7943-57-8",
+        "language": "kk",
+        "URL": "https://rt.example.kz/kk/public-safety-2025/proceedings/7/",
+        "keyword": "полиция, қоғам",
+        "abstract": "Мақалада полиция мен қоғамның өзара іс-қимылы қарастырылады.",
+    }
+
+
+def test_csl_json_keeps_cyrillic_and_leaves_out_what_is_missing():
+    text = citations.csl_json(
+        ref(authors=(Name("Петров"),), last_page=196, publisher="", url="", event_date=None)
+    )
+    assert "Петров" in text  # UTF-8 as written, not \u escapes
+    [item] = json.loads(text)
+    assert item["author"] == [{"family": "Петров"}]
+    assert item["page"] == "196"
+    assert not {"publisher", "URL", "event-date"} & set(item)
+
+
 # --- From the book -------------------------------------------------------------------------------
 
 
@@ -196,3 +341,66 @@ def test_reference_from_a_book_entry_in_the_papers_language():
     assert reference.isbn == "978-601-7943-57-8"
     assert reference.key == f"{proceedings.event.slug}-{paper.pk}"
     assert citations.gost(reference).startswith("Иванов, И. Полиция и общество / И. Иванов. –")
+    # The round table, in the paper's language: its venue and the collection's city.
+    assert reference.event_title == proceedings.event.theme_ru
+    assert reference.event_date == datetime.date(2025, 5, 23)
+    assert reference.event_place == "Алматинская академия, Алматы"
+
+
+# --- The CSL-JSON download -----------------------------------------------------------------------
+
+
+def published_paper(authors=1, *, published=True):
+    """A paper with `authors` authors in the current build of published proceedings."""
+    event = RoundTableFactory(slug="public-safety-2025")
+    proceedings = ProceedingsFactory(event=event, published=published)
+    paper = PaperFactory(event=event, status=Paper.Status.ACCEPTED, title_kk="Полиция және қоғам")
+    for _ in range(authors):
+        AuthorFactory(paper=paper)
+    build = BookBuild.objects.create(proceedings=proceedings, status=BookBuild.Status.SUCCEEDED)
+    BookBuild.objects.filter(pk=build.pk).update(finished_at=build.requested_at)
+    BookEntry.objects.create(build=build, paper=paper, number=4, first_page=9, last_page=14)
+    return paper
+
+
+def csl_url(paper, name="article_csl_json"):
+    with translation.override("en"):
+        return reverse(f"roundtable:{name}", args=[paper.event.slug, paper.pk])
+
+
+@pytest.mark.django_db
+def test_csl_json_download_from_the_card(client):
+    paper = published_paper()
+    card = client.get(csl_url(paper, "article"))
+    assert f'href="{csl_url(paper)}"' in card.text
+    response = client.get(csl_url(paper))
+    assert response["Content-Type"] == "application/vnd.citationstyles.csl+json; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="public-safety-2025-004.json"'
+    [item] = json.loads(response.content)
+    assert (item["type"], item["title"], item["page"]) == (
+        "paper-conference",
+        "Полиция және қоғам",
+        "9-14",
+    )
+    assert item["URL"] == f"http://testserver{csl_url(paper, 'article')}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 404), ("staff", 404), ("organiser", 200)]
+)
+def test_csl_json_of_unpublished_proceedings_only_for_organisers(client, who, status):
+    paper = published_paper(published=False)
+    if who != "anonymous":
+        client.force_login(make.organiser() if who == "organiser" else make.staff())
+    assert client.get(csl_url(paper)).status_code == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("authors", [1, 10])
+def test_csl_json_query_count(client, django_assert_num_queries, authors):
+    paper = published_paper(authors)
+    # The round table with its proceedings, their current build, the entry, the authors.
+    with django_assert_num_queries(4):
+        response = client.get(csl_url(paper))
+    assert len(json.loads(response.content)[0]["author"]) == authors

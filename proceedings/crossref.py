@@ -1,0 +1,280 @@
+"""The published book as a Crossref deposit: a <doi_batch> (schema 5.3.1) for conference
+proceedings, registering a DOI for the collection and one for each paper in it.
+
+The file follows the element order of crossref5.3.1.xsd, which a deposit must keep (the schema's
+sequences are ordered):
+
+    doi_batch version="5.3.1"
+      head: doi_batch_id, timestamp, depositor (depositor_name, email_address), registrant
+      body / conference:
+        contributors          the editorial board, when every line of it reads as a name
+        event_metadata        conference_name, conference_location, conference_date
+        proceedings_metadata  proceedings_title, publisher (publisher_name, publisher_place),
+                              publication_date, isbn or noisbn, doi_data (doi, resource)
+        conference_paper …    contributors, titles, publication_date, pages, doi_data
+
+What the collection, the round table and its editors are called is written in the site's default
+language (`settings.LANGUAGE_CODE`, or the language that stands in for it); each paper in its own
+language, its authors named as the book prints them.
+
+Titles per language: a conference paper has one <titles>, which holds a <title> and at most one
+<original_language_title> — by the schema's definition the title in the work's original language
+when the metadata gives it in translation. So a paper written in Kazakh with an English title
+deposits the English title as <title> and the Kazakh one as <original_language_title
+language="kk">, and <conference_paper language="kk"> says what it is written in; a paper with no
+translated title deposits its own title alone. The translation chosen is the first in
+`TRANSLATIONS` that the paper has.
+
+DOIs are the prefix (`settings.CROSSREF_DOI_PREFIX`) and the round table's address, with the
+paper's id for a paper: 10.12345/public-safety-2025 and 10.12345/public-safety-2025.7. Like the
+card's address, a paper's DOI never changes when a rebuild renumbers the book. Each DOI leads to
+the public page: the contents, or the paper's card.
+"""
+
+import re
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from proceedings import cards, citations
+from proceedings.citations import Name, in_language
+
+NAMESPACE = "http://www.crossref.org/schema/5.3.1"
+VERSION = "5.3.1"
+SCHEMA_LOCATION = f"{NAMESPACE} https://www.crossref.org/schemas/crossref{VERSION}.xsd"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# The languages a paper's title is deposited in, after its own, in this order of preference.
+TRANSLATIONS = ("en", "ru", "kk")
+DOI_PREFIX = re.compile(r"10\.[0-9]{4,9}")
+# An address Crossref accepts: a dot in its domain ("webmaster@localhost" is refused).
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+# Initials as editorial boards print them: "Е.С.", "Е. С.", "N.".
+INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
+# Where a board's line leaves the name for the role: "Кайратов Е.С. – ответственный редактор".
+ROLE_SEPARATOR = re.compile(r"\s[–—-]\s|,|\(")
+
+
+def deposit_language():
+    return settings.LANGUAGE_CODE[:2]
+
+
+def publisher_of(proceedings, language):
+    """Who publishes the collection: its publisher, else the institution that organises it."""
+    return in_language(proceedings, "publisher", language) or in_language(
+        proceedings, "organiser", language
+    )
+
+
+def problems(proceedings, build):
+    """Why the proceedings cannot be deposited yet, in sentences for organisers; none when they
+    can."""
+    reasons = []
+    if not settings.CROSSREF_DOI_PREFIX:
+        reasons.append(
+            _(
+                "The portal has no DOI prefix yet: set CROSSREF_DOI_PREFIX (e.g. 10.12345) to "
+                "the prefix Crossref assigned to the publisher."
+            )
+        )
+    elif not DOI_PREFIX.fullmatch(settings.CROSSREF_DOI_PREFIX):
+        reasons.append(
+            _("CROSSREF_DOI_PREFIX is “%(prefix)s”, which is not a DOI prefix such as 10.12345.")
+            % {"prefix": settings.CROSSREF_DOI_PREFIX}
+        )
+    if not EMAIL.fullmatch(settings.CROSSREF_DEPOSITOR_EMAIL):
+        reasons.append(
+            _(
+                "Set CROSSREF_DEPOSITOR_EMAIL to the address Crossref writes to about the "
+                "deposit (it is “%(email)s”)."
+            )
+            % {"email": settings.CROSSREF_DEPOSITOR_EMAIL}
+        )
+    if build is None:
+        reasons.append(_("Build the book first: the deposit gives each paper's pages in it."))
+    if not proceedings.published:
+        reasons.append(_("Publish the proceedings first: each DOI leads to a public page."))
+    if not publisher_of(proceedings, deposit_language()):
+        reasons.append(_("Give the publisher of the collection."))
+    return reasons
+
+
+def doi(event, paper=None):
+    suffix = event.slug if paper is None else f"{event.slug}.{paper.pk}"
+    return f"{settings.CROSSREF_DOI_PREFIX}/{suffix}"
+
+
+def editor_name(line):
+    """The name on a line of the editorial board, "Кайратов Е.С." or "Е.С. Кайратов" with a role
+    after it; None when the line holds no surname with initials."""
+    words = ROLE_SEPARATOR.split(line, maxsplit=1)[0].split()
+    initials = [word for word in words if INITIALS.fullmatch(word)]
+    surnames = [word for word in words if not INITIALS.fullmatch(word)]
+    if len(surnames) != 1 or not initials:
+        return None
+    return Name(surnames[0], " ".join(initials))
+
+
+def editors(proceedings, language):
+    """The editorial board as names, when every line of it reads as one; else none at all (a
+    partial board would misstate who edited the collection)."""
+    lines = [
+        line.strip()
+        for line in in_language(proceedings, "editors", language).splitlines()
+        if line.strip()
+    ]
+    names = [editor_name(line) for line in lines]
+    return names if names and all(names) else []
+
+
+def paper_titles(paper):
+    """(title, (language, original language title) or None), as the module's docstring says."""
+    own = paper.title_in_own_language.strip()
+    for code in TRANSLATIONS:
+        translated = (getattr(paper, f"title_{code}", "") or "").strip()
+        if code != paper.language and translated and translated != own:
+            return translated, (paper.language, own)
+    return own, None
+
+
+# --- Writing the XML -----------------------------------------------------------------------------
+
+
+def element(parent, tag, text=None, **attributes):
+    """A child `tag` of `parent` in Crossref's namespace (attributes whose value is None left
+    out)."""
+    child = etree.SubElement(
+        parent,
+        f"{{{NAMESPACE}}}{tag}",
+        {name: str(value) for name, value in attributes.items() if value is not None},
+    )
+    if text is not None:
+        child.text = str(text)
+    return child
+
+
+def contributors(parent, names, role, language=None):
+    if not names:
+        return
+    people = element(parent, "contributors")
+    for number, name in enumerate(names):
+        person = element(
+            people,
+            "person_name",
+            sequence="first" if number == 0 else "additional",
+            contributor_role=role,
+            language=language,
+        )
+        if name.given:
+            element(person, "given_name", name.given)
+        element(person, "surname", name.surname)
+
+
+def doi_data(parent, doi_name, url):
+    data = element(parent, "doi_data")
+    element(data, "doi", doi_name)
+    element(data, "resource", url)
+
+
+def year(parent, value):
+    date = element(parent, "publication_date", media_type="print")
+    element(date, "year", value)
+
+
+def head(batch, proceedings, language, now):
+    timestamp = now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
+    publisher = publisher_of(proceedings, language)
+    part = element(batch, "head")
+    element(part, "doi_batch_id", f"{proceedings.event.slug}-{timestamp}")
+    element(part, "timestamp", timestamp)
+    depositor = element(part, "depositor")
+    element(depositor, "depositor_name", settings.CROSSREF_DEPOSITOR or publisher)
+    element(depositor, "email_address", settings.CROSSREF_DEPOSITOR_EMAIL)
+    element(part, "registrant", publisher)
+
+
+def event_metadata(conference, proceedings, language):
+    event = proceedings.event
+    metadata = element(conference, "event_metadata")
+    element(metadata, "conference_name", in_language(event, "theme", language))
+    place = citations.event_place(event, proceedings, language)
+    if place:
+        element(metadata, "conference_location", place)
+    day, month, event_year = f"{event.date.day:02d}", f"{event.date.month:02d}", event.date.year
+    element(
+        metadata,
+        "conference_date",
+        event.date.isoformat(),
+        start_day=day,
+        start_month=month,
+        start_year=event_year,
+        end_day=day,
+        end_month=month,
+        end_year=event_year,
+    )
+
+
+def proceedings_metadata(conference, proceedings, language, url):
+    metadata = element(conference, "proceedings_metadata", language=language)
+    element(metadata, "proceedings_title", in_language(proceedings, "title", language))
+    publisher = element(metadata, "publisher")
+    element(publisher, "publisher_name", publisher_of(proceedings, language))
+    city = in_language(proceedings, "city", language)
+    if city:
+        element(publisher, "publisher_place", city)
+    year(metadata, proceedings.year)
+    if proceedings.isbn:
+        element(metadata, "isbn", proceedings.isbn_printed, media_type="print")
+    else:
+        element(metadata, "noisbn", reason="monograph")
+    doi_data(metadata, doi(proceedings.event), url)
+
+
+def conference_paper(conference, entry, url):
+    paper = entry.paper
+    event = entry.build.proceedings.event
+    reference = citations.reference(entry, url=url)
+    item = element(conference, "conference_paper", language=paper.language)
+    contributors(item, reference.authors, "author", language=paper.language)
+    title, original = paper_titles(paper)
+    titles = element(item, "titles")
+    element(titles, "title", title)
+    if original:
+        element(titles, "original_language_title", original[1], language=original[0])
+    year(item, reference.year)
+    pages = element(item, "pages")
+    element(pages, "first_page", entry.first_page)
+    element(pages, "last_page", entry.last_page)
+    doi_data(item, doi(event, paper), url)
+
+
+def page_url(absolute, name, language, *args):
+    with translation.override(language):
+        return absolute(reverse(f"roundtable:{name}", args=args))
+
+
+def deposit(proceedings, build, *, absolute, now=None):
+    """The deposit of `build`'s papers as UTF-8 XML; `absolute(path)` makes a URL absolute.
+
+    Check `problems` first: without a DOI prefix the DOIs it writes are not valid.
+    """
+    language = deposit_language()
+    slug = proceedings.event.slug
+    batch = etree.Element(
+        f"{{{NAMESPACE}}}doi_batch",
+        {"version": VERSION, f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION},
+        nsmap={None: NAMESPACE, "xsi": XSI},
+    )
+    head(batch, proceedings, language, now or timezone.now())
+    conference = element(element(batch, "body"), "conference")
+    contributors(conference, editors(proceedings, language), "editor", language=language)
+    event_metadata(conference, proceedings, language)
+    proceedings_metadata(
+        conference, proceedings, language, page_url(absolute, "proceedings", language, slug)
+    )
+    for entry in cards.entries(build):
+        url = page_url(absolute, "article", entry.paper.language, slug, entry.paper_id)
+        conference_paper(conference, entry, url)
+    return etree.tostring(batch, encoding="UTF-8", xml_declaration=True, pretty_print=True)

@@ -1,0 +1,427 @@
+"""The Crossref deposit of the proceedings: a well-formed <doi_batch> in the 5.3.1 namespace whose
+elements come in the schema's order, the collection with its ISBN (or noisbn), the round table,
+the editors when the board reads as names, and every paper of the current book with its authors,
+titles per language, pages and DOI; what keeps it from being exported; who may download it from
+the admin; and its query count.
+
+The orders below are the sequences of crossref5.3.1.xsd for the elements the deposit writes.
+"""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from proceedings import crossref
+from proceedings.citations import Name
+from proceedings.models import BookBuild, BookEntry, Paper
+from tests.factories import RoundTableFactory
+from tests.proceedings import view_factories as make
+from tests.proceedings.factories import AuthorFactory, PaperFactory, ProceedingsFactory
+
+pytestmark = pytest.mark.django_db
+
+NS = {"cr": crossref.NAMESPACE}
+PREFIX = "10.12345"
+SCHEMA_ORDER = {
+    "doi_batch": ["head", "body"],
+    "body": ["conference"],
+    "contributors": ["organization", "person_name"],
+    "head": ["doi_batch_id", "timestamp", "depositor", "registrant"],
+    "depositor": ["depositor_name", "email_address"],
+    "conference": ["contributors", "event_metadata", "proceedings_metadata", "conference_paper"],
+    "event_metadata": [
+        "conference_name",
+        "conference_theme",
+        "conference_acronym",
+        "conference_sponsor",
+        "conference_number",
+        "conference_location",
+        "conference_date",
+    ],
+    "proceedings_metadata": [
+        "proceedings_title",
+        "proceedings_subject",
+        "publisher",
+        "publication_date",
+        "isbn",
+        "noisbn",
+        "publisher_item",
+        "archive_locations",
+        "doi_data",
+    ],
+    "publisher": ["publisher_name", "publisher_place"],
+    "publication_date": ["month", "day", "year"],
+    "conference_paper": [
+        "contributors",
+        "titles",
+        "abstract",
+        "publication_date",
+        "acceptance_date",
+        "pages",
+        "publisher_item",
+        "doi_data",
+    ],
+    "person_name": ["given_name", "surname", "suffix", "affiliations", "ORCID"],
+    "titles": ["title", "subtitle", "original_language_title"],
+    "pages": ["first_page", "last_page", "other_pages"],
+    "doi_data": ["doi", "timestamp", "resource"],
+}
+
+
+def local(tag):
+    return tag.split("}", 1)[1]
+
+
+def assert_schema_order(root):
+    """Every element holds its children in its sequence's order, in Crossref's namespace."""
+    for parent in root.iter():
+        assert parent.tag.startswith(f"{{{crossref.NAMESPACE}}}"), parent.tag
+        order = SCHEMA_ORDER.get(local(parent.tag))
+        if order is None:
+            assert len(parent) == 0, f"{local(parent.tag)} has children the test does not know"
+            continue
+        positions = [order.index(local(child.tag)) for child in parent]
+        assert positions == sorted(positions), (local(parent.tag), [c.tag for c in parent])
+
+
+def placed(proceedings, papers, first_page=5):
+    """A succeeded build of `proceedings` placing `papers` one after another, 3 pages each."""
+    build = BookBuild.objects.create(proceedings=proceedings, status=BookBuild.Status.SUCCEEDED)
+    BookBuild.objects.filter(pk=build.pk).update(finished_at=build.requested_at)
+    for number, paper in enumerate(papers, start=1):
+        start = first_page + 3 * (number - 1)
+        BookEntry.objects.create(
+            build=build, paper=paper, number=number, first_page=start, last_page=start + 2
+        )
+    return build
+
+
+def accepted(event, **fields):
+    return PaperFactory(event=event, status=Paper.Status.ACCEPTED, **fields)
+
+
+@pytest.fixture
+def book(settings):
+    """Published proceedings of the round table of 23 May 2025: a Kazakh paper with a Russian
+    and an English title and two authors, a Russian one with its title in Russian only."""
+    settings.CROSSREF_DOI_PREFIX = PREFIX
+    settings.CROSSREF_DEPOSITOR_EMAIL = "doi@academy.example.kz"
+    event = RoundTableFactory(
+        slug="public-safety-2025",
+        date=datetime.date(2025, 5, 23),
+        theme_kk="Қоғамдық қауіпсіздікті қамтамасыз ету",
+        venue_kk="Қазақстан Республикасы ІІМ академиясы",
+    )
+    proceedings = ProceedingsFactory(
+        event=event,
+        published=True,
+        editors_kk="Қайратов Е.С. – жауапты редактор, з.ғ.к., доцент\nОспанова Д. А. – з.ғ.к.",
+    )
+    kazakh = accepted(
+        event,
+        title_kk="Полиция және қоғам",
+        title_ru="Полиция и общество",
+        title_en="Police and society",
+    )
+    AuthorFactory(paper=kazakh)
+    AuthorFactory(
+        paper=kazakh,
+        surname_kk="БЕГАЛИЕВ",
+        given_name_kk="Ерлан",
+        patronymic_kk="",
+        surname_ru="Бегалиев",
+    )
+    AuthorFactory(paper=kazakh, role="supervisor", surname_kk="Петров")
+    russian = accepted(event, language="ru", title_ru="Участковый инспектор", title_kk="")
+    AuthorFactory(paper=russian, surname_ru="Иванов", given_name_ru="Иван", patronymic_ru="")
+    build = placed(proceedings, [kazakh, russian])
+    return {"proceedings": proceedings, "build": build, "kazakh": kazakh, "russian": russian}
+
+
+def absolute(path):
+    return f"https://rt.example.kz{path}"
+
+
+def deposit(book):
+    xml = crossref.deposit(
+        book["proceedings"],
+        book["build"],
+        absolute=absolute,
+        now=datetime.datetime(2025, 6, 2, 10, 30, 5, 123456, tzinfo=datetime.UTC),
+    )
+    return ET.fromstring(xml)
+
+
+def card_url(paper, language):
+    with translation.override(language):
+        return absolute(reverse("roundtable:article", args=["public-safety-2025", paper.pk]))
+
+
+def text(node, path):
+    return node.findtext(path, namespaces=NS)
+
+
+# --- The deposit ---------------------------------------------------------------------------------
+
+
+def test_a_well_formed_batch_in_the_531_namespace_and_the_schemas_order(book):
+    xml = crossref.deposit(book["proceedings"], book["build"], absolute=absolute)
+    assert xml.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    root = ET.fromstring(xml)
+    assert root.tag == f"{{{crossref.NAMESPACE}}}doi_batch"
+    assert root.get("version") == "5.3.1"
+    assert root.get(f"{{{crossref.XSI}}}schemaLocation") == (
+        "http://www.crossref.org/schema/5.3.1 https://www.crossref.org/schemas/crossref5.3.1.xsd"
+    )
+    assert_schema_order(root)
+
+
+def test_head_names_the_batch_and_the_depositor(book):
+    head = deposit(book).find("cr:head", NS)
+    assert text(head, "cr:doi_batch_id") == "public-safety-2025-20250602103005123"
+    assert text(head, "cr:timestamp") == "20250602103005123"
+    assert text(head, "cr:depositor/cr:depositor_name") == "Алматы академиясы"
+    assert text(head, "cr:depositor/cr:email_address") == "doi@academy.example.kz"
+    assert text(head, "cr:registrant") == "Алматы академиясы"
+
+
+def test_the_round_table_and_the_collection(book):
+    conference = deposit(book).find("cr:body/cr:conference", NS)
+    event = conference.find("cr:event_metadata", NS)
+    assert text(event, "cr:conference_name") == "Қоғамдық қауіпсіздікті қамтамасыз ету"
+    assert text(event, "cr:conference_location") == "Қазақстан Республикасы ІІМ академиясы, Алматы"
+    date = event.find("cr:conference_date", NS)
+    assert date.attrib == {
+        "start_day": "23",
+        "start_month": "05",
+        "start_year": "2025",
+        "end_day": "23",
+        "end_month": "05",
+        "end_year": "2025",
+    }
+    metadata = conference.find("cr:proceedings_metadata", NS)
+    assert metadata.get("language") == "kk"
+    assert text(metadata, "cr:proceedings_title") == (
+        "«Қоғамдық қауіпсіздік» дөңгелек үстелінің материалдары"
+    )
+    assert text(metadata, "cr:publisher/cr:publisher_name") == "Алматы академиясы"
+    assert text(metadata, "cr:publisher/cr:publisher_place") == "Алматы"
+    assert text(metadata, "cr:publication_date/cr:year") == "2025"
+    assert text(metadata, "cr:isbn") == "978-601-7943-57-8"
+    assert metadata.find("cr:noisbn", NS) is None
+    assert text(metadata, "cr:doi_data/cr:doi") == f"{PREFIX}/public-safety-2025"
+    with translation.override("kk"):
+        contents = absolute(reverse("roundtable:proceedings", args=["public-safety-2025"]))
+    assert text(metadata, "cr:doi_data/cr:resource") == contents
+
+
+def test_editors_when_the_board_reads_as_names(book):
+    editors = deposit(book).findall("cr:body/cr:conference/cr:contributors/cr:person_name", NS)
+    assert [
+        (
+            e.get("sequence"),
+            e.get("contributor_role"),
+            text(e, "cr:given_name"),
+            text(e, "cr:surname"),
+        )
+        for e in editors
+    ] == [("first", "editor", "Е.С.", "Қайратов"), ("additional", "editor", "Д. А.", "Оспанова")]
+
+
+def test_no_editors_when_a_line_of_the_board_is_not_a_name(book):
+    book["proceedings"].editors_kk = "Қайратов Е.С. – жауапты редактор\nРедакция алқасы"
+    book["proceedings"].save()
+    conference = deposit(book).find("cr:body/cr:conference", NS)
+    assert conference.find("cr:contributors", NS) is None
+    assert_schema_order(conference)
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Кайратов Е.С. – ответственный редактор, к.ю.н., доцент", Name("Кайратов", "Е.С.")),
+        ("Е. С. Кайратов, к.ю.н.", Name("Кайратов", "Е. С.")),
+        ("Муратбекулы Н. – PhD", Name("Муратбекулы", "Н.")),
+        ("Кайратов Ерлан Серикович", None),
+        ("Редакционная коллегия", None),
+    ],
+)
+def test_editor_names(line, name):
+    assert crossref.editor_name(line) == name
+
+
+def test_noisbn_in_the_isbns_place_without_one(book):
+    book["proceedings"].isbn = ""
+    book["proceedings"].save()
+    metadata = deposit(book).find("cr:body/cr:conference/cr:proceedings_metadata", NS)
+    assert metadata.find("cr:isbn", NS) is None
+    assert metadata.find("cr:noisbn", NS).get("reason") == "monograph"
+    assert_schema_order(metadata)
+
+
+def test_every_paper_of_the_book_with_its_authors_pages_and_doi(book):
+    papers = deposit(book).findall("cr:body/cr:conference/cr:conference_paper", NS)
+    assert len(papers) == 2
+    kazakh, russian = papers
+    assert kazakh.get("language") == "kk"
+    authors = kazakh.findall("cr:contributors/cr:person_name", NS)
+    # In the paper's language, as the book prints them; the supervisor is not an author.
+    assert [
+        (
+            a.get("sequence"),
+            a.get("contributor_role"),
+            a.get("language"),
+            text(a, "cr:given_name"),
+            text(a, "cr:surname"),
+        )
+        for a in authors
+    ] == [
+        ("first", "author", "kk", "Асқар Төлегенұлы", "Ахманов"),
+        ("additional", "author", "kk", "Ерлан", "Бегалиев"),
+    ]
+    assert (text(kazakh, "cr:pages/cr:first_page"), text(kazakh, "cr:pages/cr:last_page")) == (
+        "5",
+        "7",
+    )
+    assert text(kazakh, "cr:publication_date/cr:year") == "2025"
+    assert text(kazakh, "cr:doi_data/cr:doi") == f"{PREFIX}/public-safety-2025.{book['kazakh'].pk}"
+    assert text(kazakh, "cr:doi_data/cr:resource") == card_url(book["kazakh"], "kk")
+    assert russian.get("language") == "ru"
+    assert text(russian, "cr:contributors/cr:person_name/cr:surname") == "Иванов"
+    assert (text(russian, "cr:pages/cr:first_page"), text(russian, "cr:pages/cr:last_page")) == (
+        "8",
+        "10",
+    )
+    assert text(russian, "cr:doi_data/cr:resource") == card_url(book["russian"], "ru")
+
+
+def test_titles_per_language_as_the_schema_allows(book):
+    kazakh, russian = deposit(book).findall("cr:body/cr:conference/cr:conference_paper", NS)
+    # One <titles>: the English title, and the paper's own as its original language title.
+    assert len(kazakh.findall("cr:titles", NS)) == 1
+    assert text(kazakh, "cr:titles/cr:title") == "Police and society"
+    original = kazakh.find("cr:titles/cr:original_language_title", NS)
+    assert (original.text, original.get("language")) == ("Полиция және қоғам", "kk")
+    # Written in Russian only: its own title alone.
+    assert [local(t.tag) for t in russian.find("cr:titles", NS)] == ["title"]
+    assert text(russian, "cr:titles/cr:title") == "Участковый инспектор"
+
+
+def test_without_an_english_title_the_russian_one_translates(book):
+    Paper.objects.filter(pk=book["kazakh"].pk).update(title_en="")
+    kazakh = deposit(book).find("cr:body/cr:conference/cr:conference_paper", NS)
+    assert text(kazakh, "cr:titles/cr:title") == "Полиция и общество"
+    assert text(kazakh, "cr:titles/cr:original_language_title") == "Полиция және қоғам"
+
+
+def test_only_the_current_book(book):
+    later = accepted(book["proceedings"].event)
+    placed(book["proceedings"], [later])
+    build = book["proceedings"].current_build()
+    xml = crossref.deposit(book["proceedings"], build, absolute=absolute)
+    papers = ET.fromstring(xml).findall("cr:body/cr:conference/cr:conference_paper", NS)
+    assert [text(p, "cr:doi_data/cr:doi") for p in papers] == [
+        f"{PREFIX}/public-safety-2025.{later.pk}"
+    ]
+
+
+def test_query_count_does_not_grow_with_the_papers(book, django_assert_num_queries):
+    proceedings = book["proceedings"]
+    for count in (1, 10):
+        papers = [accepted(proceedings.event) for _ in range(count)]
+        for paper in papers:
+            AuthorFactory(paper=paper)
+            AuthorFactory(paper=paper, surname_kk="Бегалиев")
+        build = placed(proceedings, papers)
+        # The entries with their papers and sections, then the authors.
+        with django_assert_num_queries(2):
+            crossref.deposit(proceedings, build, absolute=absolute)
+
+
+# --- What keeps it from being exported -----------------------------------------------------------
+
+
+def test_ready_proceedings_have_no_problems(book):
+    assert crossref.problems(book["proceedings"], book["build"]) == []
+
+
+def test_a_prefix_and_an_address_crossref_would_refuse(book, settings):
+    settings.CROSSREF_DOI_PREFIX = "12345"
+    settings.CROSSREF_DEPOSITOR_EMAIL = "webmaster@localhost"
+    problems = crossref.problems(book["proceedings"], book["build"])
+    assert problems == [
+        "CROSSREF_DOI_PREFIX is “12345”, which is not a DOI prefix such as 10.12345.",
+        "Set CROSSREF_DEPOSITOR_EMAIL to the address Crossref writes to about the deposit "
+        "(it is “webmaster@localhost”).",
+    ]
+
+
+def test_problems_say_what_is_missing(book, settings):
+    settings.CROSSREF_DOI_PREFIX = ""
+    proceedings = book["proceedings"]
+    proceedings.published = False
+    proceedings.publisher_kk = proceedings.publisher_ru = ""
+    proceedings.organiser_kk = proceedings.organiser_ru = ""
+    problems = crossref.problems(proceedings, None)
+    assert len(problems) == 4
+    assert "CROSSREF_DOI_PREFIX" in problems[0]
+    assert "Build the book first" in problems[1]
+    assert "Publish the proceedings first" in problems[2]
+    assert "publisher" in problems[3]
+
+
+# --- In the admin --------------------------------------------------------------------------------
+
+
+def admin_url(book, name="crossref"):
+    return reverse(f"admin:proceedings_proceedings_{name}", args=[book["proceedings"].pk])
+
+
+@pytest.mark.parametrize("who", ["anonymous", "speaker", "other speaker"])
+def test_only_staff_reach_the_export(client, book, who):
+    if who != "anonymous":
+        speaker = make.speaker("serik" if who == "speaker" else "aliya")
+        if who == "speaker":
+            Paper.objects.filter(pk=book["kazakh"].pk).update(speaker=speaker.person)
+        client.force_login(speaker)
+    response = client.get(admin_url(book))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_outside_the_organisers_may_not_export(client, book):
+    client.force_login(make.staff())
+    assert client.get(admin_url(book)).status_code == 403
+
+
+def test_organisers_download_the_deposit(client, book):
+    client.force_login(make.organiser())
+    page = client.get(admin_url(book, "change"))
+    assert admin_url(book) in page.text
+    response = client.get(admin_url(book))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="public-safety-2025-crossref.xml"'
+    )
+    root = ET.fromstring(response.content)
+    assert_schema_order(root)
+    resources = root.findall(".//cr:conference_paper/cr:doi_data/cr:resource", NS)
+    assert resources[0].text == (
+        "http://testserver" + card_url(book["kazakh"], "kk").removeprefix("https://rt.example.kz")
+    )
+
+
+def test_without_a_doi_prefix_the_admin_says_so(client, book, settings):
+    settings.CROSSREF_DOI_PREFIX = ""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(make.organiser())
+    page = client.get(admin_url(book, "change"))
+    assert "The portal has no DOI prefix yet" in page.text
+    assert admin_url(book) not in page.text
+    response = client.get(admin_url(book), follow=True)
+    assert response.redirect_chain[-1][0].endswith("#crossref")
+    assert "set CROSSREF_DOI_PREFIX" in response.text
