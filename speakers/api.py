@@ -1,14 +1,16 @@
-"""The API's people and participations (/api/v1/people/, /api/v1/participations/).
+"""The API's people and participations (/api/v1/people/, /api/v1/participations/), and the
+vocabularies people are described with (/api/v1/degrees/, academic-titles/, ranks/).
 
 People are public where the site shows them: on the roster or in the programme of a visible round
-table. Their e-mail addresses and accounts are not part of the API.
+table. Their e-mail addresses and accounts are not part of the API. The vocabularies are public:
+a person's degree, title and rank are written by the ids they list.
 """
 
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
 from roundtable.api_fields import SLUG, Related, TranslatedField
-from roundtable.api_viewsets import ApiViewSet, ModelRulesSerializer
+from roundtable.api_viewsets import ApiReadViewSet, ApiViewSet, ModelRulesSerializer
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers import names
 from speakers.models import AcademicTitle, Degree, Participation, Person, Rank
@@ -121,3 +123,62 @@ class ParticipationViewSet(ApiViewSet):
             .select_related("event", "person")
             .order_by("-event__date", "event__slug", "order", "pk")
         )
+
+
+class TermSerializer(ModelRulesSerializer):
+    """An entry of a vocabulary, named in each language."""
+
+    name = TranslatedField()
+
+    class Meta:
+        fields = ["id", "name"]
+
+
+class DegreeSerializer(TermSerializer):
+    abbreviation = TranslatedField()
+
+    class Meta:
+        model = Degree
+        fields = [*TermSerializer.Meta.fields, "abbreviation"]
+
+
+class AcademicTitleSerializer(TermSerializer):
+    class Meta(TermSerializer.Meta):
+        model = AcademicTitle
+
+
+class RankSerializer(TermSerializer):
+    class Meta(TermSerializer.Meta):
+        model = Rank
+
+
+class TermViewSet(ApiReadViewSet):
+    """A vocabulary in the order of its names. A term may be printed for anyone at any round
+    table, so its answers follow the versions of every visible round table."""
+
+    def get_queryset(self):
+        return self.serializer_class.Meta.model.objects.order_by(
+            names.alphabetical("name", self.language or "kk"), "pk"
+        )
+
+    def shown_events(self):
+        events = self.visible_events().order_by("pk")
+        return list(events.values_list("pk", "data_version", "data_changed_at"))
+
+
+class DegreeViewSet(TermViewSet):
+    """Academic degrees, e.g. заң ғылымдарының кандидаты (з.ғ.к.)."""
+
+    serializer_class = DegreeSerializer
+
+
+class AcademicTitleViewSet(TermViewSet):
+    """Academic titles, e.g. профессор."""
+
+    serializer_class = AcademicTitleSerializer
+
+
+class RankViewSet(TermViewSet):
+    """Special and military ranks, e.g. полиция полковнигі."""
+
+    serializer_class = RankSerializer

@@ -13,10 +13,12 @@ from rest_framework.test import APIClient
 
 from proceedings.models import BookBuild, BookEntry, Paper
 from resolutions.models import Resolution
+from speakers.models import AcademicTitle, Degree
 from tests.factories import (
     ParticipationFactory,
     PersonFactory,
     ProgrammeItemFactory,
+    RankFactory,
     RoundTableFactory,
 )
 from tests.proceedings import view_factories as make
@@ -74,6 +76,10 @@ def round_table(number=0, *, talks=2):
     published resolution, and published proceedings whose current book holds two papers (an
     older build and a draft paper stay out of sight)."""
     event = RoundTableFactory(date=datetime.date(2025, 5, 1) + datetime.timedelta(days=number))
+    # Vocabulary entries, one of each per round table (the API lists them all).
+    Degree.objects.create(name_kk=f"ғылым кандидаты {number}", abbreviation_kk="ғ.к.")
+    AcademicTitle.objects.create(name_kk=f"профессор {number}", name_ru=f"профессор {number}")
+    RankFactory(name_kk=f"полиция полковнигі {number}", name_ru=f"полковник полиции {number}")
     people = []
     for index in range(talks):
         person = PersonFactory()

@@ -5,6 +5,7 @@ import pytest
 
 from proceedings.models import Paper
 from resolutions.models import Resolution
+from speakers.models import Degree, Rank
 from tests.api.conftest import client_of, round_table
 from tests.factories import PersonFactory, ProgrammeItemFactory, RoundTableFactory
 from tests.proceedings import view_factories as make
@@ -215,3 +216,20 @@ def test_events_filter_by_dates(anonymous, event):
     rows = results(anonymous.get(f"{API}/events/", {"date_from": "2025-05-03"}))
 
     assert [row["slug"] for row in rows] == [later.slug]
+
+
+def test_the_vocabularies_list_the_ids_people_are_written_with(anonymous, event):
+    degree = Degree.objects.get(name_kk="ғылым кандидаты 0")
+
+    degrees = anonymous.get(f"{API}/degrees/", {"page_size": 200}).json()["results"]
+    ranks = anonymous.get(f"{API}/ranks/", {"lang": "ru"}).json()["results"]
+
+    assert {
+        "id": degree.pk,
+        "name": {"kk": "ғылым кандидаты 0", "ru": "", "en": ""},
+        "abbreviation": {"kk": "ғ.к.", "ru": "", "en": ""},
+    } in degrees
+    assert {
+        "id": Rank.objects.get(name_kk="полиция полковнигі 0").pk,
+        "name": "полковник полиции 0",
+    } in ranks

@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from speakers.models import AcademicTitle, Degree, Rank
 from tests.api.conftest import client_of, round_table
 from tests.proceedings.view_factories import organiser
 
@@ -30,6 +31,9 @@ RESOURCES = {
     "papers": "{id}",
     "proceedings": "{event}",
     "resolutions": "{event}",
+    "degrees": "{id}",
+    "academic-titles": "{id}",
+    "ranks": "{id}",
 }
 WRITABLE = {"events", "programme-items", "people", "participations"}
 
@@ -112,6 +116,9 @@ def addresses(event):
         f"{API}/papers/{{id}}/": {"id": event.papers.filter(status="accepted").first().pk},
         f"{API}/proceedings/{{event}}/": {"event": event.slug},
         f"{API}/resolutions/{{event}}/": {"event": event.slug},
+        f"{API}/degrees/{{id}}/": {"id": Degree.objects.first().pk},
+        f"{API}/academic-titles/{{id}}/": {"id": AcademicTitle.objects.first().pk},
+        f"{API}/ranks/{{id}}/": {"id": Rank.objects.first().pk},
     }
 
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
 from roundtable.models import RoundTable
+from speakers.models import AcademicTitle, Degree, Rank
 from tests.api.conftest import client_of, round_table
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,9 @@ LISTS = [
     "papers",
     "proceedings",
     "resolutions",
+    "degrees",
+    "academic-titles",
+    "ranks",
 ]
 
 
@@ -38,6 +42,9 @@ def details(event):
         f"papers/{event.papers.filter(book_entries__isnull=False).first().pk}",
         f"proceedings/{event.slug}",
         f"resolutions/{event.slug}",
+        f"degrees/{Degree.objects.first().pk}",
+        f"academic-titles/{AcademicTitle.objects.first().pk}",
+        f"ranks/{Rank.objects.first().pk}",
     ]
 
 
@@ -152,6 +159,9 @@ def test_lists_take_the_same_queries_for_ten_times_the_data(db):
         "papers": 4,
         "proceedings": 5,
         "resolutions": 5,
+        "degrees": 3,
+        "academic-titles": 3,
+        "ranks": 3,
     }
     round_table(0)
     small = {name: queries_for(name) for name in LISTS}
