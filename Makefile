@@ -1,12 +1,23 @@
 # The two commands: `make demo` serves the portal with the demo round table, `make test` runs the
-# tests. Both set up everything themselves (scripts/portal); see README.md.
-.PHONY: demo test setup lint format messages db-stop
+# tests. Both set up everything themselves (scripts/portal); see README.md. `make serve` runs the
+# production stack (gunicorn and the task worker) from settings in the environment.
+.PHONY: demo test serve setup lint format messages db-stop backup restore
 
 demo:
 	@bash scripts/portal demo
 
 test:
 	@bash scripts/portal test
+
+serve:
+	@bash scripts/portal serve
+
+# make backup [DIR=var/backups/…]; make restore DIR=var/backups/<time> (README.md, "Backups").
+backup:
+	@bash scripts/portal backup $(DIR)
+
+restore:
+	@bash scripts/portal restore $(DIR)
 
 setup:
 	@bash scripts/portal setup

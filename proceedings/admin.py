@@ -27,6 +27,7 @@ from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -46,6 +47,7 @@ from proceedings.models import (
     Section,
 )
 from resolutions.admin import SortableTabbedAdmin
+from roundtable import throttling
 from speakers import names
 
 Status = Paper.Status
@@ -78,24 +80,14 @@ DECISIONS = {
     },
 }
 
-STATUS_COLOURS = {
-    Status.DRAFT: "#5f6b76",
-    Status.SUBMITTED: "#1f5fbf",
-    Status.REVISION: "#9a5200",
-    Status.ACCEPTED: "#1b7340",
-    Status.REJECTED: "#a8232f",
-    Status.WITHDRAWN: "#44494f",
-}
-
 EVENT_FILTER = "event__id__exact"
 
 
 def status_badge(paper):
+    # Coloured by proceedings/admin.css: the Content-Security-Policy allows no style attributes.
     return format_html(
-        '<span class="paper-status paper-status-{}" style="background:{};color:#fff;'
-        'padding:1px 7px;border-radius:8px;white-space:nowrap">{}</span>',
+        '<span class="paper-status paper-status-{}">{}</span>',
         paper.status,
-        STATUS_COLOURS.get(paper.status, "#44494f"),
         paper.get_status_display(),
     )
 
@@ -398,6 +390,9 @@ class PaperAdmin(SortableTabbedAdmin):
         (_("Metadata side by side"), {"fields": ["metadata_side_by_side"]}),
     ]
 
+    class Media:
+        css = {"all": ["proceedings/admin.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
 
@@ -457,7 +452,7 @@ class PaperAdmin(SortableTabbedAdmin):
                     label,
                     format_html_join(
                         "",
-                        "<td style='vertical-align:top;width:30%'>{}</td>",
+                        "<td>{}</td>",
                         ((value or "–",) for value in values),
                     ),
                 )
@@ -844,8 +839,14 @@ class ProceedingsAdmin(TabbedTranslationAdmin):
         return latest, latest if succeeded else proceedings.current_build()
 
     def book_state_of(self, proceedings):
-        return book_state(*self.builds_of(proceedings))
+        latest, current = self.builds_of(proceedings)
+        # A build whose worker was killed shows as failed on the next look, not only when a new
+        # one is asked for.
+        if latest is not None:
+            builds.fail_if_stale(latest)
+        return book_state(latest, current)
 
+    @method_decorator(throttling.per_user("BOOK_BUILD_RATE_LIMIT"))
     def build_view(self, request, object_id):
         proceedings = self.proceedings_for(request, object_id, build=True)
         try:

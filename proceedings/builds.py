@@ -6,8 +6,12 @@ calls `run`); `manage.py build_proceedings` asks and runs in one go (`build_now`
 
 At most one build per proceedings is queued or running at a time: the database enforces it, and
 asking for a second one raises `AlreadyBuilding`. A build whose worker died would block the book
-for good, so a build that has shown no sign of life for `BOOK_BUILD_STALE_AFTER` seconds, or whose
-task has ended while the build still says it runs, is marked failed before a new one is created.
+for good, so a build that has shown no sign of life for too long, or whose task has ended while
+the build still says it runs, is marked failed before a new one is created and whenever its status
+is asked for. A running build's worker notes that it lives every `BOOK_BUILD_HEARTBEAT` seconds (a
+thread beside the typesetting): a worker killed outright (SIGKILL, out of memory, the machine gone)
+leaves its task "running" in the queue, and is found out after three missed beats. A queued build
+that no worker takes up counts as dead after `BOOK_BUILD_STALE_AFTER` seconds.
 
 A failure never replaces good data: the PDF and the page ranges of a build are stored together,
 in one transaction, only when the book came out whole; the last successful build stays the book
@@ -15,6 +19,7 @@ in one transaction, only when the book came out whole; the last successful build
 """
 
 import logging
+import threading
 import time
 from datetime import timedelta
 from functools import partial
@@ -22,7 +27,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
@@ -95,8 +100,14 @@ def enqueue(build, language):
 def fail_stale(proceedings):
     """Mark the active build of `proceedings` failed if its worker is gone."""
     build = proceedings.running_build()
-    if build is None or not is_stale(build):
-        return
+    if build is not None:
+        fail_if_stale(build)
+
+
+def fail_if_stale(build):
+    """Mark `build` failed if it is queued or running but will never end; whether it was."""
+    if not is_stale(build):
+        return False
     logger.warning("Book build %s shows no sign of life: marked failed", build.pk)
     finish_failed(
         build,
@@ -105,20 +116,26 @@ def fail_stale(proceedings):
             "up. Build the book again."
         ),
     )
+    return True
 
 
 def is_stale(build):
     """Whether an active build will never end by itself.
 
     Its task has ended (or is gone) while the build still says it is queued or running, or the
-    build has shown no progress (or not started) for longer than BOOK_BUILD_STALE_AFTER.
+    build has missed three heartbeats while running, or waited in the queue for longer than
+    BOOK_BUILD_STALE_AFTER.
     """
     if build.status not in BookBuild.ACTIVE:
         return False
     if task_has_ended(build):
         return True
-    last_sign_of_life = build.progressed_at or build.started_at or build.requested_at
-    limit = timedelta(seconds=settings.BOOK_BUILD_STALE_AFTER)
+    if build.status == Status.RUNNING:
+        last_sign_of_life = build.progressed_at or build.started_at
+        limit = timedelta(seconds=3 * settings.BOOK_BUILD_HEARTBEAT)
+    else:
+        last_sign_of_life = build.requested_at
+        limit = timedelta(seconds=settings.BOOK_BUILD_STALE_AFTER)
     return timezone.now() - last_sign_of_life > limit
 
 
@@ -153,7 +170,8 @@ def run(build, *, language=None):
         return build
     try:
         progress = Progress(build)
-        made = book.build(build.proceedings, report=progress)
+        with Heartbeat(build):
+            made = book.build(build.proceedings, report=progress)
         progress(Stage.SAVING, 100)
         store(build, made)
     except BaseException as error:
@@ -187,6 +205,42 @@ class Progress:
             stage=stage, progress=progress, progressed_at=timezone.now()
         )
         self.stage, self.saved_at = stage, now
+
+
+class Heartbeat:
+    """While a build runs, a thread notes every BOOK_BUILD_HEARTBEAT seconds that its worker lives.
+
+    It has its own database connection, closed when it stops. A beat that fails (the database is
+    briefly away) is skipped: the next one may get through.
+    """
+
+    def __init__(self, build):
+        self.build_id = build.pk
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self.beat, name=f"book-build-{build.pk}-heartbeat", daemon=True
+        )
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        self.thread.join()
+
+    def beat(self):
+        try:
+            while not self.stopped.wait(settings.BOOK_BUILD_HEARTBEAT):
+                try:
+                    BookBuild.objects.filter(pk=self.build_id, status=Status.RUNNING).update(
+                        progressed_at=timezone.now()
+                    )
+                except DatabaseError as error:
+                    logger.warning("Book build %s: heartbeat missed: %s", self.build_id, error)
+                    connection.close()
+        finally:
+            connection.close()
 
 
 def store(build, made):

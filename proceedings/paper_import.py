@@ -43,6 +43,7 @@ from roundtable.importer import (
     ImportResult,
     Spot,
     load,
+    read_bool,
     read_choice,
     read_keys,
     read_list,
@@ -270,11 +271,14 @@ def read_paper(value, spot, event, section_ids, base):
 
 
 def read_proceedings(value, spot):
-    """The collection's cover and imprint: texts {kk, ru, en?}, ISBN and the library codes."""
+    """The collection's cover and imprint: texts {kk, ru, en?}, ISBN and the library codes, and
+    whether it is published."""
     entries = read_keys(
-        value, spot, ("title", "year"), (*PROCEEDINGS_TEXTS[1:], *PROCEEDINGS_CODES)
+        value, spot, ("title", "year"), (*PROCEEDINGS_TEXTS[1:], *PROCEEDINGS_CODES, "published")
     )
     columns = {"year": read_number(*entries["year"])}
+    if "published" in entries:
+        columns["published"] = read_bool(*entries["published"])
     for key in PROCEEDINGS_TEXTS:
         columns |= translated(key, read_texts(entries, key))
     for key in PROCEEDINGS_CODES:

@@ -5,6 +5,8 @@ DOCX, saved under a name nobody can guess, and only then made current. Any refus
 previous version current and nothing on disk.
 """
 
+import errno
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -55,7 +57,7 @@ def add_version(paper, uploaded_file, user):
         raise ValidationError(error.message, code="unreadable") from error
     uploaded_file.seek(0)
     storage = PaperVersion._meta.get_field("file").storage
-    name = storage.save(uploads.storage_name(checked), File(uploaded_file))
+    name = store(storage, uploads.storage_name(checked), uploaded_file)
     try:
         with transaction.atomic():
             locked = Paper.objects.select_for_update().get(pk=paper.pk)
@@ -80,3 +82,24 @@ def add_version(paper, uploaded_file, user):
         raise
     paper.current_version = version
     return version
+
+
+def store(storage, name, uploaded_file):
+    """Save the file under `name` in `storage`; a full disk is refused with a clear message.
+
+    A disk (or the quota) that fills up while the file is written leaves a partial file: it is
+    removed, and nothing else has changed yet.
+    """
+    try:
+        return storage.save(name, File(uploaded_file))
+    except OSError as error:
+        if error.errno not in {errno.ENOSPC, errno.EDQUOT}:
+            raise
+        storage.delete(name)
+        raise ValidationError(
+            _(
+                "The server has no room to store your file just now. Your paper is unchanged: "
+                "try again later, and tell the organisers if it happens again."
+            ),
+            code="no_space",
+        ) from error

@@ -7,10 +7,12 @@ EMAIL_USE_TLS or EMAIL_USE_SSL, DEFAULT_FROM_EMAIL. The defaults are the safe pr
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,8 +45,20 @@ if not os.environ.get("DATABASE_URL"):
         "Set DATABASE_URL (postgres://user@host/name), or run `make demo`, which starts a local "
         "PostgreSQL and sets it."
     )
-DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections are kept between requests (CONN_MAX_AGE seconds) and checked before reuse, so a
+# restarted database costs each process one failed check, not a restart of the server; while it is
+# down, a connection attempt gives up after DATABASE_CONNECT_TIMEOUT seconds and the page says the
+# site is unavailable (roundtable/outages.py).
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ["DATABASE_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", 60)),
+        conn_health_checks=True,
+    )
+}
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 3))
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -67,6 +81,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "adminsortable2",
     "django_tasks_db",
+    # Sign-in throttling: failed attempts are kept in the database (see Security below).
+    "axes",
     "roundtable",
     "speakers",
     "proceedings",
@@ -75,7 +91,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: static files need no policy, pages do.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +102,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The friendly 503 page when a view finds the database down.
+    "roundtable.outages.DatabaseOutageMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "roundtable.urls"
@@ -99,6 +122,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ csp_nonce }}: the admin's inline <style> and scripts carry it.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -169,13 +194,19 @@ BOOK_CACHE_DIR = Path(os.environ.get("BOOK_CACHE_DIR", BASE_DIR / "var" / "book-
 # and a settings module that imports this one may give it OPTIONS. With
 # "django.tasks.backends.immediate.ImmediateBackend" builds run inside the request, no worker.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
-# A queued or running build that shows no sign of life for this long (its worker was killed, or
-# no worker ever picked it up) is marked failed when someone asks for a new one; seconds.
+# A queued build that no worker has taken up for this long is marked failed when someone asks for
+# a new one or for its status; seconds.
 BOOK_BUILD_STALE_AFTER = int(os.environ.get("BOOK_BUILD_STALE_AFTER", 15 * 60))
+# A running build's worker notes that it lives this often (seconds); after three missed beats (its
+# worker was killed) the build is marked failed the same way (proceedings/builds.py).
+BOOK_BUILD_HEARTBEAT = int(os.environ.get("BOOK_BUILD_HEARTBEAT", 10))
 
 # --- Accounts ------------------------------------------------------------------------------------
 # Speakers sign in with their e-mail address; organisers also with their user name.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked-out name and address, whichever backend would
+    # have checked the password.
+    "axes.backends.AxesStandaloneBackend",
     "speakers.backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -228,15 +259,86 @@ CROSSREF_DEPOSITOR_EMAIL = os.environ.get("CROSSREF_DEPOSITOR_EMAIL", DEFAULT_FR
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No script reads the cookies: forms carry the CSRF token, the upload script takes it from its form.
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
+    # Behind the reverse proxy, which terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # HSTS: a year by default; SECURE_HSTS_SECONDS=300 while trying a new host name out.
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware). Scripts come only from this
+# site's static files: the portal's templates have no inline script or event handler, and the
+# admin's few inline blocks carry the request's nonce (`{% csp_nonce_attr %}`). Styles likewise:
+# no template has a style attribute, and scripts set styles through the DOM, which CSP allows.
+# Public pages, cached whole (roundtable/page_cache.py), must never use the nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # data: for the icons that the admin's and Swagger UI's style sheets inline.
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features the portal never uses, switched off for it and anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Sign-in throttling (django-axes), on the speakers' sign-in page and the admin's alike: after
+# AXES_FAILURE_LIMIT wrong passwords for one name from one address, that name is refused from
+# that address for AXES_COOLOFF_TIME, with a page that says so (roundtable/throttling.py). A
+# successful sign-in clears the count; `manage.py axes_reset` lifts every lock at once.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "roundtable.throttling.locked_out"
+# The client's address: REMOTE_ADDR, or behind REVERSE_PROXY_COUNT proxies (the reverse proxy in
+# front of gunicorn: 1) the address they appended to X-Forwarded-For.
+REVERSE_PROXY_COUNT = int(os.environ.get("REVERSE_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "roundtable.throttling.client_address"
+# E-mail addresses match in any letter case (speakers/backends.py): so do their failures.
+AXES_USERNAME_CALLABLE = "speakers.backends.sign_in_name"
+
+# Per-user limits on the costly endpoints (django-ratelimit, counting in the default cache):
+# uploads of paper versions and builds of the proceedings book. "30/h" is 30 an hour. With the
+# per-process memory cache, each worker process counts for itself; a shared cache (CACHES below)
+# makes the limit exact. (django_ratelimit is not in INSTALLED_APPS: its system check refuses a
+# memory cache outright.)
+UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30/h")
+BOOK_BUILD_RATE_LIMIT = os.environ.get("BOOK_BUILD_RATE_LIMIT", "10/h")
 
 # --- API ---------------------------------------------------------------------------------------
 # /api/v1/ (roundtable/api_urls.py): reading published data is public; writing takes an organiser's

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from roundtable import views
+from roundtable import health, views
 
 public_patterns = [
     path("", views.home, name="home"),
@@ -24,6 +24,7 @@ public_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("roundtable.api_urls")),
     *i18n_patterns(

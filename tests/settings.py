@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
+# The tests check the production settings, whatever DEBUG the shell that runs them has.
+os.environ["DEBUG"] = "0"
 # Uploaded papers of a test run go to a scratch directory (tests/conftest.py removes it).
 os.environ.setdefault("PAPERS_ROOT", tempfile.mkdtemp(prefix="roundtable-test-papers-"))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -24,3 +26,6 @@ STORAGES = {
 }
 # Hashing cost is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Django's test client signs in without a request, which django-axes refuses; the tests of sign-in
+# throttling (tests/roundtable/test_security.py) switch it on.
+AXES_ENABLED = False

@@ -253,7 +253,9 @@ def test_a_build_that_is_alive_is_not_taken_for_stale(chair, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         running = builds.request_build(proceedings, chair)
     BookBuild.objects.filter(pk=running.pk).update(
-        status=Status.RUNNING, started_at=timezone.now() - datetime.timedelta(minutes=5)
+        status=Status.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(minutes=5),
+        progressed_at=timezone.now(),
     )
     DBTaskResult.objects.filter(pk=running.task_id).update(status=TaskResultStatus.RUNNING)
 
@@ -281,6 +283,16 @@ def test_the_command_builds_the_book_and_writes_it(tmp_path):
     assert len(PdfReader(output).pages) == build.page_count
     assert f"{build.page_count} pages in " in out.getvalue()
     assert build.entries.count() == 1
+
+
+def test_the_command_leaves_a_built_book_alone_when_asked_to():
+    proceedings = tiny_proceedings()
+    call_command("build_proceedings", proceedings.event.slug, "--unless-built", verbosity=0)
+    assert proceedings.builds.count() == 1
+
+    call_command("build_proceedings", proceedings.event.slug, "--unless-built", verbosity=0)
+
+    assert proceedings.builds.count() == 1
 
 
 def test_the_command_refuses_what_it_cannot_build(chair):

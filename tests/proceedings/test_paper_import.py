@@ -166,6 +166,7 @@ def test_the_demo_manifest_gives_the_round_table_its_proceedings(organiser):
     assert proceedings.city_kk == proceedings.city_ru == "Алматы"
     assert proceedings.publisher_kk and proceedings.publisher_ru
     assert len(proceedings.editors_kk.splitlines()) == len(proceedings.editors_ru.splitlines()) == 3
+    assert proceedings.published and proceedings.published_at
 
 
 def test_a_wrong_isbn_check_digit_is_refused(organiser, tmp_path):

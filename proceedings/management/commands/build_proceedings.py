@@ -19,9 +19,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", type=Path, help="Also write the PDF to this file, e.g. book.pdf."
         )
+        parser.add_argument(
+            "--unless-built",
+            action="store_true",
+            help="Do nothing when the book has been built before (make demo uses it).",
+        )
 
-    def handle(self, *args, slug, output, **options):
+    def handle(self, *args, slug, output, unless_built, **options):
         proceedings = self.proceedings_of(slug)
+        if unless_built and proceedings.current_build() is not None:
+            return
         try:
             build = builds.build_now(proceedings)
         except builds.AlreadyBuilding as error:
