@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from proceedings import article, dashboard, review, submission, typesetting, uploads
 from proceedings.forms import AuthorFormSet, MoveForm, PaperForm
 from proceedings.models import Author, Paper, PaperVersion
+from roundtable import throttling
 
 Status = Paper.Status
 # The speaker (and the organisers) change the paper's details while it is open for review.
@@ -198,6 +199,9 @@ def upload(request, pk):
 
 
 @csrf_protect
+# Counted once the file is in (the CSRF check reads it): a refusal sent while the browser is still
+# sending the file may be lost on the way, and the limit guards the conversion, not the bandwidth.
+@throttling.per_user("UPLOAD_RATE_LIMIT")
 def store_upload(request, pk, limit):
     paper = visible_paper(request, pk)
     uploaded = request.FILES.get("file")

@@ -34,3 +34,16 @@ class EmailBackend(ModelBackend):
             # addresses have accounts.
             User().set_password(password)
         return None
+
+
+def sign_in_name(request, credentials):
+    """The name django-axes counts failed sign-ins under (AXES_USERNAME_CALLABLE).
+
+    `EmailBackend` matches addresses in any letter case, so "Speaker@x.kz" and "speaker@x.kz" are
+    one name here too: changing the case does not buy more guesses.
+    """
+    if credentials:
+        name = credentials.get("username")
+    else:
+        name = getattr(request, "data", request.POST).get("username")
+    return (name or "").strip().lower()
