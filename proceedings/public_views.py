@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from proceedings import cards, citations, offprints
+from roundtable import page_cache
 from roundtable.models import RoundTable
 
 
@@ -52,6 +53,7 @@ def page_context(event, proceedings, **extra):
     }
 
 
+@page_cache.public_page
 def contents(request, slug):
     event, proceedings, build = book_of(request, slug)
     entries = list(cards.entries(build)) if build else []
@@ -70,6 +72,7 @@ def contents(request, slug):
     )
 
 
+@page_cache.public_page
 def card(request, slug, pk):
     event, proceedings, entry = entry_of(request, slug, pk)
     card = cards.card(

@@ -22,6 +22,7 @@ from modeltranslation.utils import resolution_order
 from resolutions import drafting, exports
 from resolutions.forms import AmendmentForm, CompareForm, DecisionForm, StatusForm
 from resolutions.models import Amendment, Resolution, ResolutionSection
+from roundtable import page_cache
 from roundtable.models import RoundTable
 from roundtable.templatetags.languages import written_in
 
@@ -161,6 +162,7 @@ def moves_for(document):
     return moves
 
 
+@page_cache.public_page
 def resolution(request, slug):
     event, document = readable(request, slug)
     with_text(document)

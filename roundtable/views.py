@@ -8,16 +8,18 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
 from proceedings.typesetting import render_pdf
-from roundtable import calendar, frab, schedule, spreadsheets, versions
+from roundtable import calendar, frab, page_cache, schedule, spreadsheets, versions
 from roundtable.models import RoundTable
 
 
+@page_cache.public_page
 def home(request):
     return render(
         request, "roundtable/home.html", {"events": RoundTable.objects.visible_to(request.user)}
     )
 
 
+@page_cache.public_page
 def event(request, slug):
     event = get_object_or_404(
         RoundTable.objects.visible_to(request.user).with_programme(), slug=slug

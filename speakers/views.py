@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from roundtable import page_cache
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers import names
 from speakers.models import Participation
@@ -7,6 +8,7 @@ from speakers.models import Participation
 PERSON_WITH_TERMS = ("person__degree", "person__academic_title", "person__rank")
 
 
+@page_cache.public_page
 def roster(request, slug):
     event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
     speakers = (
@@ -21,6 +23,7 @@ def roster(request, slug):
     )
 
 
+@page_cache.public_page
 def participants(request, slug):
     event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
     listed = Participation.objects.filter(event=event, is_listed=True).select_related(
@@ -33,6 +36,7 @@ def participants(request, slug):
     )
 
 
+@page_cache.public_page
 def speaker(request, slug, person):
     event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
     participation = get_object_or_404(

@@ -66,18 +66,24 @@ def test_speaker_of_another_round_table_is_not_found(client, demo_event):
 
 @pytest.mark.parametrize("talks", [27, 270])
 @pytest.mark.parametrize(
-    ("name", "queries"), [("roundtable:speakers", 2), ("roundtable:participants", 2)]
+    ("name", "queries"), [("roundtable:speakers", 3), ("roundtable:participants", 3)]
 )
 def test_people_pages_queries_do_not_grow(client, django_assert_num_queries, talks, name, queries):
     event = programme_of(RoundTableFactory(), talks)
-    with django_assert_num_queries(queries):  # the event, its people with their terms
+    # the version (roundtable/page_cache.py), the event, its people with their terms
+    with django_assert_num_queries(queries):
         html = page(client, "kk", name, slug=event.slug)
     assert len(names_on(html)) == talks
+    with django_assert_num_queries(1):  # the version: the page comes from the cache
+        assert page(client, "kk", name, slug=event.slug) == html
 
 
 @pytest.mark.parametrize("talks", [27, 270])
 def test_speaker_page_queries(client, django_assert_num_queries, talks):
     event = programme_of(RoundTableFactory(), talks)
     person = event.participations.first().person
-    with django_assert_num_queries(3):  # the event, the participation, the talks
+    # the version (roundtable/page_cache.py), the event, the participation, the talks
+    with django_assert_num_queries(4):
+        page(client, "kk", "roundtable:speaker", slug=event.slug, person=person.slug)
+    with django_assert_num_queries(1):  # the version: the page comes from the cache
         page(client, "kk", "roundtable:speaker", slug=event.slug, person=person.slug)
