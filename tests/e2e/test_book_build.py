@@ -44,6 +44,7 @@ def test_the_admin_follows_a_build_to_the_end_and_offers_the_book(
 
         page.get_by_role("button", name="Build proceedings").click()
         expect(panel.locator("[data-build=status]")).to_have_text("Queued")
+        page.wait_for_load_state("load")  # the page after the button's redirect
         reloads = []
         page.on("load", lambda _page: reloads.append(True))
 

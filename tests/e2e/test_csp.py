@@ -121,8 +121,9 @@ def test_the_pages_run_under_the_policy_without_violations(watched, site):
                 assert sent.value.status == 200
                 expect(speaker.locator("#version-2")).to_contain_text("paper-2.pdf")
     assert sent.value.status == 429
+    # In the page's language: "Try again in N minutes." in Kazakh.
     expect(speaker.locator(".upload-error")).to_contain_text(
-        re.compile(r"Try again in \d+ minutes?\.")
+        re.compile(r"\d+ минуттан кейін қайталап көріңіз\.")
     )
     assert paper.versions.count() == 2
 

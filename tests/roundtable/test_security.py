@@ -223,6 +223,7 @@ def test_the_right_password_works_again_after_the_cool_off(client, axes_on):
 
 def test_the_admin_sign_in_is_throttled_too_and_axes_reset_lifts_the_lock(client, axes_on):
     make.organiser("chair")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     login = reverse("admin:login")
     for _ in range(5):
         client.post(login, {"username": "chair", "password": "wrong"})
@@ -286,6 +287,7 @@ def test_the_upload_beyond_the_hourly_limit_gets_429_with_a_message(client, pape
 def test_the_book_build_beyond_the_hourly_limit_gets_429(client):
     proceedings = tiny_proceedings()
     client.force_login(make.organiser("chair"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     url = reverse("admin:proceedings_proceedings_build", args=[proceedings.pk])
     page = change_url(proceedings)
 
