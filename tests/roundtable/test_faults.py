@@ -31,7 +31,7 @@ from proceedings import builds
 from proceedings.models import BookBuild, PaperVersion
 from tests.factories import RoundTableFactory
 from tests.proceedings import view_factories as make
-from tests.proceedings.test_builds import tiny_proceedings
+from tests.proceedings.test_builds import WORKER, tiny_proceedings, worker_environment
 from tests.proceedings.view_factories import organiser
 
 ROOT = Path(settings.BASE_DIR)
@@ -257,24 +257,14 @@ def test_a_build_whose_worker_is_killed_fails_and_the_last_good_book_stays(clien
         good_pdf = stored.read()
 
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--no-reload",
-            "--no-startup-delay",
-            "--interval",
-            "0.1",
-            "--verbosity",
-            "0",
-        ],
+        [*WORKER, "--no-startup-delay", "--interval", "0.1", "--verbosity", "0"],
         cwd=ROOT,
         # An empty cache of typeset papers: the build has to typeset them all, which takes a while.
-        env=environment(
-            DATABASE_URL=database_url(connection.settings_dict["NAME"]),
-            BOOK_CACHE_DIR=str(tmp_path / "cache"),
-            BOOK_BUILD_HEARTBEAT="1",
-        ),
+        env={
+            **worker_environment(),
+            "BOOK_CACHE_DIR": str(tmp_path / "cache"),
+            "BOOK_BUILD_HEARTBEAT": "1",
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
