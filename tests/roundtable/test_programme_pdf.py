@@ -116,4 +116,7 @@ def test_unpublished_round_table_programme_is_not_found_for_the_public(client):
 def test_organisers_print_an_unpublished_programme(client):
     event = RoundTableFactory(published=False)
     client.force_login(make.organiser())
-    read(client.get(url(event.slug) + "?language=kk"))
+
+    text, _reader = read(client.get(url(event.slug) + "?language=kk"))
+
+    assert " ".join(event.theme_kk.split()) in text

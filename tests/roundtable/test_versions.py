@@ -4,6 +4,7 @@ import pytest
 
 from proceedings.models import Paper
 from roundtable import schedule, versions
+from roundtable.models import RoundTable
 from tests.factories import (
     ParticipationFactory,
     PersonFactory,
@@ -120,6 +121,9 @@ def test_deleting_a_round_table_with_everything_in_it_goes_through():
     ItemFactory(section__resolution=ResolutionFactory(event=event))
 
     event.delete()
+
+    assert not RoundTable.objects.filter(pk=event.pk).exists()
+    assert not Paper.objects.exists()
 
 
 def test_cache_keys_and_etags_change_with_the_version_and_the_language():
