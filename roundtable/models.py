@@ -127,6 +127,15 @@ class RoundTable(RevisionFields, models.Model):
 
     def save(self, **kwargs):
         moved = self.pk is not None and self.revision_fields_changed()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The data version moves only through versions.bump, in the database: an instance
+            # read before someone's bump must not write its old number back (and so bring back
+            # the key of a page cached before this edit).
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in ("data_version", "data_changed_at")
+            ]
         super().save(**kwargs)
         if moved:
             self.programme_items.update(sequence=F("sequence") + 1)

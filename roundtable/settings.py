@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: static files need no policy, pages do.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Next: a cached public page skips the rest, and still gets the security headers above.
+    "roundtable.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -376,6 +378,11 @@ SPECTACULAR_SETTINGS = {
 # (roundtable/versions.py), so an entry is never stale and needs no invalidation. Each process has
 # its own memory cache here; with several app servers, a shared cache (Redis, Memcached) lets one
 # server's work serve them all — correctness does not depend on it.
+# A cached public page reads the round tables' data versions, one query, at most once per this many
+# seconds per process: anonymous visitors see an edit within that time (the process that made the
+# edit, and signed-in users, see it at once). 0 reads them for every page.
+PAGE_CACHE_FRESHNESS = float(os.environ.get("PAGE_CACHE_FRESHNESS", 1))
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

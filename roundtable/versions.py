@@ -17,10 +17,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 EVERY_EVENT = object()
+# How many bumps this process has made: what it has read of the versions is out of date once this
+# moves (roundtable/page_cache.py keeps what it read for a moment).
+bumps_here = 0
 
 
 def bump(event_ids):
     """A new data version for the round tables `event_ids` (or EVERY_EVENT)."""
+    global bumps_here
     # Looked up when called: roundtable.schedule, which the models import, bumps too.
     events = apps.get_model("roundtable", "RoundTable").objects.all()
     if event_ids is not EVERY_EVENT:
@@ -29,6 +33,7 @@ def bump(event_ids):
             return
         events = events.filter(pk__in=ids)
     events.update(data_version=F("data_version") + 1, data_changed_at=timezone.now())
+    bumps_here += 1
 
 
 def track(model, events_of):

@@ -1,11 +1,17 @@
 """Public pages cached per language and data version, for anonymous visitors only."""
 
+import gzip
+import time
+
 import pytest
-from django.contrib.auth.models import AnonymousUser, Permission, User
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import RequestFactory
-from django.urls import reverse
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import path, reverse
 from django.utils import translation
 
 from roundtable import page_cache
@@ -69,18 +75,141 @@ def test_the_sign_in_link_returns_to_the_address_asked(client):
     assert f"next={address}%3Fsort%3D1" in client.get(address + "?sort=1").text
 
 
-def test_a_page_with_a_csrf_token_is_not_kept(db):
-    """A page that holds a visitor's CSRF token (a form) is made anew for each visitor."""
-    made = []
-
-    @page_cache.public_page
-    def with_form(request):
-        made.append(get_token(request))
-        return HttpResponse(made[-1])
-
-    request = RequestFactory().get("/en/")
-    request.user = AnonymousUser()
+def test_a_page_from_the_cache_has_the_headers_of_a_page_made_anew(client):
+    event = RoundTableFactory()
     with translation.override("en"):
-        with_form(request)
-        with_form(request)
+        address = reverse("roundtable:event", kwargs={"slug": event.slug})
+    made, kept = client.get(address), client.get(address)
+    for name in (
+        "Content-Type",
+        "Content-Language",
+        "Vary",
+        "X-Frame-Options",
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "ETag",
+    ):
+        assert kept[name] == made[name], name
+    assert kept["X-Frame-Options"] == "DENY"
+    assert kept.content == made.content
+
+
+def test_a_browser_that_takes_gzip_gets_the_page_compressed(client):
+    event = RoundTableFactory()
+    with translation.override("ru"):
+        address = reverse("roundtable:event", kwargs={"slug": event.slug})
+    plain = client.get(address)
+    compressed = client.get(address, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert int(compressed["Content-Length"]) < len(plain.content) / 2
+    assert gzip.decompress(compressed.content) == plain.content
+    assert "Accept-Encoding" in compressed["Vary"]
+
+
+def test_a_reload_of_an_unchanged_page_gets_304_and_an_edit_a_new_page(client):
+    event = RoundTableFactory()
+    with translation.override("ru"):
+        address = reverse("roundtable:event", kwargs={"slug": event.slug})
+    etag = client.get(address)["ETag"]
+    assert client.get(address, headers={"If-None-Match": etag}).status_code == 304
+    event.theme_ru = "Новая тема"
+    event.save()
+    response = client.get(address, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Новая тема" in response.text
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_page_made_for_them(client):
+    event = RoundTableFactory()
+    with translation.override("en"):
+        address = reverse("roundtable:event", kwargs={"slug": event.slug})
+    client.get(address)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(address)
+    client.cookies["messages"] = "waiting"
+    with CaptureQueriesContext(connection) as made:
+        client.get(address)
+    assert len(cached) == 1  # the version
+    assert len(made) > 1  # and the view's own
+
+
+class TestFreshness:
+    """Within PAGE_CACHE_FRESHNESS a process reuses the versions it read: a cached page then costs
+    no query at all, and an edit made elsewhere (another worker, another server) shows once the
+    window has passed."""
+
+    @pytest.fixture(autouse=True)
+    def window(self, settings):
+        settings.PAGE_CACHE_FRESHNESS = 0.5
+        page_cache.versions_read.clear()
+        yield
+        page_cache.versions_read.clear()
+
+    def test_a_cached_page_costs_no_query_within_the_window(
+        self, client, django_assert_num_queries
+    ):
+        event = RoundTableFactory()
+        page(client, "ru", "roundtable:event", slug=event.slug)
+        page(client, "ru", "roundtable:home")
+        with django_assert_num_queries(0):
+            page(client, "ru", "roundtable:event", slug=event.slug)
+            page(client, "ru", "roundtable:home")
+
+    def test_an_edit_made_here_shows_at_once(self, client):
+        event = RoundTableFactory(theme_ru="Первая тема")
+        assert "Первая тема" in page(client, "ru", "roundtable:event", slug=event.slug)
+        event.theme_ru = "Вторая тема"
+        event.save()
+        assert "Вторая тема" in page(client, "ru", "roundtable:event", slug=event.slug)
+
+    def test_an_edit_made_by_another_server_shows_after_the_window(self, client):
+        event = RoundTableFactory(theme_ru="Первая тема")
+        assert "Первая тема" in page(client, "ru", "roundtable:event", slug=event.slug)
+        with connection.cursor() as cursor:  # as another process writes: no bump in this one
+            cursor.execute(
+                "UPDATE roundtable_roundtable SET theme_ru = %s, data_version = data_version + 1"
+                " WHERE id = %s",
+                ["Вторая тема", event.pk],
+            )
+        assert "Первая тема" in page(client, "ru", "roundtable:event", slug=event.slug)
+        time.sleep(0.6)
+        assert "Вторая тема" in page(client, "ru", "roundtable:event", slug=event.slug)
+
+    def test_an_address_naming_no_round_table_is_not_remembered(self, client):
+        for number in range(3):
+            client.get(f"/en/no-such-round-table-{number}/")
+        assert set(page_cache.versions_read) <= {None}
+
+
+def with_form(request):
+    """A public page that holds the visitor's CSRF token, in a form."""
+    made.append(get_token(request))
+    return HttpResponse(made[-1])
+
+
+def without_form(request):
+    made.append("page")
+    return HttpResponse("page")
+
+
+made = []
+urlpatterns = i18n_patterns(
+    path("form/", page_cache.public_page(with_form)),
+    path("page/", page_cache.public_page(without_form)),
+)
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_page_with_a_csrf_token_is_not_kept(client):
+    """A page that holds a visitor's CSRF token (a form) is made anew for each visitor."""
+    made.clear()
+    for _ in range(2):
+        client.get("/en/form/")
+        client.cookies.clear()
     assert len(made) == 2
+    for _ in range(2):
+        client.get("/en/page/")
+    assert len(made) == 3

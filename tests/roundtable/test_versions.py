@@ -53,6 +53,20 @@ def test_editing_the_event_and_its_programme_moves_its_version_only():
     assert watch.moved() == [True, False]
 
 
+def test_saving_a_round_table_read_before_an_edit_never_brings_an_old_version_back():
+    """An organiser's form holds the round table as it was read; a programme edit made meanwhile
+    has cached pages under a newer version, which this save must move past, not return to."""
+    event = RoundTableFactory()
+    as_read = RoundTable.objects.get(pk=event.pk)
+    ProgrammeItemFactory(event=event)
+    cached_under = version(event)
+    as_read.theme_ru = "Новая тема"
+    as_read.save()
+    assert version(event) > cached_under
+    event.refresh_from_db()
+    assert event.theme_ru == "Новая тема"
+
+
 def test_speakers_added_from_either_side_and_people_edited_move_their_events():
     event, other = RoundTableFactory(), RoundTableFactory()
     item = ProgrammeItemFactory(event=event)
