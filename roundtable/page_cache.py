@@ -18,8 +18,8 @@ nor one with messages waiting. A response is not kept either when making it set 
 token, a session) or used a CSP nonce: those belong to one request.
 
 A kept page holds its body plain and gzipped: browsers ask for gzip, and the programme of 250
-talks, 210 KB, is 12 KB compressed. Compressing is safe here (BREACH needs a secret in the page, and a shared page
-has none); pages made per visitor are not compressed.
+talks, 210 KB, is 12 KB compressed. Compressing is safe here (BREACH needs a secret in the page,
+and a shared page has none); pages made per visitor are not compressed.
 """
 
 import gzip
