@@ -26,12 +26,18 @@ collections print them: typeset after everything is placed, its length moves no 
 one pass gives every range. The contents still set their leader dots with CSS `leader()`.
 
 Page numbers are physical: page 1 is the cover, and page n is the PDF's page index n - 1.
+
+Each build touches the cached parts it uses and deletes those no build has used for
+BOOK_CACHE_MAX_AGE, so the cache holds what current books are made of, not every draft ever.
 """
 
+import contextlib
 import hashlib
 import io
+import logging
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +56,8 @@ from proceedings.typesetting import lay_out, static_file
 from roundtable.models import RoundTable
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
+
+logger = logging.getLogger(__name__)
 
 Stage = BookBuild.Stage
 # The book prints its own words in Kazakh, then in Russian: the programme, the participant list
@@ -136,6 +144,7 @@ def build(proceedings, *, report=None):
     parts.append(contents)
     report(Stage.MERGING, 88)
     pdf, page_count = merge(proceedings, parts, cache)
+    prune(cache, settings.BOOK_CACHE_MAX_AGE)
     papers = [part for part in parts if part.kind == "paper"]
     report(Stage.MERGING, 100)
     return Book(
@@ -347,7 +356,9 @@ def typeset_parts(parts, cache, report=None):
     for part in parts:
         part.key = cache_key(part, styles)
         path = cached(cache, part.key)
-        if not path.exists() and path not in {job[0] for job in jobs}:
+        if path.exists():
+            path.touch()  # used now: prune() keeps it
+        elif path not in {job[0] for job in jobs}:
             missing.append(part)
             jobs.append((path, part.html, part.source))
     # The longest first, so that no core is left with a long paper at the end.
@@ -382,6 +393,25 @@ def typeset_job(job):
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     partial.write_bytes(pdf)
     partial.replace(path)
+
+
+def prune(cache, max_age):
+    """Delete what the cache holds that no build has used for `max_age` (a timedelta): the parts of
+    papers since edited or withdrawn, and of books no longer built; also any partial file a killed
+    worker left. Every build touches the parts it uses."""
+    cutoff = time.time() - max_age.total_seconds()
+    removed = 0
+    for directory in cache.iterdir():
+        if not directory.is_dir():
+            continue
+        for path in directory.iterdir():
+            with contextlib.suppress(FileNotFoundError):  # another build's prune was first
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+    if removed:
+        logger.info("Book cache: %d parts unused for %s deleted", removed, max_age)
+    return removed
 
 
 def place(parts, first_page):

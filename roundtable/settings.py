@@ -187,6 +187,8 @@ PAPER_DOCX_MAX_ENTRIES = 2000
 # Typeset papers of the proceedings book, kept by a hash of what they are made from, so that a
 # rebuild typesets only what changed (proceedings/book.py). Safe to delete at any time.
 BOOK_CACHE_DIR = Path(os.environ.get("BOOK_CACHE_DIR", BASE_DIR / "var" / "book-cache"))
+# Parts no build has used for this long are deleted by the next build.
+BOOK_CACHE_MAX_AGE = timedelta(days=float(os.environ.get("BOOK_CACHE_MAX_AGE_DAYS", 30)))
 
 # --- Background tasks ----------------------------------------------------------------------------
 # Book builds run as django.tasks tasks (proceedings/tasks.py). The default backend keeps the queue

@@ -1,7 +1,9 @@
 """The proceedings book, built with real WeasyPrint and read back with pypdf."""
 
 import io
+import os
 import re
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -218,6 +220,31 @@ def test_a_rebuild_typesets_only_what_changed(collection):
     rebuilt = book.build(proceedings)
     assert rebuilt.papers_typeset == 1
     assert [p.paper_id for p in rebuilt.placements] == [p.pk for p in papers]
+
+
+def test_a_build_keeps_the_cached_parts_it_uses_and_deletes_those_unused_for_long(
+    collection, cache
+):
+    proceedings, _ = collection
+    book.build(proceedings)
+    used = sorted(cache.glob("*/*.pdf"))
+    month_ago = time.time() - 31 * 24 * 3600
+    for path in used:
+        os.utime(path, (month_ago, month_ago))
+    withdrawn = cache / "ab" / ("ab" + "0" * 62 + ".pdf")
+    withdrawn.parent.mkdir(exist_ok=True)
+    withdrawn.write_bytes(b"%PDF- a paper since withdrawn")
+    left_by_a_killed_worker = cache / "ab" / "ab.pdf.1234.part"
+    left_by_a_killed_worker.write_bytes(b"%PDF- half")
+    for path in (withdrawn, left_by_a_killed_worker):
+        os.utime(path, (month_ago, month_ago))
+    recent = cache / "cd" / ("cd" + "0" * 62 + ".pdf")
+    recent.parent.mkdir(exist_ok=True)
+    recent.write_bytes(b"%PDF- typeset yesterday for another book")
+
+    assert book.build(proceedings).papers_typeset == 0
+    assert sorted(cache.glob("*/*.pdf")) == sorted([*used, recent])
+    assert not left_by_a_killed_worker.exists()
 
 
 def test_a_file_url_in_a_paper_is_not_fetched(tmp_path):
