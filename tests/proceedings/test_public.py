@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
+from proceedings import offprints
 from proceedings.models import BookBuild, BookEntry, Paper
 from tests.factories import RoundTableFactory
 from tests.pages import text_of
@@ -287,6 +288,22 @@ def test_paper_pdf_is_its_pages_of_the_book(client, book):
     assert reader.metadata.author == "А. Т. Ахманов, Е. Н. Бегалиев"
     assert reader.trailer["/Root"]["/Lang"] == "kk"
     assert reader.page_labels == ["3", "4", "5", "6"]
+
+
+def test_paper_pdf_is_cut_once_per_book_and_after_an_edit_again(client, book, monkeypatch):
+    cuts = []
+    cut = offprints.offprint
+    monkeypatch.setattr(offprints, "offprint", lambda *a, **k: cuts.append(1) or cut(*a, **k))
+    first = client.get(card_url(book, name="article_pdf")).content
+    assert client.get(card_url(book, name="article_pdf")).content == first
+    assert len(cuts) == 1
+
+    author = book["kazakh"].authors.get(surname_kk="Ахманов")
+    author.surname_kk = "Ахметов"
+    author.save()
+    renamed = PdfReader(io.BytesIO(client.get(card_url(book, name="article_pdf")).content))
+    assert renamed.metadata.author == "А. Т. Ахметов, Е. Н. Бегалиев"
+    assert len(cuts) == 2
 
 
 def test_one_page_paper_pdf(client, book):
