@@ -3,6 +3,8 @@
 import datetime
 
 import factory
+from django.conf import settings
+from django.contrib.auth.models import Group, User
 
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation, Person, Rank
@@ -95,3 +97,26 @@ def programme_of(event, talks):
             speakers=[person],
         )
     return event
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user-{n}")
+    password = factory.django.Password("x")
+
+
+def organiser(**kwargs):
+    """A staff account in the organisers' group, as organisers are made on the site."""
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
+    return user
+
+
+def participant(event, **kwargs):
+    """A signed-up user who takes part in `event` (not an organiser)."""
+    user = UserFactory(**kwargs)
+    ParticipationFactory(event=event, person__user=user)
+    return user

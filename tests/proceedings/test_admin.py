@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from proceedings import review
 from proceedings.models import Paper, Section
-from tests.factories import PersonFactory, RoundTableFactory
+from tests.factories import PersonFactory, RoundTableFactory, UserFactory, organiser
 from tests.pages import admin_form_data, change_url, shown
 from tests.proceedings.factories import (
     AuthorFactory,
@@ -19,7 +19,6 @@ from tests.proceedings.factories import (
     SectionFactory,
     add_version,
 )
-from tests.resolutions.factories import UserFactory, organiser
 
 pytestmark = pytest.mark.django_db
 

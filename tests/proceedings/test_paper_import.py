@@ -18,7 +18,7 @@ from proceedings.models import (
 from proceedings.paper_import import import_papers
 from roundtable.importer import ImportFailed
 from roundtable.organisers import create_demo_organiser
-from tests.resolutions.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.core.files.base import ContentFile
 
 from proceedings import review
 from proceedings.models import Paper, PaperVersion
-from tests.factories import PersonFactory, RoundTableFactory
-from tests.resolutions.factories import UserFactory, organiser
+from tests.factories import PersonFactory, RoundTableFactory, UserFactory, organiser
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,12 @@ from django.utils import timezone
 
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection
-from tests.factories import RoundTableFactory
+from tests.factories import RoundTableFactory, UserFactory, organiser
 from tests.pages import admin_form_data, change_url, shown
 from tests.resolutions.factories import (
     AmendmentFactory,
     ItemFactory,
     SectionFactory,
-    UserFactory,
-    organiser,
     resolution_with,
 )
 

@@ -5,14 +5,12 @@ from django.utils import timezone, translation
 
 from resolutions import drafting
 from resolutions.models import Amendment, Resolution, ResolutionItem
+from tests.factories import UserFactory, organiser, participant
 from tests.resolutions.factories import (
     AmendmentFactory,
     ItemFactory,
     ResolutionFactory,
     SectionFactory,
-    UserFactory,
-    organiser,
-    participant,
     resolution_with,
 )
 

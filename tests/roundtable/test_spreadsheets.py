@@ -13,9 +13,10 @@ from tests.factories import (
     PersonFactory,
     ProgrammeItemFactory,
     RoundTableFactory,
+    organiser,
+    participant,
     programme_of,
 )
-from tests.resolutions.factories import organiser, participant
 
 pytestmark = pytest.mark.django_db
 
