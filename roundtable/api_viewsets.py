@@ -75,7 +75,7 @@ class Schema(AutoSchema):
     """The generated schema, with `?lang=` and the error answers every endpoint may give."""
 
     def get_auth(self):
-        # Reading needs no credentials (DjangoModelPermissionsOrAnonReadOnly).
+        # Reading needs no credentials (ReadOpenWriteByModelPermission).
         auth = super().get_auth()
         return [*auth, {}] if self.method in SAFE_METHODS and {} not in auth else auth
 
@@ -194,7 +194,7 @@ class ApiReadViewSet(viewsets.ReadOnlyModelViewSet):
         language = self.language or "all"
         if len(events) == 1:
             pk, version, _changed = events[0]
-            return versions.cache_key(RoundTable(pk=pk, data_version=version), name, language)
+            return versions.cache_key(versions.Version(pk, version), name, language)
         stamp = hashlib.sha256(",".join(f"{pk}:{v}" for pk, v, _c in events).encode())
         return f"rt:events-{stamp.hexdigest()[:32]}:{language}:{name}"
 

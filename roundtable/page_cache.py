@@ -153,14 +153,6 @@ def page_key(request, slug):
     return f"rt:pages:{hashlib.sha256(every.encode()).hexdigest()}"
 
 
-class Version(NamedTuple):
-    """What versions.cache_key reads of a round table; a model instance costs more to make (its
-    translated fields' defaults) than the query that reads it."""
-
-    pk: int
-    data_version: int
-
-
 def published_versions(slug=None):
     """(pk, data_version) of the published round tables, or of the one at `slug`, as read at most
     PAGE_CACHE_FRESHNESS seconds ago by this process, and since its last bump."""
@@ -198,7 +190,7 @@ def read_published_versions(slug):
         parameters.append(slug)
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} ORDER BY id", parameters)
-        return [Version(pk, version) for pk, version in cursor.fetchall()]
+        return [versions.Version(pk, version) for pk, version in cursor.fetchall()]
 
 
 def shareable(request, response):

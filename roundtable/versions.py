@@ -10,6 +10,8 @@ Each app says which of its models belong to which round tables (`track`, in its 
 `bump` is also what code calls after bulk writes, which send no signals.
 """
 
+from typing import NamedTuple
+
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F
@@ -67,6 +69,14 @@ def track_many_to_many(through, events_of):
     m2m_changed.connect(
         changed, sender=through, weak=False, dispatch_uid=f"versions:{through._meta.label}"
     )
+
+
+class Version(NamedTuple):
+    """What cache_key and etag read of a round table, when a model instance would cost more to
+    make (its translated fields' defaults) than the query that read these two numbers."""
+
+    pk: int
+    data_version: int
 
 
 def cache_key(event, name, language):
