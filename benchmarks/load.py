@@ -26,6 +26,7 @@ import argparse
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -211,6 +212,8 @@ def main():
         "--identity", action="store_true", help="ask for uncompressed bodies (no Accept-Encoding)"
     )
     arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk (Debian's package)")
 
     url = database_url()
     copy = f"rt_load_{secrets.token_hex(4)}"
