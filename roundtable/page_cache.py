@@ -114,9 +114,9 @@ class PublicPageCacheMiddleware:
 
 
 def cache_key(request):
-    """The key of the page `request` asks for, as the round tables are now (one query); None when
-    the page is not one to share: not a public page, not an anonymous visitor, or a `slug` naming
-    no round table the public may see (the view answers that with its 404)."""
+    """The key of the page `request` asks for, as the round tables are now (at most one query);
+    None when the page is not one to share: not a public page, not an anonymous visitor, or a `slug`
+    naming no round table the public may see (the view answers that with its 404)."""
     if request.method not in ("GET", "HEAD"):
         return None
     if (
