@@ -20,8 +20,8 @@ from drf_spectacular.utils import (
 from rest_framework import exceptions, serializers
 
 from proceedings.models import Author, BookBuild, BookEntry, Paper, Proceedings, Section
-from roundtable.api_fields import SLUG, TranslatedField
-from roundtable.api_viewsets import ApiReadViewSet
+from roundtable.api_fields import TranslatedField
+from roundtable.api_viewsets import ApiReadViewSet, EventDocumentViewSet
 
 MINE = OpenApiParameter(
     "mine",
@@ -254,15 +254,11 @@ class ProceedingsFilter(filters.FilterSet):
         fields = ["event", "year"]
 
 
-class ProceedingsViewSet(ApiReadViewSet):
+class ProceedingsViewSet(EventDocumentViewSet):
     """The published proceedings of each round table: what the imprint prints, and the pages."""
 
     serializer_class = ProceedingsSerializer
     filterset_class = ProceedingsFilter
-    lookup_field = "event__slug"
-    lookup_url_kwarg = "event"
-    lookup_value_regex = SLUG
-    event_paths = ("slug",)
 
     def get_queryset(self):
         user = self.request.user

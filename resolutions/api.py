@@ -8,8 +8,8 @@ from rest_framework import serializers
 
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection
-from roundtable.api_fields import SLUG, TranslatedField
-from roundtable.api_viewsets import ApiReadViewSet
+from roundtable.api_fields import TranslatedField
+from roundtable.api_viewsets import EventDocumentViewSet
 from speakers.models import Participation
 
 Status = Resolution.Status
@@ -59,15 +59,11 @@ class ResolutionFilter(filters.FilterSet):
         fields = ["event", "status"]
 
 
-class ResolutionViewSet(ApiReadViewSet):
+class ResolutionViewSet(EventDocumentViewSet):
     """Resolutions with their numbered sections and items, in the order they are printed."""
 
     serializer_class = ResolutionSerializer
     filterset_class = ResolutionFilter
-    lookup_field = "event__slug"
-    lookup_url_kwarg = "event"
-    lookup_value_regex = SLUG
-    event_paths = ("slug",)
 
     def get_queryset(self):
         user = self.request.user

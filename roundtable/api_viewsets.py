@@ -230,6 +230,16 @@ class ApiReadViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
+class EventDocumentViewSet(ApiReadViewSet):
+    """A document a round table has one of (its proceedings, its resolution), read at
+    `…/<the round table's slug>/`."""
+
+    lookup_field = "event__slug"
+    lookup_url_kwarg = "event"
+    lookup_value_regex = SLUG
+    event_paths = ("slug",)
+
+
 class ApiViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ApiReadViewSet
 ):
