@@ -99,6 +99,12 @@ def article(paper, version=None):
 FIRST_HEADING = re.compile(r"<h[1-6][\s>]")
 
 
+def contents_line(authors, title):
+    """How contents list a paper: "Ахманов А.Т., Бегалиев Е.Н. Полиция және қоғам". The names
+    end in an initial's full stop already."""
+    return " ".join(part for part in (authors, title) if part)
+
+
 def body_of(html, title):
     """The converted text without the file's own title block, when it has one.
 

@@ -50,7 +50,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from proceedings import folios
-from proceedings.article import article, with_authors
+from proceedings.article import article, contents_line, with_authors
 from proceedings.models import BookBuild, Paper, PaperVersion
 from proceedings.typesetting import lay_out, static_file
 from roundtable.models import RoundTable
@@ -241,7 +241,7 @@ def paper_parts(proceedings):
         version = paper.current_version
         printed = article(paper)
         authors = ", ".join(author["name"] for author in printed["authors"])
-        label = f"{authors}. {printed['title']}" if authors else printed["title"]
+        label = contents_line(authors, printed["title"])
         extra = {
             "number": number,
             "authors": authors,

@@ -38,7 +38,7 @@ def contents_line(entry):
     """How the contents list the paper: "Ахманов А.Т., Бегалиев Е.Н. Полиция және қоғам"."""
     paper = entry.paper
     authors = ", ".join(author.short_name_in(paper.language) for author in authors_of(paper))
-    return " ".join(part for part in (authors, paper.title_in_own_language) if part)
+    return article.contents_line(authors, paper.title_in_own_language)
 
 
 def for_reader(paper, name):
