@@ -835,16 +835,15 @@ class ProceedingsAdmin(TabbedTranslationAdmin):
     def builds_of(proceedings):
         """The newest build, whatever its outcome, and the last successful one (the book)."""
         latest = proceedings.builds.order_by("-requested_at", "-pk").first()
+        # A build whose worker was killed shows as failed on the next look (the change page or
+        # the panel's polling), not only when a new one is asked for.
+        if latest is not None:
+            builds.fail_if_stale(latest)
         succeeded = latest is not None and latest.status == BookBuild.Status.SUCCEEDED
         return latest, latest if succeeded else proceedings.current_build()
 
     def book_state_of(self, proceedings):
-        latest, current = self.builds_of(proceedings)
-        # A build whose worker was killed shows as failed on the next look, not only when a new
-        # one is asked for.
-        if latest is not None:
-            builds.fail_if_stale(latest)
-        return book_state(latest, current)
+        return book_state(*self.builds_of(proceedings))
 
     @method_decorator(throttling.per_user("BOOK_BUILD_RATE_LIMIT"))
     def build_view(self, request, object_id):

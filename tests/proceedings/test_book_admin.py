@@ -1,11 +1,14 @@
 """The proceedings' admin page: editing what the book prints, the build button, the progress panel
 and its JSON, the download of the book and the build history, per role."""
 
+import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from proceedings import builds
@@ -248,6 +251,19 @@ def test_the_page_shows_the_error_the_book_and_the_history(chair, client, procee
     history = page.context["inline_admin_formsets"][0]
     assert [form.original for form in history] == [failed, good]
     assert "Build history" in text
+
+
+def test_the_page_shows_a_build_whose_worker_died_as_failed(chair, client, proceedings):
+    stuck = builds.request_build(proceedings, chair)
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.BOOK_BUILD_STALE_AFTER + 60)
+    BookBuild.objects.filter(pk=stuck.pk).update(status=Status.RUNNING, started_at=long_ago)
+
+    page = client.get(change_url(proceedings))
+
+    assert 'data-active="false"' in page.text
+    assert "stopped without finishing" in text_of(page.text)
+    stuck.refresh_from_db()
+    assert stuck.status == Status.FAILED
 
 
 def test_the_download_serves_only_successful_builds_of_these_proceedings(
