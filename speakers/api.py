@@ -64,7 +64,8 @@ class PersonFilter(filters.FilterSet):
         fields = ["event"]
 
     def in_event(self, people, name, slug):
-        return people.filter(appearing_in(RoundTable.objects.filter(slug=slug)))
+        visible = RoundTable.objects.visible_to(self.request.user)
+        return people.filter(appearing_in(visible.filter(slug=slug)))
 
 
 class PersonViewSet(ApiViewSet):

@@ -7,7 +7,12 @@ from proceedings.models import Paper
 from resolutions.models import Resolution
 from speakers.models import Degree, Rank
 from tests.api.conftest import client_of, round_table
-from tests.factories import PersonFactory, ProgrammeItemFactory, RoundTableFactory
+from tests.factories import (
+    ParticipationFactory,
+    PersonFactory,
+    ProgrammeItemFactory,
+    RoundTableFactory,
+)
 from tests.proceedings import view_factories as make
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +91,15 @@ def test_people_outside_visible_round_tables_are_not_public(anonymous, event):
     assert loner.slug not in slugs
     assert len(slugs) == 2
     assert anonymous.get(f"{API}/people/{loner.slug}/").status_code == 404
+
+
+def test_filtering_people_by_an_unpublished_round_table_tells_the_public_nothing(anonymous, event):
+    hidden = RoundTableFactory(published=False)
+    ParticipationFactory(event=hidden, person=event.participations.first().person)
+
+    people = results(anonymous.get(f"{API}/people/", {"event": hidden.slug}))
+
+    assert people == []
 
 
 def test_programme_items_filter_by_event_date_speaker_and_language(anonymous, event):
