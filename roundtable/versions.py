@@ -15,7 +15,7 @@ from typing import NamedTuple
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
 EVERY_EVENT = object()
@@ -41,21 +41,33 @@ def bump(event_ids):
 def track(model, events_of):
     """Bump the round tables `events_of(instance)` names whenever a `model` is saved or deleted.
 
-    `events_of` returns round table ids, or EVERY_EVENT for shared data such as vocabularies.
+    `events_of` returns round table ids, or EVERY_EVENT for shared data such as vocabularies. On
+    delete it is asked before the row goes: the links that say where an instance appears (a
+    speaker's programme items) are deleted with it, by a cascade that sends no signals.
     """
 
-    def changed(sender, instance, raw=False, **kwargs):
-        if raw:  # loaddata: the fixture sets the data, versions included
-            return
+    def events(instance):
         try:
-            events = events_of(instance)
+            found = events_of(instance)
         except ObjectDoesNotExist:  # deleted along with its round table
-            return
-        bump(events)
+            return None
+        return found if found is EVERY_EVENT else list(found)
+
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw and (found := events(instance)) is not None:  # raw: loaddata sets versions
+            bump(found)
+
+    def deleting(sender, instance, **kwargs):
+        instance._versions_to_bump = events(instance)
+
+    def deleted(sender, instance, **kwargs):
+        if (found := instance.__dict__.pop("_versions_to_bump", None)) is not None:
+            bump(found)
 
     uid = f"versions:{model._meta.label}"
-    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
-    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}:save")
+    pre_delete.connect(deleting, sender=model, weak=False, dispatch_uid=f"{uid}:deleting")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
 
 
 def track_many_to_many(through, events_of):

@@ -87,6 +87,16 @@ def test_speakers_added_from_either_side_and_people_edited_move_their_events():
     assert watch.moved() == [False, True]
 
 
+def test_deleting_a_speaker_who_is_only_in_the_programme_moves_their_event():
+    event, other = RoundTableFactory(), RoundTableFactory()
+    speaker = PersonFactory()
+    ProgrammeItemFactory(event=event).speakers.add(speaker)
+
+    watch = Watch(event, other)
+    speaker.delete()
+    assert watch.moved() == [True, False]
+
+
 def test_a_vocabulary_term_is_printed_everywhere_so_every_event_moves():
     event, other = RoundTableFactory(), RoundTableFactory()
     rank = RankFactory()
