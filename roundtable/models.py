@@ -58,17 +58,23 @@ class RoundTableQuerySet(models.QuerySet):
     def with_programme(self):
         """With the programme items, their speakers and the participations, as the event page
         and the printed programme show them, in a fixed number of queries."""
-        speakers = Person.objects.select_related("degree", "academic_title", "rank")
-        programme = ProgrammeItem.objects.prefetch_related(
-            models.Prefetch("speakers", queryset=speakers)
-        )
-        participations = Participation.objects.select_related(
-            "person__degree", "person__academic_title", "person__rank"
-        )
-        return self.prefetch_related(
-            models.Prefetch("programme_items", queryset=programme),
-            models.Prefetch("participations", queryset=participations),
-        )
+        return self.prefetch_related(*programme_prefetches())
+
+
+def programme_prefetches():
+    """What RoundTableQuerySet.with_programme prefetches; for prefetch_related_objects on a round
+    table already read."""
+    speakers = Person.objects.select_related("degree", "academic_title", "rank")
+    programme = ProgrammeItem.objects.prefetch_related(
+        models.Prefetch("speakers", queryset=speakers)
+    )
+    participations = Participation.objects.select_related(
+        "person__degree", "person__academic_title", "person__rank"
+    )
+    return [
+        models.Prefetch("programme_items", queryset=programme),
+        models.Prefetch("participations", queryset=participations),
+    ]
 
 
 class RoundTable(RevisionFields, models.Model):

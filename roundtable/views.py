@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
@@ -9,7 +10,7 @@ from django.views.decorators.http import condition, require_safe
 
 from proceedings.typesetting import render_pdf
 from roundtable import calendar, frab, page_cache, schedule, spreadsheets, versions
-from roundtable.models import RoundTable
+from roundtable.models import RoundTable, programme_prefetches
 
 
 @page_cache.public_page
@@ -27,25 +28,29 @@ def event(request, slug):
     return render(request, "roundtable/event.html", {"event": event, "section": "programme"})
 
 
+@require_safe
 def programme_pdf(request, slug):
-    """The printed programme: in Kazakh then Russian, or in one language with ?language=kk."""
-    event = get_object_or_404(
-        RoundTable.objects.visible_to(request.user).with_programme(), slug=slug
-    )
+    """The printed programme: in Kazakh then Russian, or in one language with ?language=kk.
+    Typeset once per data version, as the feeds are: it is the slowest page to make."""
+    event = visible_event(request, slug)
     language = request.GET.get("language")
     if language is not None and language not in dict(settings.LANGUAGES):
         raise Http404
     languages = [language] if language else schedule.PRINTED_LANGUAGES
-    parts = [schedule.printed_programme(event, code) for code in languages]
-    pdf = render_pdf(
-        "print/programme.html",
-        {"parts": parts},
-        lang=languages[0],
-        title=" / ".join(dict.fromkeys(part["title"] for part in parts)),
-        authors=[part["organiser"]["text"] for part in parts[:1] if part["organiser"]["text"]],
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"programme-{event.slug}-{'-'.join(languages)}.pdf"
+
+    def make():
+        prefetch_related_objects([event], *programme_prefetches())
+        parts = [schedule.printed_programme(event, code) for code in languages]
+        return render_pdf(
+            "print/programme.html",
+            {"parts": parts},
+            lang=languages[0],
+            title=" / ".join(dict.fromkeys(part["title"] for part in parts)),
+            authors=[part["organiser"]["text"] for part in parts[:1] if part["organiser"]["text"]],
+        )
+
+    response = feed(request, event, name, "application/pdf", make)
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 

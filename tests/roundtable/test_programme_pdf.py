@@ -88,6 +88,8 @@ def test_programme_pdf_query_count(client, django_assert_num_queries):
     with django_assert_num_queries(4):  # event, items, their speakers, participations
         text, _reader = read(client.get(url(event.slug)))
     assert text.count("10:00–10:30") == 2
+    with django_assert_num_queries(1):  # the event: the PDF comes from the cache
+        assert read(client.get(url(event.slug)))[0] == text
 
 
 def test_one_language_on_request(client):
