@@ -1,4 +1,4 @@
-"""Fixtures for the API tests: a fresh cache, clients per role, and a small published world.
+"""Fixtures for the API tests: clients per role, and a small published world.
 
 Roles, as the site has them: anonymous, a speaker (an account linked to a person), another
 speaker, an organiser (the organisers' group), staff without the group, a superuser.
@@ -7,7 +7,6 @@ speaker, an organiser (the organisers' group), staff without the group, a superu
 import datetime
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -29,14 +28,6 @@ from tests.proceedings.factories import (
     SectionFactory,
 )
 from tests.resolutions.factories import resolution_with
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Cached API answers of one test must not answer the next (keys start from version 1)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def client_of(user=None):

@@ -75,11 +75,15 @@ def test_the_sign_in_link_returns_to_the_address_asked(client):
     assert f"next={address}%3Fsort%3D1" in client.get(address + "?sort=1").text
 
 
-def test_a_page_from_the_cache_has_the_headers_of_a_page_made_anew(client):
+def test_a_page_from_the_cache_has_the_headers_of_a_page_made_anew(
+    client, django_assert_num_queries
+):
     event = RoundTableFactory()
     with translation.override("en"):
         address = reverse("roundtable:event", kwargs={"slug": event.slug})
-    made, kept = client.get(address), client.get(address)
+    made = client.get(address)
+    with django_assert_num_queries(1):  # the version: from the cache
+        kept = client.get(address)
     for name in (
         "Content-Type",
         "Content-Language",
