@@ -9,8 +9,9 @@ from playwright.sync_api import Browser, expect
 
 from proceedings.models import BookBuild
 from tests.pages import change_url
-from tests.proceedings.test_builds import ROOT, WORKER, tiny_proceedings, worker_environment
+from tests.proceedings.factories import tiny_proceedings
 from tests.proceedings.view_factories import PASSWORD, organiser
+from tests.processes import ROOT, WORKER, stop, worker_environment
 
 
 @pytest.fixture
@@ -20,11 +21,12 @@ def worker(transactional_db):
         cwd=ROOT,
         env=worker_environment(),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        # Its typesetting processes go with it.
+        start_new_session=True,
     )
     yield process
-    process.terminate()
-    process.wait(timeout=20)
+    stop(process)
 
 
 def test_the_admin_follows_a_build_to_the_end_and_offers_the_book(

@@ -94,3 +94,26 @@ def add_version(paper, content=b"%PDF-1.7\n%test\n", *, kind="pdf", name="paper.
     paper.current_version = version
     paper.save(update_fields=["current_version", "updated_at"])
     return version
+
+
+def tiny_proceedings(papers=1):
+    """Proceedings of `papers` short accepted papers in one section, without programme, participant
+    list or resolution."""
+    proceedings = ProceedingsFactory(
+        include_programme=False, include_participants=False, include_resolution=False
+    )
+    section = SectionFactory(event=proceedings.event)
+    for position in range(papers):
+        paper = PaperFactory(
+            event=proceedings.event, section=section, position=position, status="accepted"
+        )
+        AuthorFactory(paper=paper)
+    return proceedings
+
+
+def broken_paper(proceedings):
+    """An accepted paper whose uploaded PDF cannot be read: the book cannot be typeset."""
+    paper = PaperFactory(event=proceedings.event, status=Paper.Status.ACCEPTED)
+    AuthorFactory(paper=paper)
+    add_version(paper, b"%PDF-1.7\nthis is not a PDF at all\n")
+    return paper

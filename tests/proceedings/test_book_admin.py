@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from proceedings import builds
 from proceedings.models import BookBuild, Proceedings
 from tests.pages import admin_form_data, change_url, shown, text_of
-from tests.proceedings.test_builds import broken_paper, tiny_proceedings
+from tests.proceedings.factories import broken_paper, tiny_proceedings
 from tests.proceedings.view_factories import PASSWORD, organiser, speaker, staff
 
 pytestmark = pytest.mark.django_db
@@ -302,14 +302,14 @@ def test_the_page_groups_the_fields_and_saves_them(chair, client, proceedings):
         "Publishing",
     ]
     data = admin_form_data(page)
-    data.update({"isbn": "978-601-7943-57-8", "editors_ru": "Иванов И.И. – главный редактор"})
+    data.update({"isbn": "978-601-7943-00-4", "editors_ru": "Иванов И.И. – главный редактор"})
     data["published"] = "on"
 
     response = client.post(change_url(proceedings), data)
 
     assert response.status_code == 302, response.context["errors"]
     proceedings = Proceedings.objects.get(pk=proceedings.pk)
-    assert proceedings.isbn == "9786017943578"
+    assert proceedings.isbn == "9786017943004"
     assert proceedings.editors_ru == "Иванов И.И. – главный редактор"
     assert proceedings.published_at is not None
 

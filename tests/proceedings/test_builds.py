@@ -7,16 +7,11 @@ a second; the PDFs are real and read back with pypdf.
 
 import datetime
 import io
-import os
 import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -26,56 +21,15 @@ from proceedings import builds, tasks
 from proceedings.models import BookBuild, BookEntry, Paper
 from tests.factories import RoundTableFactory
 from tests.proceedings.factories import (
-    AuthorFactory,
-    PaperFactory,
-    ProceedingsFactory,
-    SectionFactory,
-    add_version,
+    broken_paper,
+    tiny_proceedings,
 )
 from tests.proceedings.view_factories import organiser
+from tests.processes import ROOT, WORKER, worker_environment
 
 pytestmark = pytest.mark.django_db
 
 Status = BookBuild.Status
-ROOT = Path(__file__).resolve().parents[2]
-WORKER = [sys.executable, "manage.py", "db_worker", "--no-reload"]
-
-
-def worker_environment():
-    """The environment of a worker process that works on the test database.
-
-    Its DATABASE_URL names the test database; the scratch directories (PAPERS_ROOT,
-    BOOK_CACHE_DIR) come with the environment tests/settings.py set.
-    """
-    url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{connection.settings_dict['NAME']}")
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": urlunsplit(url),
-    }
-
-
-def tiny_proceedings(papers=1):
-    """Proceedings of `papers` short accepted papers in one section, without programme, participant
-    list or resolution."""
-    proceedings = ProceedingsFactory(
-        include_programme=False, include_participants=False, include_resolution=False
-    )
-    section = SectionFactory(event=proceedings.event)
-    for position in range(papers):
-        paper = PaperFactory(
-            event=proceedings.event, section=section, position=position, status="accepted"
-        )
-        AuthorFactory(paper=paper)
-    return proceedings
-
-
-def broken_paper(proceedings):
-    """An accepted paper whose uploaded PDF cannot be read: the book cannot be typeset."""
-    paper = PaperFactory(event=proceedings.event, status=Paper.Status.ACCEPTED)
-    AuthorFactory(paper=paper)
-    add_version(paper, b"%PDF-1.7\nthis is not a PDF at all\n")
-    return paper
 
 
 def pdf_of(build):

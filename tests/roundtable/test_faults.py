@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.error import HTTPError
-from urllib.parse import quote
 from urllib.request import urlopen
 
 import pytest
@@ -31,10 +30,9 @@ from proceedings import builds
 from proceedings.models import BookBuild, PaperVersion
 from tests.factories import RoundTableFactory
 from tests.proceedings import view_factories as make
-from tests.proceedings.test_builds import WORKER, tiny_proceedings, worker_environment
+from tests.proceedings.factories import tiny_proceedings
 from tests.proceedings.view_factories import organiser
-
-ROOT = Path(settings.BASE_DIR)
+from tests.processes import ROOT, WORKER, stop, worker_environment
 
 
 def pg_bin(name):
@@ -75,32 +73,11 @@ def wait_for(condition, timeout, step=0.1):
     raise AssertionError(f"not within {timeout} s: {condition}")
 
 
-def stop(process):
-    """End `process` and what it started (its own session)."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
-
-
 def server_of_tests():
     """Host (or socket directory), port, user and password of the test database's server."""
     db = connection.settings_dict
     host = db["OPTIONS"].get("host") or db["HOST"]
     return host, str(db["OPTIONS"].get("port") or db["PORT"] or ""), db["USER"], db["PASSWORD"]
-
-
-def database_url(name):
-    """The URL of database `name` on the server the test database is on."""
-    host, port, user, password = server_of_tests()
-    credentials = quote(user) + (f":{quote(password)}" if password else "")
-    if not host or host.startswith("/"):
-        return f"postgres://{credentials}@/{name}?host={host}" + (f"&port={port}" if port else "")
-    return f"postgres://{credentials}@{host}:{port or 5432}/{name}"
 
 
 def pg_client(*args):

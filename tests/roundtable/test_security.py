@@ -19,7 +19,7 @@ from django.utils import timezone
 from roundtable import throttling
 from tests.pages import change_url, text_of
 from tests.proceedings import view_factories as make
-from tests.proceedings.test_builds import tiny_proceedings
+from tests.proceedings.factories import tiny_proceedings
 
 pytestmark = pytest.mark.django_db
 
