@@ -162,7 +162,7 @@ def moves_for(document):
     return moves
 
 
-@page_cache.public_page
+@page_cache.public_page(query={"both": {"1"}})
 def resolution(request, slug):
     event, document = readable(request, slug)
     with_text(document)

@@ -42,12 +42,21 @@ from roundtable import versions
 from roundtable.models import RoundTable
 
 
-def public_page(view):
+def public_page(view=None, *, query=None):
     """Mark `view`'s page as the same for every anonymous visitor, and so cached for them: a round
     table's page (its URL has the `slug`) under that round table's version, any other (the home
-    page) under every visible one's."""
-    view.public_page = True
-    return view
+    page) under every visible one's.
+
+    `query` names the query parameters the view reads and the values it knows ({"both": {"1"}});
+    an address with any other (`?utm_source=…`, `?x=1`, `?x=2`, …) gets a page made for it and
+    not kept, so that made-up addresses cannot fill the cache.
+    """
+
+    def mark(view):
+        view.public_page_query = {name: frozenset(values) for name, values in (query or {}).items()}
+        return view
+
+    return mark if view is None else mark(view)
 
 
 @dataclass(frozen=True)
@@ -115,8 +124,9 @@ class PublicPageCacheMiddleware:
 
 def cache_key(request):
     """The key of the page `request` asks for, as the round tables are now (at most one query);
-    None when the page is not one to share: not a public page, not an anonymous visitor, or a `slug`
-    naming no round table the public may see (the view answers that with its 404)."""
+    None when the page is not one to share: not a public page, a query the page does not know, not
+    an anonymous visitor, or a `slug` naming no round table the public may see (the view answers
+    that with its 404)."""
     if request.method not in ("GET", "HEAD"):
         return None
     if (
@@ -133,7 +143,10 @@ def cache_key(request):
             match = resolve(request.path_info)
         except Resolver404:
             return None
-        if not getattr(match.func, "public_page", False):
+        known = getattr(match.func, "public_page_query", None)
+        if known is None or not all(
+            name in known and set(values) <= known[name] for name, values in request.GET.lists()
+        ):
             return None
         return page_key(request, match.kwargs.get("slug"))
 

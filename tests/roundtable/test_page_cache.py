@@ -14,9 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 from django.utils import translation
 
+from resolutions.models import Resolution
 from roundtable import page_cache
 from tests.factories import ProgrammeItemFactory, RoundTableFactory
 from tests.pages import page
+from tests.resolutions.factories import resolution_with
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +126,35 @@ def test_a_reload_of_an_unchanged_page_gets_304_and_an_edit_a_new_page(client):
     response = client.get(address, headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert "Новая тема" in response.text
+
+
+def test_an_address_with_a_query_the_page_does_not_read_is_made_and_not_kept(
+    client, django_assert_num_queries
+):
+    event = RoundTableFactory()
+    with translation.override("en"):
+        address = reverse("roundtable:event", kwargs={"slug": event.slug})
+    client.get(address)
+    with django_assert_num_queries(1):  # the version: from the cache
+        client.get(address)
+    for number in range(3):
+        with CaptureQueriesContext(connection) as made:
+            assert client.get(f"{address}?x={number}").status_code == 200
+        assert len(made) > 1  # the view's own: made for it
+        with CaptureQueriesContext(connection) as again:
+            client.get(f"{address}?x={number}")
+        assert len(again) == len(made)  # and not kept
+
+
+def test_the_resolution_side_by_side_is_kept_as_a_page_of_its_own(client):
+    document = resolution_with(sections=1, items=1, status=Resolution.Status.PUBLISHED)
+    with translation.override("ru"):
+        address = reverse("roundtable:resolution", kwargs={"slug": document.event.slug})
+    single, both = client.get(address).text, client.get(f"{address}?both=1").text
+    assert both != single
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(f"{address}?both=1").text == both
+    assert len(kept) == 1
 
 
 def test_a_visitor_with_a_message_waiting_gets_a_page_made_for_them(client):
