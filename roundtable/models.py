@@ -43,6 +43,16 @@ class RevisionFields:
         return any(self.__dict__.get(name, value) != value for name, value in loaded.items())
 
 
+def fields_to_write(instance, save_kwargs, leave):
+    """The fields a save of the existing `instance` writes (its `update_fields`, else all), less
+    `leave`: counters raised in the database only (F() updates), which an instance read before
+    a raise would otherwise write back lowered."""
+    fields = save_kwargs.get("update_fields")
+    if fields is None:
+        fields = [field.name for field in instance._meta.concrete_fields if not field.primary_key]
+    return [name for name in fields if name not in leave]
+
+
 class RoundTableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -133,15 +143,12 @@ class RoundTable(RevisionFields, models.Model):
 
     def save(self, **kwargs):
         moved = self.pk is not None and self.revision_fields_changed()
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # The data version moves only through versions.bump, in the database: an instance
-            # read before someone's bump must not write its old number back (and so bring back
-            # the key of a page cached before this edit).
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in ("data_version", "data_changed_at")
-            ]
+        if not self._state.adding:
+            # The data version moves only through versions.bump; written back, an old number
+            # would bring back the key of a page cached before this edit.
+            kwargs["update_fields"] = fields_to_write(
+                self, kwargs, leave=("data_version", "data_changed_at")
+            )
         super().save(**kwargs)
         if moved:
             self.programme_items.update(sequence=F("sequence") + 1)
@@ -231,11 +238,14 @@ class ProgrammeItem(RevisionFields, models.Model):
         return self.label
 
     def save(self, **kwargs):
-        if self.pk is not None and self.revision_fields_changed():
-            self.sequence += 1
-            if (fields := kwargs.get("update_fields")) is not None:
-                kwargs["update_fields"] = {*fields, "sequence"}
+        revised = self.pk is not None and self.revision_fields_changed()
+        if not self._state.adding:
+            # The round table's save raises every item's revision.
+            kwargs["update_fields"] = fields_to_write(self, kwargs, leave=("sequence",))
         super().save(**kwargs)
+        if revised:
+            type(self).objects.filter(pk=self.pk).update(sequence=F("sequence") + 1)
+            self.refresh_from_db(fields=["sequence"])
         self.remember_revision_fields()
 
     @property

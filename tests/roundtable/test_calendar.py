@@ -156,6 +156,17 @@ def test_sequence_counts_changes_of_time_title_day_and_place(client):
     assert sorted(sequences(client, event).values()) == [2, 2, 2]
 
 
+def test_an_item_read_before_its_day_moved_keeps_both_revisions(client):
+    """The admin saves the round table, then the programme items its form read before."""
+    event = programme_of(RoundTableFactory(), 1)
+    as_read = event.programme_items.get()
+    event.date = datetime.date(2025, 6, 2)
+    event.save()
+    as_read.title_ru = "Новое название"
+    as_read.save()
+    assert list(sequences(client, event).values()) == [2]
+
+
 def test_an_edit_shows_at_once_and_the_etag_moves(client):
     event = programme_of(RoundTableFactory(), 2)
     item = event.programme_items.order_by("start").first()
