@@ -270,8 +270,6 @@ def applied_migrations(connection):
 
 
 def described(path):
-    digest = hashlib.sha256()
     with open(path, "rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
+        digest = hashlib.file_digest(stream, "sha256")
     return {"size": os.path.getsize(path), "sha256": digest.hexdigest()}
