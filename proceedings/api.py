@@ -32,21 +32,13 @@ MINE = OpenApiParameter(
 )
 
 
-def can_preview(user):
-    return user.has_perm("proceedings.view_proceedings")
-
-
 def current_builds(events, user):
     """The current build (the last successful one) of each visible proceedings of `events`."""
-    latest = (
-        BookBuild.objects.filter(
-            proceedings=OuterRef("proceedings"), status=BookBuild.Status.SUCCEEDED
-        )
-        .order_by("-finished_at", "-pk")
-        .values("pk")[:1]
+    latest = BookBuild.objects.succeeded().filter(proceedings=OuterRef("proceedings"))[:1]
+    builds = BookBuild.objects.filter(
+        pk=Subquery(latest.values("pk")), proceedings__event__in=events
     )
-    builds = BookBuild.objects.filter(pk=Subquery(latest), proceedings__event__in=events)
-    return builds if can_preview(user) else builds.filter(proceedings__published=True)
+    return builds if Proceedings.can_preview(user) else builds.filter(proceedings__published=True)
 
 
 class PaperSectionSerializer(serializers.ModelSerializer):
@@ -267,7 +259,7 @@ class ProceedingsViewSet(EventDocumentViewSet):
             Prefetch("entries", queryset=BookEntry.objects.order_by("number"))
         )
         proceedings = Proceedings.objects.filter(event__in=events)
-        if not can_preview(user):
+        if not Proceedings.can_preview(user):
             proceedings = proceedings.filter(published=True)
         return (
             proceedings.select_related("event")

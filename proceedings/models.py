@@ -440,11 +440,12 @@ class Proceedings(models.Model):
 
     def current_build(self):
         """The last successful build: its PDF is the book until a newer build succeeds."""
-        return (
-            self.builds.filter(status=BookBuild.Status.SUCCEEDED)
-            .order_by("-finished_at", "-pk")
-            .first()
-        )
+        return self.builds.succeeded().first()
+
+    @staticmethod
+    def can_preview(user):
+        """Whether `user` reads proceedings before they are published (organisers do)."""
+        return user.has_perm("proceedings.view_proceedings")
 
     def running_build(self):
         return self.builds.filter(status__in=BookBuild.ACTIVE).order_by("-pk").first()
@@ -452,6 +453,12 @@ class Proceedings(models.Model):
 
 def book_path(build, filename):
     return f"books/{build.proceedings.event.slug}/{build.pk or 'new'}-{filename}"
+
+
+class BookBuildQuerySet(models.QuerySet):
+    def succeeded(self):
+        """The successful builds, the current book first."""
+        return self.filter(status=BookBuild.Status.SUCCEEDED).order_by("-finished_at", "-pk")
 
 
 class BookBuild(models.Model):
@@ -512,6 +519,8 @@ class BookBuild(models.Model):
         _("papers typeset"), default=0, editable=False, help_text=_("The rest came from the cache.")
     )
     error = models.TextField(_("error"), blank=True, editable=False)
+
+    objects = BookBuildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("book build")

@@ -18,12 +18,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from proceedings import cards, citations, offprints
+from proceedings.models import Proceedings
 from roundtable import page_cache, versions
 from roundtable.models import RoundTable
-
-
-def can_preview(user):
-    return user.has_perm("proceedings.view_proceedings")
 
 
 def book_of(request, slug):
@@ -31,7 +28,7 @@ def book_of(request, slug):
     when `request.user` may see them; 404 otherwise."""
     event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
     proceedings = getattr(event, "proceedings", None)
-    if proceedings is None or not (proceedings.published or can_preview(request.user)):
+    if proceedings is None or not (proceedings.published or Proceedings.can_preview(request.user)):
         raise Http404
     return event, proceedings, proceedings.current_build()
 
