@@ -51,7 +51,7 @@ from pypdf.generic import NameObject, TextStringObject
 
 from proceedings import folios
 from proceedings.article import article, contents_line, with_authors
-from proceedings.models import BookBuild, Paper, PaperVersion
+from proceedings.models import BookBuild, Paper, PaperVersion, page_range
 from proceedings.typesetting import lay_out, static_file
 from roundtable.models import RoundTable
 from roundtable.schedule import printed_programme
@@ -318,10 +318,6 @@ def contents_part(proceedings, parts):
     label = " / ".join(PRINTED[lang]["contents"] for lang in LANGUAGES)
     html = render("print/book/contents.html", {"entries": entries, "heading": label})
     return Part("contents", label, label, html=html)
-
-
-def page_range(first, last):
-    return f"{first}–{last}" if last > first else str(first)
 
 
 # --- Typesetting, cached --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils.translation import get_language
 
 from proceedings import article, citations
-from proceedings.models import Author
+from proceedings.models import Author, split_keywords
 from roundtable.templatetags.languages import written_in
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -88,11 +88,7 @@ def card(entry, *, url, pdf_url):
         "contents_line": contents_line(entry),
         "abstract": for_reader(paper, "abstract"),
         "keywords": {
-            "words": [
-                word.strip()
-                for word in keywords["text"].replace(";", ",").split(",")
-                if word.strip()
-            ],
+            "words": split_keywords(keywords["text"]),
             "lang": keywords["lang"],
         },
         "collection_titles": in_each_language(entry.build.proceedings, "title"),

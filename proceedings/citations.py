@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from modeltranslation.utils import resolution_order
 
-from proceedings.models import Author
+from proceedings.models import Author, page_range, split_keywords
 from speakers import names
 
 GOST_WORDS = {
@@ -115,9 +115,7 @@ class Reference:
 
     @property
     def pages(self):
-        if self.first_page == self.last_page:
-            return str(self.first_page)
-        return f"{self.first_page}{DASH}{self.last_page}"
+        return page_range(self.first_page, self.last_page)
 
 
 def in_language(obj, name, language):
@@ -178,9 +176,7 @@ def reference(entry, *, url=""):
         last_page=entry.last_page,
         isbn=proceedings.isbn_printed,
         url=url,
-        keywords=tuple(
-            word.strip() for word in keywords.replace(";", ",").split(",") if word.strip()
-        ),
+        keywords=tuple(split_keywords(keywords)),
         abstract=in_language(paper, "abstract", language),
         event_title=in_language(event, "theme", language),
         event_date=event.date,

@@ -39,6 +39,16 @@ class Section(models.Model):
         return self.name
 
 
+def split_keywords(text):
+    """Keywords as authors write them, separated by commas or semicolons, as a list."""
+    return [word.strip() for word in text.replace(";", ",").split(",") if word.strip()]
+
+
+def page_range(first, last):
+    """ "196–201", or "7" for a one-page paper."""
+    return str(first) if first == last else f"{first}–{last}"
+
+
 class PaperQuerySet(models.QuerySet):
     def of_speaker(self, user):
         """The papers `user` submits, through the person their account is linked to."""
@@ -152,7 +162,7 @@ class Paper(models.Model):
             raise ValidationError(errors)
 
     def keyword_list(self):
-        return [word.strip() for word in self.keywords.replace(";", ",").split(",") if word.strip()]
+        return split_keywords(self.keywords)
 
 
 class Author(models.Model):
@@ -576,7 +586,4 @@ class BookEntry(models.Model):
 
     @property
     def pages(self):
-        """ "196–201", or "7" for a one-page paper."""
-        if self.first_page == self.last_page:
-            return str(self.first_page)
-        return f"{self.first_page}–{self.last_page}"
+        return page_range(self.first_page, self.last_page)
