@@ -99,18 +99,28 @@ def programme_of(event, talks):
     return event
 
 
+# Every test account signs in with this password (tests that sign in through the form type it).
+PASSWORD = "a-long-test-password"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user-{n}")
-    password = factory.django.Password("x")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+def staff(**kwargs):
+    """A staff account outside the organisers' group: no rights over round tables' content."""
+    return UserFactory(is_staff=True, **kwargs)
 
 
 def organiser(**kwargs):
     """A staff account in the organisers' group, as organisers are made on the site."""
-    user = UserFactory(is_staff=True, **kwargs)
+    user = staff(**kwargs)
     user.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
     return user
 

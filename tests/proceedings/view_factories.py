@@ -7,17 +7,17 @@ import io
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
 from proceedings import submission
 from proceedings.dashboard import author_fields
-from tests.factories import PersonFactory, ProgrammeItemFactory
+from tests import factories
+from tests.factories import PASSWORD, PersonFactory, ProgrammeItemFactory
 from tests.proceedings.documents import make_docx
 from tests.proceedings.factories import PaperFactory
 
-PASSWORD = "a-long-test-password"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -33,17 +33,13 @@ def speaker(username="serik", **person):
 
 
 def organiser(username="aigerim"):
-    """Staff in the organisers' group, as organisers are in production."""
-    user = User.objects.create_user(
-        username, email=f"{username}@example.org", password=PASSWORD, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
-    return user
+    """An organiser with the name the view tests sign in with."""
+    return factories.organiser(username=username)
 
 
 def staff(username="guest"):
-    """Staff without the organisers' group: no rights over papers."""
-    return User.objects.create_user(username, password=PASSWORD, is_staff=True)
+    """Staff outside the organisers' group."""
+    return factories.staff(username=username)
 
 
 # --- Talks and papers --------------------------------------------------------------------------

@@ -5,14 +5,14 @@ import datetime
 
 import yaml
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection, ResolutionVersion
-from tests.factories import ParticipationFactory, PersonFactory
+from tests import factories
+from tests.factories import PASSWORD, ParticipationFactory, PersonFactory
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "roundtable-2025-05-23.yaml"
-PASSWORD = "a-long-test-password"
 Status = Resolution.Status
 
 
@@ -81,15 +81,13 @@ def sized_data(sections, items):
 
 
 def organiser(username="aigerim"):
-    """Staff in the organisers' group, as organisers are in production."""
-    user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
-    return user
+    """An organiser with the name the view tests sign in with."""
+    return factories.organiser(username=username)
 
 
 def staff(username="guest"):
-    """Staff without the organisers' group: no resolution permissions."""
-    return User.objects.create_user(username, password=PASSWORD, is_staff=True)
+    """Staff outside the organisers' group."""
+    return factories.staff(username=username)
 
 
 def participant(event, username="dana", **roles):

@@ -13,9 +13,9 @@ from django.utils.http import urlsafe_base64_encode
 from speakers import invitations
 from speakers.backends import EmailBackend
 from speakers.invitations import InvitationTokenGenerator, invitation_tokens
-from tests.factories import ParticipationFactory, PersonFactory, RoundTableFactory
+from tests.factories import PASSWORD, ParticipationFactory, PersonFactory, RoundTableFactory
 from tests.pages import text_of
-from tests.speakers.conftest import MY_PAPERS, PASSWORD
+from tests.speakers.conftest import MY_PAPERS
 
 pytestmark = pytest.mark.django_db
 
