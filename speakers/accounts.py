@@ -11,11 +11,21 @@ from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
 
-from speakers import invitations
+from speakers import account_rules, invitations
 from speakers.invitations import LinkProblem
 
 
-class AcceptInvitationView(auth_views.PasswordResetConfirmView):
+class PasswordLinkView(auth_views.PasswordResetConfirmView):
+    """The page a link that sets a password opens. Such a link works only for an account that may
+    get one (`account_rules.may_get_password_link`): a link mailed for a staff account, even
+    before the rule existed, does not work."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and account_rules.may_get_password_link(user) else None
+
+
+class AcceptInvitationView(PasswordLinkView):
     """The invitation link: set a password, be signed in, land on "My papers".
 
     Django's password-reset confirmation with the invitation token. As there, the token moves
@@ -29,10 +39,6 @@ class AcceptInvitationView(auth_views.PasswordResetConfirmView):
     title = _("Set your password")
     post_reset_login = True
     post_reset_login_backend = "speakers.backends.EmailBackend"
-
-    def get_user(self, uidb64):
-        user = super().get_user(uidb64)
-        return user if user is not None and user.is_active else None
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -70,7 +76,7 @@ PROBLEM_TITLES = {
 }
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(PasswordLinkView):
     """Django's page for the link of a reset letter; a password set here also accepts the
     person's open invitations (the speaker whose invitation expired used "forgot password")."""
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from roundtable.models import RoundTable
-from speakers import invitations
+from speakers import account_rules, invitations
 from speakers.models import AcademicTitle, Degree, Invitation, Person, Rank
 
 # The Person list's filter by round table, as the admin names it in the query string.
@@ -82,6 +82,13 @@ class PersonAdmin(TabbedTranslationAdmin):
             },
         ),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "user" in form.base_fields:
+            # Not a staff or superuser account, nor another person's (speakers/account_rules.py).
+            form.base_fields["user"].queryset = account_rules.linkable_accounts(obj)
+        return form
 
     def has_invite_permission(self, request):
         return request.user.has_perm("speakers.add_invitation")

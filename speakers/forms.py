@@ -1,13 +1,13 @@
 """Account forms: signing in with an e-mail address and resetting a password in one's language."""
 
-import unicodedata
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from speakers import account_rules
 
 
 class EmailAuthenticationForm(auth_forms.AuthenticationForm):
@@ -36,6 +36,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
       belongs to a person, in the language of the page otherwise.
     - Invited speakers who never set a password (their invitation link expired or got lost) get
       a reset letter too: the account exists for them to sign in with a password.
+
+    Staff and superuser accounts get no letter (`account_rules.may_get_password_link`), and the
+    answer is the same as for an unknown address.
     """
 
     email = forms.EmailField(
@@ -54,7 +57,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             user
             for user in active
             if (user.has_usable_password() or getattr(user, "person", None) is not None)
-            and _same_address(email, getattr(user, email_field))
+            and account_rules.may_get_password_link(user)
+            and account_rules.same_address(email, getattr(user, email_field))
         )
 
     def send_mail(self, *args, **kwargs):
@@ -64,11 +68,3 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         language = person.language if person else translation.get_language()
         with translation.override(language):
             super().send_mail(*args, **kwargs)
-
-
-def _same_address(one, other):
-    """Equal e-mail addresses up to letter case, as Unicode compares them (not only ASCII)."""
-    return (
-        unicodedata.normalize("NFKC", one).casefold()
-        == unicodedata.normalize("NFKC", other).casefold()
-    )

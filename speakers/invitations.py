@@ -1,9 +1,13 @@
 """Inviting speakers: an account for the person and a letter with a one-time link to set a password.
 
 The link carries a token made by `invitation_tokens`. Like Django's password-reset token it hashes
-the account's password and last sign-in, so it stops working once the password is set (the link
-works once), and it expires after ``settings.INVITATION_TIMEOUT`` seconds. Inviting again sends a
-fresh link; earlier links of the same account keep working until the password is set.
+the account's password, last sign-in and e-mail, so it stops working once the password is set (the
+link works once), and it expires after ``settings.INVITATION_TIMEOUT`` seconds. Inviting again
+sends a fresh link; earlier links of the same account keep working until the password is set.
+
+Only an account that nobody can sign in to yet gets a link, and only at its own address
+(`speakers.account_rules`); a person whose account has a password gets a letter that asks them to
+sign in instead.
 """
 
 from django.conf import settings
@@ -17,7 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from speakers import letters
+from speakers import account_rules, letters
 from speakers.models import Invitation
 
 DEFAULT_TIMEOUT = 14 * 24 * 60 * 60  # seconds
@@ -81,11 +85,11 @@ def valid_days():
 def invite(person, event, invited_by, request_or_base_url):
     """Give `person` an account if needed, record an `Invitation` and send the letter.
 
-    `request_or_base_url` makes the link absolute: the current request, or a base such as
+    `request_or_base_url` makes the links absolute: the current request, or a base such as
     ``"https://roundtable.example.kz"``. Returns the `Invitation`. Raises `InvitationError` when
-    the person cannot be invited (no e-mail, the address belongs to another person's account, the
-    account is deactivated); when sending fails the mail backend's error propagates and nothing
-    is recorded.
+    the person cannot be invited (no e-mail; the account is staff, another person's, deactivated,
+    or registered to another address than the person's); when sending fails the mail backend's
+    error propagates and nothing is recorded.
     """
     if not person.email:
         raise InvitationError(_("%(person)s has no e-mail address.") % {"person": person})
@@ -93,23 +97,15 @@ def invite(person, event, invited_by, request_or_base_url):
         user = _account_for(person)
         invitation = Invitation.objects.create(person=person, event=event, invited_by=invited_by)
         with translation.override(person.language):
-            path = reverse(
-                "accept_invitation",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": invitation_tokens.make_token(user),
-                },
-            )
             login_path = reverse("login")
+            link_path = None if user.has_usable_password() else _link_path(user)
         letters.send_letter(
             person,
             "invitation",
             {
                 "event": event,
-                "link": _absolute(request_or_base_url, path),
+                "link": link_path and _absolute(request_or_base_url, link_path),
                 "login_link": _absolute(request_or_base_url, login_path),
-                "account_email": user.email,
-                "has_password": user.has_usable_password(),
                 "valid_days": valid_days(),
                 "invited_by": invited_by,
             },
@@ -128,8 +124,9 @@ def accept(user):
 def _account_for(person):
     """The person's account: linked already, found by the e-mail as user name, or created.
 
-    A new account has no usable password until the person sets one through the link. The
-    account's e-mail follows the person's.
+    A new account has no usable password until the person sets one through the link. An existing
+    account is never changed: its e-mail stays its own, and an account without a password is
+    refused unless the person's address is the account's, as the link to set it goes there.
     """
     User = get_user_model()
     user = person.user
@@ -138,24 +135,40 @@ def _account_for(person):
         user = User.objects.filter(username__iexact=username).select_related("person").first()
         if user is None:
             user = User.objects.create_user(username, email=person.email)
-        else:
-            other = getattr(user, "person", None)
-            if other is not None and other.pk != person.pk:
-                raise InvitationError(
-                    _("%(person)s: the address %(email)s is already the account of %(other)s.")
-                    % {"person": person, "email": person.email, "other": other}
-                )
-        person.user = user
-        person.save(update_fields=["user"])
+    refusal = account_rules.link_refusal(user, person)
+    if refusal:
+        raise InvitationError(_("%(person)s: %(reason)s") % {"person": person, "reason": refusal})
     if not user.is_active:
         raise InvitationError(
             _("%(person)s: the account %(account)s is deactivated.")
             % {"person": person, "account": user.get_username()}
         )
-    if user.email != person.email:
-        user.email = person.email
-        user.save(update_fields=["email"])
+    if not user.has_usable_password() and not (
+        account_rules.may_get_password_link(user)
+        and account_rules.is_account_address(user, person.email)
+    ):
+        raise InvitationError(
+            _(
+                "%(person)s: the account %(account)s is registered to another e-mail address "
+                "than %(email)s."
+            )
+            % {"person": person, "account": user.get_username(), "email": person.email}
+        )
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user"])
     return user
+
+
+def _link_path(user):
+    """The path of the link that sets the password of `user`, in the active language."""
+    return reverse(
+        "accept_invitation",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": invitation_tokens.make_token(user),
+        },
+    )
 
 
 def _absolute(request_or_base_url, path):

@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from speakers import names
+from speakers import account_rules, names
 
 
 class Term(models.Model):
@@ -121,6 +122,12 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        if self.user_id is not None:
+            refusal = account_rules.link_refusal(self.user, self)
+            if refusal:
+                raise ValidationError({"user": refusal})
 
     @property
     def full_name(self):

@@ -278,3 +278,40 @@ def test_an_unknown_language_is_named_with_the_languages_to_use(organiser_client
     )
 
     assert response.json()["theme"] == ["Unknown language de: use kk, ru, en."]
+
+
+@pytest.mark.parametrize("target", ["superuser", "staff", "another person's"])
+def test_an_organiser_cannot_link_a_person_to_an_account_through_the_api(
+    organiser_client, event, speaker, staff, target
+):
+    """People in the API have no account and no e-mail: writing them is ignored, so a person is
+    linked to an account only in the admin, under speakers/account_rules.py."""
+    account = {
+        "superuser": User.objects.create_superuser("root", "root@academy.kz", "a-long-password"),
+        "staff": staff,
+        "another person's": speaker,
+    }[target]
+    person = event.participations.exclude(person__user=speaker).first().person
+    created = organiser_client.post(
+        f"{API}/people/",
+        {
+            "slug": "newcomer",
+            "surname": {"kk": "ЖАҢА", "ru": "НОВЫЙ"},
+            "given_name": {"kk": "Ерлан", "ru": "Ерлан"},
+            "user": account.pk,
+            "email": "mine@evil.example",
+        },
+        format="json",
+    )
+    edited = organiser_client.patch(
+        f"{API}/people/{person.slug}/",
+        {"user": account.pk, "email": "mine@evil.example"},
+        format="json",
+    )
+
+    assert (created.status_code, edited.status_code) == (201, 200)
+    assert "user" not in created.json() and "email" not in created.json()
+    for written in (Person.objects.get(slug="newcomer"), Person.objects.get(pk=person.pk)):
+        assert (written.user, written.email) == (None, "")
+    account.refresh_from_db()
+    assert account.email != "mine@evil.example"

@@ -517,3 +517,18 @@ def test_the_command_reports_a_failure_without_a_traceback(tmp_path):
 
     with pytest.raises(CommandError, match=r"^line 3: "):
         call_command("import_roundtable", str(path))
+
+
+@pytest.mark.parametrize("key", ["user: root", "email: mine@evil.example", "account: root"])
+def test_a_file_cannot_give_a_person_an_account_or_an_e_mail(text, key):
+    """A person's account and e-mail are set only in the admin, under speakers/account_rules.py:
+    an import never links anyone to an account, nor sends anything."""
+    root = User.objects.create_superuser("root", "root@academy.kz", "a-long-root-password")
+    broken = edited(text, "  - id: ten\n", f"  - id: ten\n    {key}\n")
+
+    with pytest.raises(ImportFailed, match=f"{key.split(':')[0]}: unknown key"):
+        import_roundtable(broken)
+
+    assert row_counts() == [0, 0, 0, 0]
+    root.refresh_from_db()
+    assert root.email == "root@academy.kz"

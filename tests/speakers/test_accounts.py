@@ -4,6 +4,7 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
@@ -13,7 +14,13 @@ from django.utils.http import urlsafe_base64_encode
 from speakers import invitations
 from speakers.backends import EmailBackend
 from speakers.invitations import InvitationTokenGenerator, invitation_tokens
-from tests.factories import PASSWORD, ParticipationFactory, PersonFactory, RoundTableFactory
+from tests.factories import (
+    PASSWORD,
+    ParticipationFactory,
+    PersonFactory,
+    RoundTableFactory,
+    UserFactory,
+)
 from tests.pages import text_of
 from tests.speakers.conftest import MY_PAPERS
 
@@ -277,9 +284,49 @@ def test_an_invited_speaker_who_never_set_a_password_can_reset_it(client):
     assert person.invitations.get().accepted_at is not None
 
 
-def test_an_account_without_a_person_gets_the_letter_in_the_pages_language(client, organiser):
-    client.post("/ru/accounts/password_reset/", {"email": "organiser@example.org"})
+def test_an_account_without_a_person_gets_the_letter_in_the_pages_language(client):
+    UserFactory(email="reader@example.org")
+    client.post("/ru/accounts/password_reset/", {"email": "reader@example.org"})
     assert reset_link(mail.outbox[0]).startswith("/ru/accounts/reset/")
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_staff_accounts_get_no_reset_letter_and_the_same_answer(client, flag):
+    """Their passwords are set in the admin: no address, whoever wrote it, opens them."""
+    UserFactory(email="root@academy.kz", **{flag: True})
+    PersonFactory(email="root@academy.kz", user=UserFactory(email="root@academy.kz"))
+    response = client.post("/en/accounts/password_reset/", {"email": "root@academy.kz"})
+    assert response.url == "/en/accounts/password_reset/done/"
+    assert [letter.to for letter in mail.outbox] == [["root@academy.kz"]]  # the speaker's only
+    assert "/accounts/reset/" in mail.outbox[0].body
+    mail.outbox.clear()
+    User.objects.filter(is_staff=False, is_superuser=False).delete()
+    response = client.post("/en/accounts/password_reset/", {"email": "root@academy.kz"})
+    assert response.url == "/en/accounts/password_reset/done/"
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+@pytest.mark.parametrize("tokens", [invitation_tokens, default_token_generator])
+def test_a_link_mailed_for_a_staff_account_does_not_work(client, flag, tokens):
+    """Links mailed before the rule (issue 14) must not open a staff account now."""
+    account = UserFactory(username="root", email="mine@evil.example", **{flag: True})
+    with translation.override("en"):
+        path = reverse(
+            "accept_invitation" if tokens is invitation_tokens else "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(account.pk)),
+                "token": tokens.make_token(account),
+            },
+        )
+    opened = client.get(path)
+    assert opened.status_code == 200  # no redirect to the password form
+    assert "does not work" in text_of(opened.text)
+    set_form = path.rsplit("/", 2)[0] + "/set-password/"
+    client.post(set_form, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    account.refresh_from_db()
+    assert account.check_password(PASSWORD)
+    assert not signed_in(client)
 
 
 def test_an_unknown_address_gets_no_letter_and_the_same_answer(client):

@@ -1,11 +1,16 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from speakers.models import Invitation
-from tests.factories import ParticipationFactory, PersonFactory, RoundTableFactory
+from tests import factories
+from tests.factories import PASSWORD, ParticipationFactory, PersonFactory, RoundTableFactory
+from tests.pages import change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +131,104 @@ def test_a_mail_server_failure_is_reported_per_person(client, organiser, setting
     _response, messages = invite(client, [asel], event)
     assert any("the letter could not be sent (no mail server)" in text for text in messages)
     assert not Invitation.objects.exists()
+
+
+# --- Which accounts a person may be linked to ---------------------------------------------------
+
+
+@pytest.fixture
+def accounts(db):
+    """Accounts an organiser must not hand to a person, and one that is free."""
+    return {
+        "superuser": User.objects.create_superuser("root", "root@academy.kz", PASSWORD),
+        "staff": factories.staff(username="colleague", email="colleague@academy.kz"),
+        "another person's": PersonFactory(user=factories.UserFactory(username="taken")).user,
+        "free": factories.UserFactory(username="free"),
+    }
+
+
+def account_options(html):
+    """The user names offered by the person form's *account* field."""
+    field = re.search(r'<select name="user"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return set(re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', field))
+
+
+def person_form(person):
+    """What the change form of `person` posts when left as it is."""
+    return {
+        "slug": person.slug,
+        "surname_kk": person.surname_kk,
+        "given_name_kk": person.given_name_kk,
+        "email": person.email,
+        "language": person.language,
+        "user": person.user_id or "",
+        "invitations-TOTAL_FORMS": 0,
+        "invitations-INITIAL_FORMS": 0,
+    }
+
+
+def test_the_account_field_offers_only_free_ordinary_accounts(client, organiser, accounts):
+    mine = PersonFactory(user=factories.UserFactory(username="mine"))
+    client.force_login(organiser)
+    for url in (f"{PEOPLE}add/", change_url(mine)):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        offered = account_options(response.text)
+        assert "free" in offered
+        assert not offered & {"root", "colleague", "taken", organiser.username}
+    assert "mine" in account_options(client.get(change_url(mine)).text)
+
+
+@pytest.mark.parametrize("target", ["superuser", "staff", "another person's"])
+def test_an_organiser_cannot_link_a_person_to_a_forbidden_account(
+    client, organiser, accounts, target
+):
+    person = PersonFactory(email="mine@evil.example")
+    client.force_login(organiser)
+    response = client.post(
+        change_url(person),
+        {**person_form(person), "user": accounts[target].pk},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "Select a valid choice" in response.text
+    person.refresh_from_db()
+    assert person.user is None
+
+
+@pytest.mark.parametrize("target", ["superuser", "staff"])
+def test_inviting_a_person_linked_to_a_staff_account_sends_no_link_and_changes_nothing(
+    client, organiser, accounts, target
+):
+    """The attack of issue 14: a person (linked before the admin refused it) whose e-mail the
+    organiser controls is invited; the staff account must stay as it was."""
+    event = RoundTableFactory()
+    account = accounts[target]
+    person = taking_part(event, email="mine@evil.example", user=account)
+    client.force_login(organiser)
+    _response, messages = invite(client, [person], event)
+    assert mail.outbox == [] and not Invitation.objects.exists()
+    assert any("is a staff account" in text and "Not invited" in text for text in messages)
+    account.refresh_from_db()
+    assert account.email.endswith("@academy.kz")
+    assert account.check_password(PASSWORD)
+
+
+def test_a_person_with_a_staff_users_name_as_e_mail_is_not_given_that_account(
+    client, organiser, accounts
+):
+    User.objects.filter(username="root").update(username="root@academy.kz")
+    event = RoundTableFactory()
+    person = taking_part(event, email="Root@Academy.kz")
+    client.force_login(organiser)
+    _response, messages = invite(client, [person], event)
+    assert mail.outbox == []
+    assert any("is a staff account" in text for text in messages)
+    person.refresh_from_db()
+    assert person.user is None
+
+
+def test_a_person_linked_to_a_staff_account_cannot_be_saved_with_it(organiser, accounts):
+    person = PersonFactory(user=accounts["staff"])
+    with pytest.raises(ValidationError, match="is a staff account"):
+        person.full_clean()

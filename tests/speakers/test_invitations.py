@@ -10,7 +10,13 @@ from django.test import RequestFactory
 from speakers import invitations
 from speakers.invitations import LinkProblem, invitation_tokens
 from speakers.models import Invitation
-from tests.factories import ParticipationFactory, PersonFactory, RoundTableFactory
+from tests.factories import (
+    PASSWORD,
+    ParticipationFactory,
+    PersonFactory,
+    RoundTableFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +46,7 @@ def test_inviting_gives_the_person_an_account_without_a_password(event, organise
     person.refresh_from_db()
     user = person.user
     assert user.username == "asel.nurlanovna@example.kz"
-    assert user.email == "Asel.Nurlanovna@Example.KZ"
+    assert user.email == "Asel.Nurlanovna@example.kz"  # Django writes the domain in lower case
     assert not user.has_usable_password()
     assert (invitation.person, invitation.event, invitation.invited_by) == (
         person,
@@ -165,3 +171,38 @@ def test_accepting_marks_the_open_invitations(event, organiser):
     person.refresh_from_db()
     invitations.accept(person.user)
     assert all(invitation.accepted_at for invitation in person.invitations.all())
+
+
+def test_a_person_whose_account_has_a_password_is_asked_to_sign_in_without_a_link(event, organiser):
+    account = UserFactory(username="asel", email="asel@example.kz")
+    person = speaker(event, email="asel.new@example.kz", user=account, language="ru")
+    invitations.invite(person, event, organiser, SITE)
+    [letter] = mail.outbox
+    assert letter.to == ["asel.new@example.kz"]
+    assert "/accounts/invitation/" not in letter.body
+    assert "/accounts/reset/" not in letter.body
+    assert f"{SITE}/ru/accounts/login/" in letter.body
+    assert "У Вас уже есть учётная запись" in letter.body  # said in the person's language
+    account.refresh_from_db()
+    assert account.email == "asel@example.kz"  # never the person's address
+    assert account.check_password(PASSWORD)
+    assert person.invitations.count() == 1
+
+
+def test_an_account_without_a_password_at_another_address_gets_no_link(event, organiser):
+    account = User.objects.create_user("asel", email="asel@example.kz")
+    person = speaker(event, email="someone.else@example.kz", user=account)
+    with pytest.raises(invitations.InvitationError, match="registered to another e-mail address"):
+        invitations.invite(person, event, organiser, SITE)
+    assert mail.outbox == [] and not Invitation.objects.exists()
+    account.refresh_from_db()
+    assert account.email == "asel@example.kz"
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_a_staff_account_is_never_invited(event, organiser, flag):
+    account = User.objects.create_user("root@academy.kz", email="root@academy.kz", **{flag: True})
+    person = speaker(event, email="root@academy.kz", user=account)
+    with pytest.raises(invitations.InvitationError, match="is a staff account"):
+        invitations.invite(person, event, organiser, SITE)
+    assert mail.outbox == []
