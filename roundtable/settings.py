@@ -320,29 +320,35 @@ PERMISSIONS_POLICY = {
     )
 }
 
-# Sign-in throttling (django-axes), on the speakers' sign-in page and the admin's alike: after
-# AXES_FAILURE_LIMIT wrong passwords for one name from one address, that name is refused from
-# that address for AXES_COOLOFF_TIME, with a page that says so (roundtable/throttling.py). A
-# successful sign-in clears the count; `manage.py axes_reset` lifts every lock at once.
+# Sign-in throttling (django-axes), on the speakers' sign-in page and the admin's alike. Failures
+# count against the account the typed name or e-mail signs in as (speakers/backends.py), however
+# it was typed: after AXES_FAILURE_LIMIT of them, from any address, the account is refused for
+# AXES_COOLOFF_TIME; and one address failing AXES_ADDRESS_FAILURE_LIMIT times, on any accounts,
+# is refused as long (roundtable/throttling.py, with a page that says so). A successful sign-in
+# clears its account's count; `manage.py axes_reset` lifts every lock at once.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "roundtable.throttling.SignInFailures"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "roundtable.throttling.locked_out"
 # The client's address: REMOTE_ADDR, or behind REVERSE_PROXY_COUNT proxies (the reverse proxy in
 # front of gunicorn: 1) the address they appended to X-Forwarded-For.
 REVERSE_PROXY_COUNT = int(os.environ.get("REVERSE_PROXY_COUNT", 0))
 AXES_CLIENT_IP_CALLABLE = "roundtable.throttling.client_address"
-# E-mail addresses match in any letter case (speakers/backends.py): so do their failures.
 AXES_USERNAME_CALLABLE = "speakers.backends.sign_in_name"
 
-# Per-user limits on the costly endpoints (django-ratelimit, counting in the default cache):
-# uploads of paper versions and builds of the proceedings book. "30/h" is 30 an hour. With the
+# Rate limits (django-ratelimit, counting in the default cache): uploads of paper versions and
+# builds of the proceedings book per user; password-reset letters per e-mail address typed
+# (whether or not an account has it) and per client address. "30/h" is 30 an hour. With the
 # per-process memory cache, each worker process counts for itself; a shared cache (CACHES below)
 # makes the limit exact. (django_ratelimit is not in INSTALLED_APPS: its system check refuses a
 # memory cache outright.)
 UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30/h")
 BOOK_BUILD_RATE_LIMIT = os.environ.get("BOOK_BUILD_RATE_LIMIT", "10/h")
+PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3/h")
+PASSWORD_RESET_CLIENT_RATE_LIMIT = os.environ.get("PASSWORD_RESET_CLIENT_RATE_LIMIT", "10/h")
 
 # --- API ---------------------------------------------------------------------------------------
 # /api/v1/ (roundtable/api_urls.py): reading published data is public; writing takes an organiser's

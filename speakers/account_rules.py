@@ -54,7 +54,9 @@ def is_account_address(user, address):
 
 def same_address(one, other):
     """Equal e-mail addresses up to letter case, as Unicode compares them (not only ASCII)."""
-    return (
-        unicodedata.normalize("NFKC", one).casefold()
-        == unicodedata.normalize("NFKC", other).casefold()
-    )
+    return address_key(one) == address_key(other)
+
+
+def address_key(address):
+    """An e-mail address as compared and counted: letter case folded, as Unicode does it."""
+    return unicodedata.normalize("NFKC", address).casefold()

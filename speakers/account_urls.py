@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from speakers import accounts
-from speakers.forms import EmailAuthenticationForm, PasswordResetForm
+from speakers.forms import EmailAuthenticationForm
 
 ours = [
     path(
@@ -16,7 +16,7 @@ ours = [
     ),
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -10,8 +10,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from roundtable import throttling
 from speakers import account_rules, invitations
+from speakers.forms import PasswordResetForm
 from speakers.invitations import LinkProblem
 
 
@@ -84,3 +87,43 @@ class PasswordResetConfirmView(PasswordLinkView):
         response = super().form_valid(form)
         invitations.accept(form.user)
         return response
+
+
+RESET_LIMITED = ngettext_lazy(
+    "Too many letters to reset a password were asked for in a short time, from here or for this "
+    "address. Try again in %(minutes)s minute. A letter already sent keeps working: look in the "
+    "inbox and in the spam folder.",
+    "Too many letters to reset a password were asked for in a short time, from here or for this "
+    "address. Try again in %(minutes)s minutes. A letter already sent keeps working: look in the "
+    "inbox and in the spam folder.",
+    "minutes",
+)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's "Forgot your password?" form, with its letters limited.
+
+    Each request counts against the e-mail address typed (PASSWORD_RESET_RATE_LIMIT) and the
+    client's address (PASSWORD_RESET_CLIENT_RATE_LIMIT), whether or not an account has the
+    address, so neither the letters nor the limit tell which addresses have accounts.
+    """
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        request = self.request
+        typed = account_rules.address_key(form.cleaned_data["email"])
+        wait = max(
+            throttling.seconds_to_wait(
+                request, "password_reset.email", typed, settings.PASSWORD_RESET_RATE_LIMIT
+            ),
+            throttling.seconds_to_wait(
+                request,
+                "password_reset.client",
+                throttling.client_address(request),
+                settings.PASSWORD_RESET_CLIENT_RATE_LIMIT,
+            ),
+        )
+        if wait:
+            return throttling.too_many_requests(request, wait, RESET_LIMITED)
+        return super().form_valid(form)

@@ -1,8 +1,18 @@
-"""Signing in with an e-mail address."""
+"""Signing in with an e-mail address, and the account a typed name stands for."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
+
+
+def accounts_named(name):
+    """The accounts a typed name may sign in as: the user name in any letter case and, for a name
+    with an "@", the e-mail address in any letter case."""
+    User = get_user_model()
+    named = Q(**{f"{User.USERNAME_FIELD}__iexact": name})
+    if "@" in name:
+        named |= Q(**{f"{User.get_email_field_name()}__iexact": name})
+    return User._default_manager.filter(named).order_by("pk")
 
 
 class EmailBackend(ModelBackend):
@@ -19,13 +29,8 @@ class EmailBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD)
         if not username or password is None or "@" not in username:
             return None
-        address = username.strip()
-        candidates = User._default_manager.filter(
-            Q(**{f"{User.get_email_field_name()}__iexact": address})
-            | Q(**{f"{User.USERNAME_FIELD}__iexact": address})
-        ).order_by("pk")
         found = False
-        for user in candidates:
+        for user in accounts_named(username.strip()):
             found = True
             if user.check_password(password) and self.user_can_authenticate(user):
                 return user
@@ -37,13 +42,19 @@ class EmailBackend(ModelBackend):
 
 
 def sign_in_name(request, credentials):
-    """The name django-axes counts failed sign-ins under (AXES_USERNAME_CALLABLE).
+    """The name django-axes counts failed sign-ins under (AXES_USERNAME_CALLABLE): the account's.
 
-    `EmailBackend` matches addresses in any letter case, so "Speaker@x.kz" and "speaker@x.kz" are
-    one name here too: changing the case does not buy more guesses.
+    Whether someone typed the user name, the e-mail or either in another letter case, failures
+    count against the one account it signs in as, named by its e-mail (so accounts sharing an
+    address share the count) or, without one, its user name. A name no account has counts as
+    typed, in lower case, and locks just the same: the lock does not tell which accounts exist.
     """
     if credentials:
-        name = credentials.get("username")
+        typed = credentials.get("username")
     else:
-        name = getattr(request, "data", request.POST).get("username")
-    return (name or "").strip().lower()
+        typed = getattr(request, "data", request.POST).get("username")
+    typed = (typed or "").strip()
+    account = accounts_named(typed).first() if typed else None
+    if account is None:
+        return typed.lower()
+    return (account.email or account.get_username()).strip().lower()

@@ -198,15 +198,60 @@ def test_five_wrong_passwords_lock_the_name_with_a_page_that_says_for_how_long(c
     assert 'href="/ru/accounts/password_reset/"' in russian.text
 
 
-def test_the_lock_holds_one_name_from_one_address(client, axes_on):
+def test_the_lock_holds_the_account_from_every_address_and_no_other_account(client, axes_on):
     make.speaker("asel")
     make.speaker("bolat")
-    for _ in range(5):
-        sign_in(client, "asel@example.kz", "wrong")
+    for number in range(5):
+        sign_in(client, "asel@example.kz", "wrong", REMOTE_ADDR=f"10.0.0.{number}")
 
     assert sign_in(client, "bolat@example.kz", make.PASSWORD).status_code == 302
     elsewhere = sign_in(client, "asel@example.kz", make.PASSWORD, REMOTE_ADDR="10.1.2.3")
+    assert elsewhere.status_code == 429
+
+
+def test_a_name_locked_out_cannot_sign_in_with_the_e_mail_instead(client, axes_on):
+    make.organiser("chair")  # e-mail chair@example.org
+    for _ in range(5):
+        sign_in(client, "chair", "wrong")
+
+    for typed in ("chair@example.org", "Chair@Example.org", "CHAIR"):
+        assert sign_in(client, typed, make.PASSWORD).status_code == 429, typed
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_with_the_name_and_the_e_mail_add_up(client, axes_on):
+    make.speaker("asel")  # user name asel, e-mail asel@example.kz
+    for typed in ("asel", "asel@example.kz", "Asel", "ASEL@example.kz", "asel"):
+        sign_in(client, typed, "wrong")
+
+    assert sign_in(client, "asel@example.kz", make.PASSWORD).status_code == 429
+
+
+@override_settings(AXES_ADDRESS_FAILURE_LIMIT=8)
+def test_one_address_guessing_across_many_accounts_is_locked(client, axes_on):
+    make.speaker("asel")
+    for number in range(8):  # one failure each, far from any account's own limit
+        sign_in(client, f"someone{number}@example.kz", "wrong")
+
+    assert sign_in(client, "asel@example.kz", make.PASSWORD).status_code == 429
+    elsewhere = sign_in(client, "asel@example.kz", make.PASSWORD, REMOTE_ADDR="10.1.2.3")
     assert elsewhere.status_code == 302
+
+
+@override_settings(AXES_ADDRESS_FAILURE_LIMIT=8)
+def test_signing_in_to_ones_own_account_buys_no_more_guesses(client, axes_on):
+    make.speaker("asel")
+    make.speaker("mallory")
+    for _ in range(2):
+        for _ in range(3):
+            sign_in(client, "asel@example.kz", "wrong", REMOTE_ADDR="10.6.6.6")
+        assert (
+            sign_in(client, "mallory@example.kz", make.PASSWORD, REMOTE_ADDR="10.6.6.6").status_code
+            == 302
+        )
+        client.logout()
+
+    assert sign_in(client, "asel@example.kz", make.PASSWORD).status_code == 429
 
 
 def test_the_right_password_works_again_after_the_cool_off(client, axes_on):

@@ -348,3 +348,53 @@ def test_the_password_pages_are_the_sites(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert 'class="site-header"' in response.text  # our templates, not the admin's
+
+
+# --- Limits on reset letters ---------------------------------------------------------------------
+
+
+def ask_reset(client, email, language="en", **extra):
+    return client.post(f"/{language}/accounts/password_reset/", {"email": email}, **extra)
+
+
+@pytest.mark.parametrize("address", ["asel@example.kz", "nobody@example.kz"])
+def test_reset_letters_for_one_address_are_limited_whether_or_not_it_has_an_account(
+    client, asel, settings, address
+):
+    settings.PASSWORD_RESET_RATE_LIMIT = "3/h"
+    answers = [
+        ask_reset(client, typed, REMOTE_ADDR=f"10.0.0.{number}")
+        for number, typed in enumerate([address, address.upper(), address, address, address])
+    ]
+
+    assert [answer.status_code for answer in answers] == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == (3 if address == "asel@example.kz" else 0)
+    page = text_of(answers[-1].text)
+    assert "Too many letters to reset a password were asked for" in page
+    assert "Try again in" in page
+    assert int(answers[-1]["Retry-After"]) <= 3600
+
+
+def test_reset_letters_from_one_client_are_limited(client, settings):
+    settings.PASSWORD_RESET_CLIENT_RATE_LIMIT = "3/h"
+    answers = [ask_reset(client, f"someone{number}@example.kz") for number in range(4)]
+
+    assert [answer.status_code for answer in answers] == [302, 302, 302, 429]
+    assert ask_reset(client, "other@example.kz", REMOTE_ADDR="10.1.2.3").status_code == 302
+
+
+def test_twenty_requests_in_a_row_send_at_most_the_limit(client, asel):
+    answers = [ask_reset(client, "asel@example.kz") for _ in range(20)]
+
+    assert len(mail.outbox) == 3  # PASSWORD_RESET_RATE_LIMIT, 3 an hour
+    assert {answer.status_code for answer in answers[3:]} == {429}
+
+
+def test_the_limit_is_told_in_the_visitors_language(client, settings):
+    settings.PASSWORD_RESET_RATE_LIMIT = "1/h"
+    ask_reset(client, "nobody@example.kz", language="kk")
+    refused = ask_reset(client, "nobody@example.kz", language="kk")
+
+    assert refused.status_code == 429
+    assert '<html lang="kk">' in refused.text
+    assert "Құпиясөзді қалпына келтіру хаттары" in text_of(refused.text)
