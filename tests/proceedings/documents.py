@@ -8,6 +8,7 @@ way Word itself stores them. The texts are module constants, so tests can look f
 import io
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from docx import Document
@@ -67,6 +68,7 @@ def make_docx(
     with_table=False,
     with_footnote=False,
     with_image=False,
+    pictures=(),
     with_remote_image=False,
     with_equation=False,
     with_inline_formula=False,
@@ -79,7 +81,8 @@ def make_docx(
     first paragraph has a bold and an italic run (BOLD_TEXT, ITALIC_TEXT). Options add: a table
     (TABLE_ROWS: two header rows, cells merged down and across), two footnotes (FOOTNOTES: the
     first at the end of the first paragraph, the second at the end of the last), an embedded PNG
-    4 cm wide, a picture linked to REMOTE_IMAGE_URL rather than embedded, a display equation with
+    4 cm wide (and `pictures`, each the bytes of a picture, inserted 4 cm wide after it), a
+    picture linked to REMOTE_IMAGE_URL rather than embedded, a display equation with
     a fraction and a simple inline formula (both Word's OMML), a chart (Insert ▸ Chart) and a
     numbered list (LIST_ITEMS).
     """
@@ -107,6 +110,8 @@ def make_docx(
         document.add_paragraph(
             "1-сурет. Қылмыстар динамикасы"
         ).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for picture in pictures:
+        document.add_picture(io.BytesIO(picture), width=IMAGE_WIDTH)
     if with_remote_image:
         add_linked_picture(document, REMOTE_IMAGE_URL)
     if with_equation:
@@ -128,6 +133,24 @@ def png_bytes(size=IMAGE_SIZE_PX, colour=(30, 90, 160)):
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, format="PNG")
     return out.getvalue()
+
+
+def png_header_bytes(width, height):
+    """A PNG whose header claims `width` × `height` RGB pixels, holding one row of zeros: what a
+    picture bomb looks like from outside (a few dozen bytes), with nothing to decode behind it."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(1 + 3 * width)))
+        + chunk(b"IEND", b"")
+    )
 
 
 def emf_bytes():
