@@ -185,8 +185,8 @@ PAPER_UPLOAD_MAX_BYTES = int(os.environ.get("PAPER_UPLOAD_MAX_BYTES", 20 * 1024 
 PAPER_DOCX_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 PAPER_DOCX_MAX_ENTRIES = 2000
 # Pixels of the pictures in a DOCX, against picture bombs (proceedings/pictures.py): a whole
-# page at 300 dpi is about 6 megapixels. One picture of 40 decodes to about 160 MB; the limit
-# for all together bounds the time the conversion spends scaling them down (about 1 s per 40).
+# page at 300 dpi is about 6 megapixels. A PNG of 40 decodes to about 120–160 MB and takes 1–3 s
+# to scale down to print size; the limit for all together bounds the conversion's time.
 PAPER_IMAGE_MAX_PIXELS = 40_000_000
 PAPER_IMAGES_MAX_PIXELS = 200_000_000
 # Typeset papers of the proceedings book, kept by a hash of what they are made from, so that a
