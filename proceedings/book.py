@@ -83,7 +83,7 @@ STYLESHEETS = ("print/print.css", "print/book.css")
 # Pictures are downsampled to print resolution and recompressed.
 PDF_OPTIONS = {"dpi": 300, "optimize_images": True, "jpeg_quality": 85}
 # Change when the way parts are made changes, so that cached parts are made again.
-PIPELINE = "book-1"
+PIPELINE = "book-2"
 
 
 @dataclass

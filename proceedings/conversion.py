@@ -7,7 +7,8 @@ WeasyPrint and cleaned:
 - each footnote is moved to its reference as `<span class="footnote">…</span>`, which the print
   stylesheet floats to the foot of the page (`float: footnote`);
 - pictures are inlined as `data:` URLs (PNG, JPEG and GIF as they are; other raster formats
-  converted to PNG), keeping the size they had in Word as `width`/`height` in CSS pixels;
+  converted to PNG; any larger than print needs scaled down, see proceedings/pictures.py),
+  keeping the size they had in Word as `width`/`height` in CSS pixels;
 - the paper's headings are shifted so that its top level is `<h3>`: the book sets the title;
 - formulae pandoc could not render as text are dropped: WeasyPrint cannot typeset MathML or TeX;
 - `sanitise` keeps only the allow-list below.
@@ -36,6 +37,8 @@ from django.utils.translation import ngettext_lazy
 from lxml import etree
 from PIL import Image
 
+from proceedings import pictures
+
 FOOTNOTE_CLASS = "footnote"
 TOP_HEADING_LEVEL = 3
 
@@ -52,7 +55,6 @@ WEB_IMAGE_TYPES = {
     "MPO": "image/jpeg",
     "GIF": "image/gif",
 }
-PNG_MODES = {"1", "L", "LA", "P", "RGB", "RGBA"}
 CSS_PIXELS = {"in": 96, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 96 / 72, "px": 1}
 SIZE = re.compile(r"(width|height)\s*:\s*([0-9.]+)\s*(in|cm|mm|pt|px)\b")
 
@@ -342,16 +344,16 @@ def image_data_url(media, src):
 
 def web_image(data):
     """(MIME type, bytes) WeasyPrint and browsers show: PNG, JPEG and GIF as they are, other
-    raster formats Pillow reads as PNG; None for vector formats such as EMF and WMF."""
+    raster formats Pillow reads as PNG, any of them scaled down to what print needs
+    (`pictures.fit_for_print`); None for vector formats such as EMF and WMF."""
     try:
         with Image.open(io.BytesIO(data)) as image:
+            if fitted := pictures.fit_for_print(image):
+                image_format, data = fitted
+                return WEB_IMAGE_TYPES[image_format], data
             if image.format in WEB_IMAGE_TYPES:
                 return WEB_IMAGE_TYPES[image.format], data
-            image.load()
-            converted = image if image.mode in PNG_MODES else image.convert("RGBA")
-            out = io.BytesIO()
-            converted.save(out, format="PNG")
-            return "image/png", out.getvalue()
+            return "image/png", pictures.png(image)
     except (
         Exception
     ):  # Pillow's readers fail on damaged files in many ways (even ZeroDivisionError)

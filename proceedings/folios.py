@@ -21,6 +21,8 @@ from pypdf.generic import (
     RectangleObject,
 )
 
+from proceedings import pdf_actions
+
 # A4 in PostScript points, as WeasyPrint sets it.
 A4 = (595.2756, 841.8898)
 # Sizes that differ by less than this (points) count as A4 already.
@@ -32,11 +34,11 @@ def fit_to_a4(pdf):
     """An uploaded PDF with every page scaled (never enlarged) and centred onto an A4 page.
 
     The text is kept as it is: only the page's coordinate system changes. Rotated pages are
-    turned upright first; page actions (/AA) are dropped, as nothing in a printed book acts.
+    turned upright first; of its actions only web and mail links stay (`pdf_actions`).
     """
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    pdf_actions.make_inert(writer)
     for page in writer.pages:
-        page.pop("/AA", None)
         if page.rotation:
             page.transfer_rotation_to_content()
         box = page.mediabox

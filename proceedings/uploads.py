@@ -2,11 +2,13 @@
 
 The name and the content type the browser sends are never trusted: the first kilobyte tells the
 type, then pypdf opens a PDF and a DOCX's zip directory is read (never extracted) to refuse
-archive bombs. Each refusal is an `UploadRefused` whose message says what was wrong and what is
-accepted instead. Sizes are limited twice: while the request streams in
-(`SizeLimitUploadHandler`, installed by `limit_upload_size`) and again in `check`.
+archive bombs, and the headers of its pictures to refuse picture bombs (proceedings/pictures.py).
+Each refusal is an `UploadRefused` whose message says what was wrong and what is accepted
+instead. Sizes are limited twice: while the request streams in (`SizeLimitUploadHandler`,
+installed by `limit_upload_size`) and again in `check`.
 
-Settings: PAPER_UPLOAD_MAX_BYTES, PAPER_DOCX_MAX_UNCOMPRESSED_BYTES, PAPER_DOCX_MAX_ENTRIES.
+Settings: PAPER_UPLOAD_MAX_BYTES, PAPER_DOCX_MAX_UNCOMPRESSED_BYTES, PAPER_DOCX_MAX_ENTRIES,
+PAPER_IMAGE_MAX_PIXELS, PAPER_IMAGES_MAX_PIXELS.
 """
 
 import hashlib
@@ -24,6 +26,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
+
+from proceedings import pictures
 
 MB = 1024 * 1024
 # A DOCX part this large and this compressed is an archive bomb, not a paper.
@@ -83,6 +87,15 @@ MESSAGES = {
     "docx_overcompressed": _(
         "This Word document holds a part compressed more than %(ratio)s times, as archive bombs "
         "are. Save it again as .docx in Word, or upload the paper as PDF."
+    ),
+    "docx_picture_too_large": _(
+        "This Word document holds a picture of more than %(limit)s megapixels; a whole page "
+        "printed at 300 dpi is about 6. Make the picture smaller and upload the paper again."
+    ),
+    "docx_pictures_too_large": _(
+        "The pictures of this Word document have more than %(limit)s megapixels together; a "
+        "whole page printed at 300 dpi is about 6. Make the pictures smaller and upload the "
+        "paper again."
     ),
 }
 
@@ -208,12 +221,19 @@ def check_pdf(file):
 
 
 def check_docx(file):
-    """Refuse a DOCX from its zip directory alone: nothing is decompressed here."""
+    """Refuse a DOCX from its zip directory, then from its pictures' headers: no part is
+    unpacked whole, no picture decoded."""
     try:
         with zipfile.ZipFile(file) as archive:
-            entries = archive.infolist()
+            check_docx_entries(archive.infolist())
+            check_pictures(archive)
+    except UploadRefused:
+        raise
     except Exception as error:  # BadZipFile mostly, NotImplementedError for odd versions
         raise refusal("docx_broken") from error
+
+
+def check_docx_entries(entries):
     max_entries = settings.PAPER_DOCX_MAX_ENTRIES
     if len(entries) > max_entries:
         raise refusal("docx_too_many_parts", count=max_entries)
@@ -224,6 +244,28 @@ def check_docx(file):
         raise refusal("docx_overcompressed", ratio=MAX_COMPRESSION_RATIO)
     if not DOCX_PARTS.issubset(entry.filename for entry in entries):
         raise refusal("not_accepted")
+
+
+def check_pictures(archive):
+    """Refuse pictures with more pixels than print could use (`pictures.oversize`).
+
+    Every part is tried, whatever its name: Word finds pictures through the relationships, so
+    a picture may be called anything. Only the first bytes of each part are unpacked.
+    """
+    pixels = []
+    for entry in archive.infolist():
+        if not entry.is_dir():
+            with archive.open(entry) as stream:
+                pixels.append(pictures.header_pixels(stream))
+    too_large = pictures.oversize([count for count in pixels if count is not None])
+    if too_large == "picture":
+        raise refusal("docx_picture_too_large", limit=megapixels("PAPER_IMAGE_MAX_PIXELS"))
+    if too_large == "pictures":
+        raise refusal("docx_pictures_too_large", limit=megapixels("PAPER_IMAGES_MAX_PIXELS"))
+
+
+def megapixels(setting):
+    return round(getattr(settings, setting) / 1_000_000)
 
 
 def overcompressed(entry):

@@ -249,6 +249,7 @@ def paper_url(paper):
 
 
 @login_required
+@throttling.per_user("PREVIEW_RATE_LIMIT")
 def preview(request, pk):
     paper = visible_paper(request, pk, article.with_authors(Paper.objects.all()))
     version = paper.current_version
@@ -265,6 +266,7 @@ def preview(request, pk):
 
 
 @login_required
+@throttling.per_user("PREVIEW_RATE_LIMIT")
 def preview_pdf(request, pk):
     """The paper typeset as the book prints it; a PDF version is the book's page as it is."""
     paper = visible_paper(request, pk, article.with_authors(Paper.objects.all()))

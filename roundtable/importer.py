@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection, ResolutionVersion
+from roundtable.date_range import validate_in_range
 from roundtable.models import ProgrammeItem, RoundTable
 from roundtable.schedule import clash_error, find_clash
 from speakers.models import Participation, Person
@@ -255,6 +256,10 @@ def read_date(value, spot):
             value = datetime.date.fromisoformat(value)
     if type(value) is not datetime.date:
         spot.fail(_("expected a date as YYYY-MM-DD"))
+    try:
+        validate_in_range(value)  # as the model would, but named at the date's own line
+    except ValidationError as error:
+        spot.fail(" ".join(error.messages))
     return value
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.date_range import validate_in_range
 from roundtable.schedule import NoOverlapConstraint, TimeOfDayRange
 from speakers.models import Participation, Person
 
@@ -106,7 +107,7 @@ class RoundTable(RevisionFields, models.Model):
         blank=True,
         help_text=_("As printed on the programme, e.g. дөңгелек үстел / круглый стол."),
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_in_range])
     start = models.TimeField(_("starts at"))
     venue = models.CharField(_("venue"), max_length=300)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -122,6 +123,7 @@ class RoundTable(RevisionFields, models.Model):
         _("deadline for papers"),
         null=True,
         blank=True,
+        validators=[validate_in_range],
         help_text=_("Speakers upload and replace their papers until then."),
     )
     # Bumped whenever anything shown of the round table changes (roundtable/versions.py): public

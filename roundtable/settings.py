@@ -184,6 +184,11 @@ PAPER_UPLOAD_MAX_BYTES = int(os.environ.get("PAPER_UPLOAD_MAX_BYTES", 20 * 1024 
 # A DOCX is a zip: these bound what it unpacks to, against archive bombs.
 PAPER_DOCX_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 PAPER_DOCX_MAX_ENTRIES = 2000
+# Pixels of the pictures in a DOCX, against picture bombs (proceedings/pictures.py): a whole
+# page at 300 dpi is about 6 megapixels. A PNG of 40 decodes to about 120–160 MB and takes 1–3 s
+# to scale down to print size; the limit for all together bounds the conversion's time.
+PAPER_IMAGE_MAX_PIXELS = 40_000_000
+PAPER_IMAGES_MAX_PIXELS = 200_000_000
 # Typeset papers of the proceedings book, kept by a hash of what they are made from, so that a
 # rebuild typesets only what changed (proceedings/book.py). Safe to delete at any time.
 BOOK_CACHE_DIR = Path(os.environ.get("BOOK_CACHE_DIR", BASE_DIR / "var" / "book-cache"))
@@ -339,13 +344,14 @@ REVERSE_PROXY_COUNT = int(os.environ.get("REVERSE_PROXY_COUNT", 0))
 AXES_CLIENT_IP_CALLABLE = "roundtable.throttling.client_address"
 AXES_USERNAME_CALLABLE = "speakers.backends.sign_in_name"
 
-# Rate limits (django-ratelimit, counting in the default cache): uploads of paper versions and
-# builds of the proceedings book per user; password-reset letters per e-mail address typed
-# (whether or not an account has it) and per client address. "30/h" is 30 an hour. With the
-# per-process memory cache, each worker process counts for itself; a shared cache (CACHES below)
-# makes the limit exact. (django_ratelimit is not in INSTALLED_APPS: its system check refuses a
-# memory cache outright.)
+# Rate limits (django-ratelimit, counting in the default cache): uploads of paper versions,
+# previews of papers (the page, and the PDF typeset anew each time) and builds of the proceedings
+# book per user; password-reset letters per e-mail address typed (whether or not an account has
+# it) and per client address. "30/h" is 30 an hour. With the per-process memory cache, each worker
+# process counts for itself; a shared cache (CACHES below) makes the limit exact.
+# (django_ratelimit is not in INSTALLED_APPS: its system check refuses a memory cache outright.)
 UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30/h")
+PREVIEW_RATE_LIMIT = os.environ.get("PREVIEW_RATE_LIMIT", "120/h")
 BOOK_BUILD_RATE_LIMIT = os.environ.get("BOOK_BUILD_RATE_LIMIT", "10/h")
 PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3/h")
 PASSWORD_RESET_CLIENT_RATE_LIMIT = os.environ.get("PASSWORD_RESET_CLIENT_RATE_LIMIT", "10/h")

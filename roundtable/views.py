@@ -9,7 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
 from proceedings.typesetting import render_pdf
-from roundtable import calendar, frab, page_cache, schedule, spreadsheets, versions
+from roundtable import calendar, date_range, frab, page_cache, schedule, spreadsheets, versions
 from roundtable.models import RoundTable, programme_prefetches
 
 
@@ -66,7 +66,12 @@ def feed(request, event, name, content_type, make):
     view so that the ETag (the data version) and Last-Modified (when it changed) come from the
     event the view already read: a calendar polling an unchanged feed costs one query and gets
     a 304. `no-cache` makes every client ask again, so none shows a programme after an edit.
+
+    A round table stored with a date outside the years the portal takes (from before they were
+    checked) has no feed: such a date overflows or falls in Almaty's local mean time.
     """
+    if not date_range.in_range(event.date):
+        raise Http404
     language = translation.get_language()
     key = versions.cache_key(event, name, language)
 

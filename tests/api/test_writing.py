@@ -175,6 +175,23 @@ def test_an_item_that_ends_before_it_starts_is_refused(organiser_client, event):
     assert half.status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("date", "9999-12-31"), ("date", "1900-05-01"), ("papers_deadline", "2101-01-01T18:00")],
+)
+def test_a_date_outside_1990_to_2100_is_refused(organiser_client, event, field, value):
+    created = organiser_client.post(f"{API}/events/", {**NEW_EVENT, field: value}, format="json")
+    moved = organiser_client.patch(
+        f"{API}/events/{event.slug}/?lang=ru", {field: value}, format="json"
+    )
+
+    assert created.status_code == 400
+    assert created.json() == {field: ["Enter a date between 1990 and 2100."]}
+    assert moved.status_code == 400
+    assert moved.json() == {field: ["Укажите дату с 1990 по 2100 год."]}
+    assert not RoundTable.objects.filter(slug=NEW_EVENT["slug"]).exists()
+
+
 def test_a_required_language_is_reported_under_its_field(organiser_client):
     response = organiser_client.post(
         f"{API}/events/", {**NEW_EVENT, "theme": {"ru": "Только по-русски"}}, format="json"

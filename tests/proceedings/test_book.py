@@ -11,10 +11,11 @@ from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from proceedings import book
+from proceedings import book, offprints
 from proceedings.models import PaperVersion
 from proceedings.typesetting import lay_out
 from tests.factories import ParticipationFactory, PersonFactory
+from tests.proceedings import documents
 from tests.proceedings.factories import (
     AuthorFactory,
     PaperFactory,
@@ -270,6 +271,45 @@ def test_a_file_url_in_a_paper_is_not_fetched(tmp_path):
 
     reader = PdfReader(io.BytesIO(result.pdf))
     assert len([image for page in reader.pages for image in page.images]) == 1
+
+
+def actions(pdf):
+    """Every action in the PDF (bytes) a viewer could run: (where, kind, target)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    found = [("document", key, None) for key in ("/OpenAction", "/AA", "/AcroForm") if key in root]
+    names = root.get("/Names")
+    found += [("names", key, None) for key in names or {} if key != "/Dests"]
+    for number, page in enumerate(reader.pages, start=1):
+        if "/AA" in page:
+            found.append((number, "/AA", None))
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = (annotation.get("/A") or {}).get_object() if "/A" in annotation else {}
+            if annotation["/Subtype"] != "/Link" or "/AA" in annotation or "/Next" in action:
+                found.append((number, str(annotation["/Subtype"]), str(action.get("/S"))))
+            elif action:
+                found.append((number, str(action["/S"]), str(action.get("/URI"))))
+    return found
+
+
+def test_only_web_and_mail_links_reach_the_book_and_the_offprint_from_an_uploaded_pdf():
+    proceedings = ProceedingsFactory(include_programme=False, include_participants=False)
+    paper = PaperFactory(event=proceedings.event, position=1, language="ru", status="accepted")
+    AuthorFactory(paper=paper, surname_kk="Ким", surname_ru="Ким")
+    add_version(paper, documents.pdf_with_actions(), kind="pdf")
+
+    result = book.build(proceedings)
+    [placement] = result.placements
+    offprint = offprints.offprint(io.BytesIO(result.pdf), placement.first_page, placement.last_page)
+
+    # The form field stays, without its script: its appearance may be printed text.
+    kept = [*(("/URI", uri) for uri in documents.SAFE_LINKS), ("/Widget", "None")]
+    assert actions(result.pdf) == [(placement.first_page, *action) for action in kept]
+    assert actions(offprint) == [(1, *action) for action in kept]
+    for pdf in (result.pdf, offprint):
+        for word in (b"JavaScript", b"Launch", b"calc.exe", b"app.alert", b"SubmitForm"):
+            assert word not in pdf
 
 
 @pytest.mark.parametrize(

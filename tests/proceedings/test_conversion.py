@@ -108,6 +108,38 @@ def test_picture_is_inlined_at_its_size_in_word():
     assert 'height="101"' in image
 
 
+def inlined_pictures(html):
+    """Each inlined picture of the HTML, opened by Pillow."""
+    return [
+        Image.open(io.BytesIO(base64.b64decode(data)))
+        for data in re.findall(r'src="data:image/[a-z]+;base64,([^"]+)"', html)
+    ]
+
+
+def test_a_picture_larger_than_print_needs_is_scaled_down_to_300_dpi_over_the_page():
+    # 4000 pixels across would be 600 dpi over the 170 mm of the text block.
+    html = convert(pictures=[png_bytes(size=(4000, 3000))]).html
+
+    [picture] = inlined_pictures(html)
+    assert (picture.format, picture.size) == ("PNG", (2008, 1506))
+    assert 'width="151"' in html  # still 4 cm wide, as in Word
+
+
+def test_a_large_photo_stays_a_jpeg_when_scaled_down():
+    photo = io.BytesIO()
+    Image.new("RGB", (3000, 4500), (120, 90, 60)).save(photo, format="JPEG")
+
+    [picture] = inlined_pictures(convert(pictures=[photo.getvalue()]).html)
+
+    assert (picture.format, picture.size) == ("JPEG", (2008, 3012))
+
+
+def test_a_picture_print_can_use_whole_is_kept_as_it_is():
+    picture = png_bytes(size=(2008, 3012))
+
+    assert base64.b64encode(picture).decode() in convert(pictures=[picture]).html
+
+
 def test_picture_in_another_raster_format_is_printed_as_png():
     document = docx.Document(io.BytesIO(make_docx()))
     bmp = io.BytesIO()

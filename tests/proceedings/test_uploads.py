@@ -6,18 +6,21 @@ import io
 import logging
 import re
 import struct
+import time
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.core.files.uploadhandler import SkipFile
 from django.test import RequestFactory
+from django.utils import translation
 from docx import Document
 from pypdf import PdfWriter
 from weasyprint import HTML
 
 from proceedings import uploads
 from proceedings.uploads import UploadRefused, check, safe_file_name
+from tests.proceedings.documents import make_docx, png_header_bytes
 
 MB = 1024 * 1024
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -374,6 +377,81 @@ def test_the_docx_limits_come_from_the_settings(settings):
         check(upload(docx_bytes(), "paper.docx"))
 
     assert refused.value.code == "docx_too_many_parts"
+
+
+# Picture bombs: a few kilobytes of DOCX, gigabytes of pixels
+
+
+PICTURE_TOO_LARGE = (
+    "This Word document holds a picture of more than 40 megapixels; a whole page printed at "
+    "300 dpi is about 6. Make the picture smaller and upload the paper again."
+)
+
+
+def test_a_docx_with_a_picture_of_12000_by_12000_pixels_is_refused_from_its_header():
+    # The picture's data is one row of zeros: refused without decoding, or it would not be read.
+    data = make_docx(pictures=[png_header_bytes(12000, 12000)])
+    started = time.perf_counter()
+
+    assert len(data) < 40 * 1024
+    assert refusal(data, "paper.docx") == [PICTURE_TOO_LARGE]
+    assert time.perf_counter() - started < 1
+
+
+def test_a_picture_too_large_for_pillow_to_open_is_refused_all_the_same():
+    data = make_docx(pictures=[png_header_bytes(30000, 30000)])
+
+    assert refusal(data, "paper.docx") == [PICTURE_TOO_LARGE]
+
+
+def test_a_picture_is_found_whatever_its_part_is_called():
+    picture = png_header_bytes(12000, 12000)
+    data = docx_with_part("customXml/item9.xml", lambda entry: entry.write(picture))
+
+    assert refusal(data, "paper.docx") == [PICTURE_TOO_LARGE]
+
+
+def test_pictures_too_large_together_are_refused():
+    # 36 megapixels each; python-docx stores the same picture once, so each is another.
+    data = make_docx(pictures=[png_header_bytes(6000, 6000 + n) for n in range(6)])
+
+    assert refusal(data, "paper.docx") == [
+        "The pictures of this Word document have more than 200 megapixels together; a whole "
+        "page printed at 300 dpi is about 6. Make the pictures smaller and upload the paper "
+        "again."
+    ]
+
+
+def test_a_camera_picture_is_accepted():
+    data = make_docx(pictures=[png_header_bytes(6000, 4000)])  # a 24-megapixel camera
+
+    assert check(upload(data, "paper.docx")).kind == "docx"
+
+
+def test_the_picture_limits_come_from_the_settings(settings):
+    settings.PAPER_IMAGE_MAX_PIXELS = 1000 * 1000
+    data = make_docx(pictures=[png_header_bytes(1001, 1000)])
+
+    assert refusal(data, "paper.docx") == [PICTURE_TOO_LARGE.replace("40", "1")]
+
+
+def test_the_picture_refusal_is_in_kazakh_and_russian():
+    data = make_docx(pictures=[png_header_bytes(12000, 12000)])
+
+    with translation.override("kk"):
+        kazakh = refusal(data, "paper.docx")
+    with translation.override("ru"):
+        russian = refusal(data, "paper.docx")
+
+    assert kazakh == [
+        "Бұл Word құжатында 40 мегапиксельден үлкен сурет бар; 300 dpi ажыратымдылықпен "
+        "басылған тұтас бет шамамен 6 мегапиксель. Суретті кішірейтіп, мақаланы қайта жүктеңіз."
+    ]
+    assert russian == [
+        "В этом документе Word есть изображение больше 40 мегапикселей; целая страница, "
+        "напечатанная с разрешением 300 dpi, — это около 6. Уменьшите изображение и загрузите "
+        "статью снова."
+    ]
 
 
 # Rewinding, names

@@ -20,7 +20,13 @@ from proceedings.models import Author, Paper, PaperStatusChange
 from tests.factories import PersonFactory, RoundTableFactory
 from tests.pages import posted_values, shown, text_of
 from tests.proceedings import view_factories as make
-from tests.proceedings.documents import KAZAKH_LETTERS, PARAGRAPHS, TITLE
+from tests.proceedings.documents import (
+    KAZAKH_LETTERS,
+    PARAGRAPHS,
+    TITLE,
+    png_bytes,
+    png_header_bytes,
+)
 from tests.proceedings.factories import AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -469,6 +475,39 @@ def test_a_docx_that_cannot_be_converted_is_refused(client, serik, uploaded):
     ]
     assert uploaded.versions.count() == 1
     assert make.stored_files() == before
+
+
+def test_picture_bombs_are_refused_and_the_current_version_stays(client, serik, uploaded):
+    """Three pictures claiming 12000 × 12000 pixels each: a 40 KB file, 1.7 GB decoded."""
+    bombs = [png_header_bytes(12000, 12000 + n) for n in range(3)]
+    before = make.stored_files()
+    client.force_login(serik)
+
+    response = client.post(
+        url("upload", "kk", pk=uploaded.pk),
+        {"file": make.docx_file(pictures=bombs)},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        "Бұл Word құжатында 40 мегапиксельден үлкен сурет бар; 300 dpi ажыратымдылықпен "
+        "басылған тұтас бет шамамен 6 мегапиксель. Суретті кішірейтіп, мақаланы қайта жүктеңіз."
+    ]
+    assert uploaded.versions.count() == 1
+    assert make.stored_files() == before
+
+
+def test_the_preview_pdf_prints_a_large_picture_at_300_dpi(client, serik, paper):
+    """Its 6000 pixels across are scaled down at upload; the preview never decodes them."""
+    make.upload(paper, serik, make.docx_file(pictures=[png_bytes(size=(6000, 4000))]))
+    client.force_login(serik)
+
+    response = client.get(url("preview_pdf", pk=paper.pk))
+
+    reader = PdfReader(io.BytesIO(response.content))
+    [picture] = [image for page in reader.pages for image in page.images]
+    assert picture.image.size == (2008, 1339)
 
 
 def test_the_refusal_is_in_the_language_of_the_page(client, serik, uploaded):

@@ -134,3 +134,26 @@ def test_shift_action_moves_the_selected_and_later_items(organiser, client):
     assert "Moved 2 items by 30 minutes." in [str(m) for m in response.context["messages"]]
     starts = dict(ProgrammeItem.objects.values_list("pk", "start"))
     assert starts == {first.pk: at(9), second.pk: at(9, 40), third.pk: at(9, 50)}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("date", "9999-12-31"), ("date", "1900-05-01"), ("papers_deadline_0", "2101-01-01")],
+)
+def test_a_date_outside_1990_to_2100_is_refused_in_the_users_language(
+    organiser, client, field, value
+):
+    event = RoundTableFactory(date=datetime.date(2025, 5, 23))
+    url = reverse("admin:roundtable_roundtable_change", args=[event.pk])
+    data = admin_form_data(client.get(url))
+    data[field] = value
+    if field == "papers_deadline_0":
+        data["papers_deadline_1"] = "18:00"
+
+    response = client.post(url, data, headers={"accept-language": "kk"})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors == {field.removesuffix("_0"): ["1990–2100 жылдар аралығындағы күнді көрсетіңіз."]}
+    event.refresh_from_db()
+    assert event.date == datetime.date(2025, 5, 23)

@@ -218,3 +218,19 @@ def test_calendar_queries_do_not_grow_with_the_programme(client, django_assert_n
         client.get(one)
     with django_assert_num_queries(1):
         client.get(one)
+
+
+@pytest.mark.parametrize("day", [datetime.date(9999, 12, 31), datetime.date(1900, 5, 23)])
+@pytest.mark.parametrize("feed", ["programme_ics", "schedule_xml", "schedule_json"])
+def test_a_date_stored_before_dates_were_checked_gives_no_feed_and_no_error(client, feed, day):
+    """Year 9999 overflowed (500); 1900 was set in Almaty's local mean time, UTC+05:07:48."""
+    event = RoundTableFactory(date=day, published=True)
+    item = ProgrammeItemFactory(event=event, start=datetime.time(23), end=datetime.time(23, 50))
+
+    answers = [
+        client.get(url("kk", feed, slug=event.slug)),
+        client.get(url("kk", "programme_item_ics", slug=event.slug, item=item.pk)),
+        client.get(url("kk", "event", slug=event.slug)),
+    ]
+
+    assert [answer.status_code for answer in answers] == [404, 404, 200]

@@ -275,6 +275,8 @@ def test_overlapping_items_name_both(text):
         ("  venue:\n", "  venu: x\n  venue:\n", "event.venu: unknown key"),
         ('start: "09:00"\n  venue', 'start: "9"\n  venue', "event.start: expected a time"),
         ("date: 2025-05-23", "date: 2025-02-30", "2025-02-30 is not a valid date"),
+        ("date: 2025-05-23", "date: 9999-12-31", "event.date: Enter a date between 1990 and 2100."),
+        ("date: 2025-05-23", "date: 1900-05-23", "event.date: Enter a date between 1990 and 2100."),
         ("format: {kk", "format: hybrid\n  # {kk", "event.format: expected one of"),
         ("kind: opening", "kind: lecture", "programme[0].kind: expected one of"),
         ("- id: ten", "- id: shumaev  # was ten", "people[2].id: duplicate person id 'shumaev'"),

@@ -328,6 +328,22 @@ def test_the_upload_beyond_the_hourly_limit_gets_429_with_a_message(client, pape
     assert upload(client, paper, **as_script).status_code == 200
 
 
+@override_settings(PREVIEW_RATE_LIMIT="2/h")
+@pytest.mark.parametrize("view", ["preview", "preview_pdf"])
+def test_the_preview_beyond_the_hourly_limit_gets_429(client, paper, view):
+    make.upload(paper, paper.speaker.user, make.docx_file())
+    client.force_login(paper.speaker.user)
+    url = reverse(f"proceedings:{view}", kwargs={"pk": paper.pk})
+
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(url)
+
+    assert refused.status_code == 429
+    assert "too often" in refused.text
+    client.force_login(make.organiser())
+    assert client.get(url).status_code == 200
+
+
 @override_settings(BOOK_BUILD_RATE_LIMIT="2/h")
 def test_the_book_build_beyond_the_hourly_limit_gets_429(client):
     proceedings = tiny_proceedings()
