@@ -32,7 +32,8 @@ SALT = "roundtable.concurrent_edits"
 
 def stored_values(instance, names):
     """{field: value} of the fields `names` of `instance`, as JSON gives them back (many-to-many
-    fields as sorted ids), so that values read at different times compare equal when equal."""
+    fields as sorted ids, empty texts as ""), so that values read at different times compare
+    equal when they mean the same."""
     meta = instance._meta
     values = {}
     for name in names:
@@ -40,7 +41,9 @@ def stored_values(instance, names):
         if field.many_to_many:
             values[name] = sorted(related.pk for related in getattr(instance, name).all())
         else:
-            values[name] = field.get_prep_value(field.value_from_object(instance))
+            value = field.get_prep_value(field.value_from_object(instance))
+            # A text left empty is stored either way (modeltranslation writes NULL for it).
+            values[name] = "" if value is None and field.empty_strings_allowed else value
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 
