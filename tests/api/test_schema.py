@@ -71,6 +71,23 @@ def test_every_endpoint_and_method_is_documented(schema):
             assert ("lang" in names) == (method != "delete"), (path, method)
 
 
+def test_changes_and_deletions_document_if_match_and_its_refusals(schema):
+    writes = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if method in {"put", "patch", "delete"}
+    ]
+
+    assert len(writes) == 3 * len(WRITABLE)
+    for path, method, operation in writes:
+        headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+        assert headers["If-Match"]["required"], (path, method)
+        assert {"412", "428"} <= set(operation["responses"]), (path, method)
+        if method != "delete":
+            assert "ETag" in operation["responses"]["200"]["headers"], (path, method)
+
+
 def test_translated_fields_are_documented_as_language_objects(schema):
     components = schema["components"]["schemas"]
 
