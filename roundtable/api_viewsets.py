@@ -15,9 +15,9 @@ the object's ETag, which signed-in reads of the object and every successful writ
 which changes whenever a field the endpoint writes does (roundtable/concurrent_edits.py). A
 stale one answers 412, none 428; the check reads the row under a lock in the transaction that
 writes it, so of two writes from one ETag one succeeds and the other gets 412. The model's own
-validation (`full_clean`, and what a serializer adds, such
-as the programme's overlap rule) answers 400 with its messages; a conflict that only the
-database catches (two writes at once) answers 400 too, and deleting what others depend on 409.
+validation (`full_clean`, and what a serializer adds, such as the programme's overlap rule)
+answers 400 with its messages; a conflict that only the database catches (two writes at once)
+answers 400 too, and deleting what others depend on 409.
 """
 
 import copy

@@ -133,7 +133,7 @@ class EditedFromForm(forms.ModelForm):
             )
         try:
             before = signing.loads(sent, salt=SALT)
-        except signing.BadSignature:
+        except signing.BadSignature:  # damaged: refused, without the list of changes
             before = {}
         current = stored_values(now, self.checked_fields)
         if before == current:
@@ -159,7 +159,7 @@ class EditedFromForm(forms.ModelForm):
         self.data[self.add_prefix(EDITED_FROM)] = self.signed(now)
         submitted = self.submitted_values(now)
         for name, value in current.items():
-            if before.get(name) != value and submitted.get(name) == before.get(name):
+            if name in before and before[name] != value and submitted.get(name) == before[name]:
                 stored = now._meta.get_field(name).value_from_object(now)
                 self.show(name, self.fields[name].prepare_value(stored))
 

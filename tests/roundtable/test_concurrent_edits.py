@@ -53,6 +53,8 @@ def test_a_stale_form_is_refused_with_the_changes_and_keeps_the_input(what, make
     url = change_url(obj)
     first, second = signed_in(), signed_in()
     first_page, second_page = first.get(url), second.get(url)
+    # A browser sends it back: the hidden field is on the page, not only in the form.
+    assert 'type="hidden" name="edited_from"' in second_page.text
 
     mine = admin_form_data(first_page)
     mine[saved] = "Новое 1"
@@ -96,6 +98,7 @@ def test_a_programme_item_changed_meanwhile_is_refused_in_the_round_tables_inlin
     event_url = change_url(item.event)
     first, second = signed_in(), signed_in()
     event_page = second.get(event_url)
+    assert 'type="hidden" name="programme_items-0-edited_from"' in event_page.text
 
     mine = admin_form_data(first.get(change_url(item)))
     mine["title_ru"] = "Новое"
@@ -129,3 +132,18 @@ def test_the_refusal_speaks_the_organisers_language():
         expected = translation.gettext(STALE)
     assert expected != STALE
     assert expected in text_of(refused.text)
+
+
+def test_a_damaged_hidden_field_is_refused_not_trusted():
+    item = ProgrammeItemFactory(title_ru="Доклад")
+    client = signed_in()
+    data = admin_form_data(client.get(change_url(item)))
+    data["edited_from"] = data["edited_from"][:-4] + "AAAA"
+    data["title_ru"] = "Другой доклад"
+
+    refused = client.post(change_url(item), data)
+
+    assert refused.status_code == 200
+    assert STALE in text_of(refused.text)
+    item.refresh_from_db()
+    assert item.title_ru == "Доклад"
