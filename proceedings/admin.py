@@ -48,6 +48,7 @@ from proceedings.models import (
 )
 from resolutions.admin import SortableTabbedAdmin
 from roundtable import throttling
+from roundtable.concurrent_edits import RefusesStaleForms
 from speakers import names
 
 Status = Paper.Status
@@ -140,7 +141,7 @@ class SectionPapersInline(SortableInlineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(SortableAdminMixin, SortableTabbedAdmin):
+class SectionAdmin(RefusesStaleForms, SortableAdminMixin, SortableTabbedAdmin):
     """Sections of one round table are dragged into order once the list shows only its sections;
     the papers of a section are dragged into order on its page."""
 
@@ -211,7 +212,7 @@ class AuthorForm(forms.ModelForm):
         return cleaned
 
 
-class AuthorInline(SortableInlineAdminMixin, TranslationStackedInline):
+class AuthorInline(RefusesStaleForms, SortableInlineAdminMixin, TranslationStackedInline):
     """Authors dragged into order by their title bar, names in language tabs.
 
     Stacked, not tabular: in a tabular inline the language tabs cover the row's drag handle.
@@ -334,7 +335,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(Paper)
-class PaperAdmin(SortableTabbedAdmin):
+class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
     list_display = [
         "title_display",
         "speaker",
@@ -760,7 +761,7 @@ class BuildHistoryInline(ReadOnlyInline):
 
 
 @admin.register(Proceedings)
-class ProceedingsAdmin(TabbedTranslationAdmin):
+class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     list_display = ["title", "event", "year", "published"]
     list_filter = ["published", "year"]
     list_select_related = ["event"]

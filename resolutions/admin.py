@@ -36,6 +36,7 @@ from resolutions.models import (
     ResolutionVersion,
     StatusChange,
 )
+from roundtable.concurrent_edits import RefusesStaleForms
 
 Status = Resolution.Status
 
@@ -193,7 +194,7 @@ class ResolutionForm(EditableWhileDraftedForm):
         fields = ["event", "title", "preamble", "closing"]
 
 
-class SectionInline(SortableTabbedInline):
+class SectionInline(RefusesStaleForms, SortableTabbedInline):
     model = ResolutionSection
     fields = ["number", "heading", "lead", "items_link", "position"]
     readonly_fields = ["number", "items_link"]
@@ -248,7 +249,7 @@ class ReopenForm(forms.Form):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(TextEditing, SortableTabbedAdmin):
+class ResolutionAdmin(RefusesStaleForms, TextEditing, SortableTabbedAdmin):
     form = ResolutionForm
     list_display = ["title", "event", "status", "adopted_on", "section_count"]
     list_filter = ["status"]
@@ -413,7 +414,7 @@ class ItemForm(forms.ModelForm):
         return cleaned
 
 
-class ItemInline(SortableTabbedInline):
+class ItemInline(RefusesStaleForms, SortableTabbedInline):
     model = ResolutionItem
     form = ItemForm
     fields = ["text", "position"]
@@ -422,7 +423,7 @@ class ItemInline(SortableTabbedInline):
 
 
 @admin.register(ResolutionSection)
-class ResolutionSectionAdmin(TextEditing, SortableTabbedAdmin):
+class ResolutionSectionAdmin(RefusesStaleForms, TextEditing, SortableTabbedAdmin):
     """A section with its items; sections themselves are ordered on their resolution's page."""
 
     form = SectionForm

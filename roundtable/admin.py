@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from roundtable import schedule
+from roundtable.concurrent_edits import RefusesStaleForms
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation
 
@@ -55,7 +56,7 @@ class ProgrammeFormSet(BaseInlineFormSet):
                 raise schedule.clash_error(form.instance, clash)
 
 
-class ProgrammeItemInline(TranslationTabularInline):
+class ProgrammeItemInline(RefusesStaleForms, TranslationTabularInline):
     model = ProgrammeItem
     formset = ProgrammeFormSet
     fields = ["start", "end", "kind", "title", "title_language", "speakers", "order"]
@@ -63,7 +64,7 @@ class ProgrammeItemInline(TranslationTabularInline):
     extra = 1
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(RefusesStaleForms, admin.TabularInline):
     model = Participation
     fields = ["person", "is_moderator", "is_speaker", "is_listed", "order"]
     autocomplete_fields = ["person"]
@@ -71,7 +72,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(RoundTable)
-class RoundTableAdmin(TabbedTranslationAdmin):
+class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     list_display = ["theme", "date", "format", "published"]
     list_filter = ["published", "format", "date"]
     search_fields = ["slug", "theme_kk", "theme_ru", "theme_en", "venue_kk", "venue_ru"]
@@ -103,7 +104,7 @@ class ShiftForm(forms.Form):
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(TabbedTranslationAdmin):
+class ProgrammeItemAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     form = ProgrammeItemForm
     list_display = ["start", "end", "label", "kind", "event"]
     list_display_links = ["start", "label"]

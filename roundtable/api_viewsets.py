@@ -10,14 +10,20 @@ their own papers, participants a resolution under discussion): they are built fr
 and marked private.
 
 Writing: an organiser's model permissions (the organisers' group has them), through a token or
-the admin's session. The model's own validation (`full_clean`, and what a serializer adds, such
-as the programme's overlap rule) answers 400 with its messages; a conflict that only the
-database catches (two writes at once) answers 400 too, and deleting what others depend on 409.
+the admin's session. A change or deletion must name the state it starts from: `If-Match` with
+the object's ETag, which signed-in reads of the object and every successful write send, and
+which changes whenever a field the endpoint writes does (roundtable/concurrent_edits.py). A
+stale one answers 412, none 428; the check reads the row under a lock in the transaction that
+writes it, so of two writes from one ETag one succeeds and the other gets 412. The model's own
+validation (`full_clean`, and what a serializer adds, such as the programme's overlap rule)
+answers 400 with its messages; a conflict that only the database catches (two writes at once)
+answers 400 too, and deleting what others depend on 409.
 """
 
 import copy
 import hashlib
 import re
+from contextlib import contextmanager
 from functools import reduce
 from operator import or_
 from urllib.parse import urlencode
@@ -29,11 +35,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
@@ -41,11 +47,13 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from roundtable import versions
+from roundtable import concurrent_edits, versions
 from roundtable.api_fields import (
     ID,
     LANG_PARAMETER,
+    LANGUAGES,
     SLUG,
+    TranslatedField,
     blank_translations,
     requested_language,
     translated_errors,
@@ -65,6 +73,46 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = _(
+        "Say which state of this object you are changing: read it (GET, with your token) and "
+        "send its ETag in an If-Match header, so that a change made meanwhile by someone else "
+        "is not overwritten."
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _(
+        "Someone else changed this object since you read it. Read it again (GET), make your "
+        "change to what it holds now and send it with its new ETag in If-Match."
+    )
+    default_code = "precondition_failed"
+
+
+# The writes that must say, in If-Match, which state of the object they change.
+CONDITIONAL_WRITES = ("PUT", "PATCH", "DELETE")
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=_(
+        "The ETag of the object as you read it (GET with your token, or the answer to your last "
+        "write): the write is refused with 412 if the object has changed since."
+    ),
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=["200"],
+    description=_("The object's new ETag, for the If-Match of the next write."),
+)
+
+
 class Error(serializers.Serializer):
     """What went wrong, in the reader's language."""
 
@@ -81,6 +129,10 @@ class Schema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
+        if self.method in CONDITIONAL_WRITES:
+            parameters = [*parameters, IF_MATCH_PARAMETER]
+        if self.method in ("PUT", "PATCH"):
+            parameters = [*parameters, ETAG_HEADER]
         return parameters if self.method == "DELETE" else [*parameters, LANG_PARAMETER]
 
     def _get_response_bodies(self, direction="response"):
@@ -95,6 +147,9 @@ class Schema(AutoSchema):
             errors["403"] = OpenApiResponse(Error, _("Organisers only."))
         if self.method == "DELETE":
             errors["409"] = OpenApiResponse(Error, _("Other data depends on this."))
+        if self.method in CONDITIONAL_WRITES:
+            errors["412"] = OpenApiResponse(Error, _("Changed since the ETag given in If-Match."))
+            errors["428"] = OpenApiResponse(Error, _("No If-Match given."))
         errors["404"] = OpenApiResponse(Error, _("Not found or not public, or no such page."))
         for code, response in errors.items():
             responses.setdefault(code, self._get_response_for_code(response, code))
@@ -124,6 +179,18 @@ class ModelRulesSerializer(serializers.ModelSerializer):
 
     def validate_instance(self, instance, attrs):
         """Rules beyond the model's `full_clean`; raise Django's ValidationError."""
+
+    def written_model_fields(self):
+        """The model fields this serializer writes (each language's column of a translated one)."""
+        names = []
+        for field in self.fields.values():
+            if field.read_only:
+                continue
+            if isinstance(field, TranslatedField):
+                names.extend(field.column(code) for code in LANGUAGES)
+            else:
+                names.append(field.source)
+        return names
 
     def api_errors(self, error):
         if not hasattr(error, "error_dict"):
@@ -243,20 +310,66 @@ class EventDocumentViewSet(ApiReadViewSet):
 class ApiViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ApiReadViewSet
 ):
-    """Reads answered from the data versions; writes through the model's rules."""
+    """Reads answered from the data versions; writes through the model's rules, changes and
+    deletions only from the state named in If-Match."""
+
+    found = None  # the object get_object found
+    written_etag = None  # the object's ETag after an update
 
     # --- Writing -------------------------------------------------------------------------------
 
+    def object_etag(self, instance):
+        """Changes whenever a field this endpoint writes does (what a write could overwrite)."""
+        return concurrent_edits.etag(instance, self.get_serializer().written_model_fields())
+
+    def get_object(self):
+        """The object; for a change or deletion, read under a lock and checked against If-Match."""
+        self.found = found = super().get_object()
+        if self.request.method not in CONDITIONAL_WRITES:
+            return found
+        expected = parse_etags(self.request.headers.get("If-Match", ""))
+        if not expected:
+            raise PreconditionRequired()
+        # Read again under the lock: a write with the same ETag waits here, then sees this one's.
+        found = self.get_queryset().select_for_update(of=("self",)).get(pk=found.pk)
+        if "*" not in expected and self.object_etag(found) not in expected:
+            raise PreconditionFailed()
+        return found
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        # Signed-in reads are the writers' (anonymous answers carry the data versions' ETag).
+        if request.user.is_authenticated and response.status_code == status.HTTP_200_OK:
+            response["ETag"] = self.object_etag(self.found)
+        return response
+
+    def update(self, request, *args, **kwargs):
+        with self.saving():
+            response = super().update(request, *args, **kwargs)
+        response["ETag"] = self.written_etag
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():  # the lock of get_object held until the row is gone
+            return super().destroy(request, *args, **kwargs)
+
     def perform_create(self, serializer):
-        self.save(serializer)
+        with self.saving():
+            serializer.save()
 
     def perform_update(self, serializer):
-        self.save(serializer)
+        serializer.save()
+        saved = serializer.instance
+        # As stored: values are read back as the database gives them (times in UTC).
+        self.written_etag = self.object_etag(type(saved)._base_manager.get(pk=saved.pk))
 
-    def save(self, serializer):
+    @contextmanager
+    def saving(self):
+        """One transaction; a conflict only the database catches (two writes at once, checked at
+        commit) is a 400."""
         try:
             with transaction.atomic():
-                serializer.save()
+                yield
         except IntegrityError:
             raise serializers.ValidationError(
                 {

@@ -3,6 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from roundtable.concurrent_edits import RefusesStaleForms
 from roundtable.models import RoundTable
 from speakers import account_rules, invitations
 from speakers.models import AcademicTitle, Degree, Invitation, Person, Rank
@@ -33,7 +34,7 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(TabbedTranslationAdmin):
+class PersonAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     list_display = ["full_name", "position_line", "degree", "rank"]
     list_filter = [
         ("participations__event", admin.RelatedOnlyFieldListFilter),
@@ -157,11 +158,11 @@ class PersonAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Degree)
-class DegreeAdmin(TabbedTranslationAdmin):
+class DegreeAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     list_display = ["name", "abbreviation"]
     search_fields = ["name_kk", "name_ru", "abbreviation_kk", "abbreviation_ru"]
 
 
 @admin.register(AcademicTitle, Rank)
-class TermAdmin(TabbedTranslationAdmin):
+class TermAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     search_fields = ["name_kk", "name_ru", "name_en"]

@@ -30,9 +30,32 @@ from tests.proceedings.factories import (
 from tests.resolutions.factories import resolution_with
 
 
-def client_of(user=None):
-    """An API client sending `user`'s token (a new one), or an anonymous one."""
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+class ReadingFirst(APIClient):
+    """A client that changes or deletes an object as a careful client does: it reads the object
+    first and sends the ETag read in If-Match (unless the request gives an If-Match)."""
+
+    def with_etag(self, path, extra):
+        if "HTTP_IF_MATCH" not in extra and "ETag" in (read := self.get(path)):
+            return {**extra, "HTTP_IF_MATCH": read["ETag"]}
+        return extra
+
+    def put(self, path, data=None, format=None, content_type=None, follow=False, **extra):
+        extra = self.with_etag(path, extra)
+        return super().put(path, data, format, content_type, follow, **extra)
+
+    def patch(self, path, data=None, format=None, content_type=None, follow=False, **extra):
+        extra = self.with_etag(path, extra)
+        return super().patch(path, data, format, content_type, follow, **extra)
+
+    def delete(self, path, data=None, format=None, content_type=None, follow=False, **extra):
+        extra = self.with_etag(path, extra)
+        return super().delete(path, data, format, content_type, follow, **extra)
+
+
+def client_of(user=None, *, client_class=ReadingFirst):
+    """An API client sending `user`'s token (a new one), or an anonymous one; it reads what it
+    changes first (ReadingFirst), or sends what it is given with `client_class=APIClient`."""
+    client = client_class(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
         token, _created = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 
 import pytest
+import requests
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from hypothesis import HealthCheck, Phase, given, settings
@@ -70,6 +71,23 @@ def test_every_endpoint_and_method_is_documented(schema):
             assert ("lang" in names) == (method != "delete"), (path, method)
 
 
+def test_changes_and_deletions_document_if_match_and_its_refusals(schema):
+    writes = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if method in {"put", "patch", "delete"}
+    ]
+
+    assert len(writes) == 3 * len(WRITABLE)
+    for path, method, operation in writes:
+        headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+        assert headers["If-Match"]["required"], (path, method)
+        assert {"412", "428"} <= set(operation["responses"]), (path, method)
+        if method != "delete":
+            assert "ETag" in operation["responses"]["200"]["headers"], (path, method)
+
+
 def test_translated_fields_are_documented_as_language_objects(schema):
     components = schema["components"]["schemas"]
 
@@ -122,6 +140,16 @@ def addresses(event):
     }
 
 
+def read_first(case, *, base_url, headers):
+    """{"If-Match": the object's ETag} for a change or deletion, read as a careful client does
+    just before (the generated If-Match would only ever be refused); {} for other requests or
+    when the object cannot be read (the write answers 404 or 428 then, as documented)."""
+    if case.method.upper() not in {"PUT", "PATCH", "DELETE"}:
+        return {}
+    read = requests.get(f"{base_url}{case.formatted_path}", headers=headers, timeout=30)
+    return {"If-Match": read.headers["ETag"]} if "ETag" in read.headers else {}
+
+
 def exercise(strategy, *, examples, base_url, headers, statuses, failures):
     """Send `examples` generated cases of one operation; count the statuses, keep the failures."""
 
@@ -135,10 +163,11 @@ def exercise(strategy, *, examples, base_url, headers, statuses, failures):
         suppress_health_check=list(HealthCheck),
     )
     def run(case):
-        response = case.call(base_url=base_url, headers=headers)
+        sent = {**headers, **read_first(case, base_url=base_url, headers=headers)}
+        response = case.call(base_url=base_url, headers=sent)
         statuses[f"{case.method.upper()} {response.status_code}"] += 1
         try:
-            case.validate_response(response, checks=CHECKS, headers=headers)
+            case.validate_response(response, checks=CHECKS, headers=sent)
         except (FailureGroup, AssertionError) as failure:
             failures.append(f"{case.operation.label}: {failure}")
 
@@ -182,3 +211,4 @@ def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(l
     assert not failures, "\n\n".join(failures)
     assert cases >= 150
     assert statuses["GET 200"] and statuses["PATCH 200"] and statuses["POST 400"]
+    assert statuses["PUT 200"] and statuses["DELETE 204"]

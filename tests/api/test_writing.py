@@ -4,11 +4,10 @@
 import pytest
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation, Person
-from tests.api.conftest import client_of
+from tests.api.conftest import ReadingFirst, client_of
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +93,7 @@ def test_an_update_keeps_the_languages_it_leaves_out(organiser_client, event):
 
 
 def test_the_session_of_the_admin_also_writes(organiser, event):
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client = ReadingFirst(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(organiser)
 
     response = client.patch(f"{API}/events/{event.slug}/", {"start": "11:00"}, format="json")
