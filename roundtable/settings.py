@@ -268,6 +268,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form gets the portal's page in the visitor's language (JSON under /api/).
+CSRF_FAILURE_VIEW = "roundtable.errors.csrf_failure"
 if not DEBUG:
     # Behind the reverse proxy, which terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
