@@ -241,14 +241,20 @@ else:
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_flag("EMAIL_USE_TLS"),
                 "use_ssl": env_flag("EMAIL_USE_SSL"),
-                # Seconds: a stuck server fails the admin action instead of hanging it.
+                # Seconds: a stuck server fails the attempt instead of holding up the worker.
                 "timeout": 30,
             },
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
-# Where the portal is reached from outside: links in letters sent without a request at hand
-# (a paper's decision is mailed from review.move).
+# Letters (invitations, decisions on papers) are sent by a background task (speakers/letters.py).
+# When the mail server fails, the letter is tried again after each of these delays, in seconds;
+# after the last, organisers see it as not sent in the admin's Letters and may send it again.
+LETTER_RETRY_DELAYS = [
+    int(seconds) for seconds in env_list("LETTER_RETRY_DELAYS") or [60, 300, 1800, 7200]
+]
+# Where the portal is reached from outside: links in letters written without a request at hand
+# (a paper's decision is written by review.move).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

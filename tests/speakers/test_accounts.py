@@ -14,6 +14,7 @@ from speakers import invitations
 from speakers.backends import EmailBackend
 from speakers.invitations import InvitationTokenGenerator, invitation_tokens
 from tests.factories import PASSWORD, ParticipationFactory, PersonFactory, RoundTableFactory
+from tests.letters import deliver_letters
 from tests.pages import text_of
 from tests.speakers.conftest import MY_PAPERS
 
@@ -39,6 +40,7 @@ def invited(language="en", email="asel@example.kz"):
     person = PersonFactory(email=email, language=language)
     ParticipationFactory(event=event, person=person)
     invitations.invite(person, event, None, "http://testserver")
+    deliver_letters()
     person.refresh_from_db()
     [letter] = mail.outbox
     link = re.search(r"http://testserver(/\S+/accounts/invitation/\S+/)", letter.body).group(1)
