@@ -49,7 +49,8 @@ from proceedings.models import (
 from resolutions.admin import SortableTabbedAdmin
 from roundtable import throttling
 from roundtable.concurrent_edits import RefusesStaleForms
-from speakers import names
+from speakers import letters, names
+from speakers.admin import warn_of_unsent_letters
 
 Status = Paper.Status
 
@@ -648,6 +649,8 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         paper = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
+        if paper is not None and request.method == "GET":
+            warn_of_unsent_letters(request, letters.letters_about(paper))
         if paper is not None and self.has_change_permission(request, paper):
             allowed = review.moves_for(request.user, paper)
             extra_context["paper_decisions"] = [

@@ -105,13 +105,14 @@ def move(paper, to, user, comment="", *, for_speaker=False):
             paper=paper, from_status=start, to_status=to, changed_by=user, comment=comment
         )
         if to in DECISIONS:
-            # A mail server that is down must not undo or hide the decision: robust logs it.
+            # Whatever happens to the letter must not undo the decision: robust logs it. The
+            # letter is queued and retried while the mail server fails (speakers/letters.py).
             transaction.on_commit(lambda: tell_speaker(paper, change), robust=True)
     return paper
 
 
 def tell_speaker(paper, change):
-    """E-mail the decision to the speaker, in the speaker's language."""
+    """Write the decision to the speaker, in the speaker's language, and queue the letter."""
     if paper.speaker.email:
         send_letter(
             paper.speaker,
@@ -123,6 +124,7 @@ def tell_speaker(paper, change):
                 "comment": change.comment,
                 "site_url": settings.SITE_URL,
             },
+            about=paper,
         )
 
 

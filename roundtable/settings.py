@@ -246,14 +246,20 @@ else:
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_flag("EMAIL_USE_TLS"),
                 "use_ssl": env_flag("EMAIL_USE_SSL"),
-                # Seconds: a stuck server fails the admin action instead of hanging it.
+                # Seconds: a stuck server fails the attempt instead of holding up the worker.
                 "timeout": 30,
             },
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
-# Where the portal is reached from outside: links in letters sent without a request at hand
-# (a paper's decision is mailed from review.move).
+# Letters (invitations, decisions on papers) are sent by a background task (speakers/letters.py).
+# When the mail server fails, the letter is tried again after each of these delays, in seconds;
+# after the last, organisers see it as not sent in the admin's Letters and may send it again.
+LETTER_RETRY_DELAYS = [
+    int(seconds) for seconds in env_list("LETTER_RETRY_DELAYS") or [60, 300, 1800, 7200]
+]
+# Where the portal is reached from outside: links in letters written without a request at hand
+# (a paper's decision is written by review.move).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -273,6 +279,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form gets the portal's page in the visitor's language (JSON under /api/).
+CSRF_FAILURE_VIEW = "roundtable.errors.csrf_failure"
 if not DEBUG:
     # Behind the reverse proxy, which terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from roundtable import health, views
+from roundtable import errors, health, views
 
 public_patterns = [
     path("", views.home, name="home"),
@@ -35,3 +35,9 @@ urlpatterns = [
         path("", include((public_patterns, "roundtable"))),
     ),
 ]
+
+# Failed requests get the portal's pages in the visitor's language, and JSON under /api/.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

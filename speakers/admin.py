@@ -1,12 +1,15 @@
 from django.contrib import admin, messages
-from django.utils.translation import gettext
+from django.contrib.admin.utils import unquote
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from roundtable.concurrent_edits import RefusesStaleForms
 from roundtable.models import RoundTable
-from speakers import account_rules, invitations
-from speakers.models import AcademicTitle, Degree, Invitation, Person, Rank
+from speakers import account_rules, invitations, letters
+from speakers.models import AcademicTitle, Degree, Invitation, Letter, Person, Rank
 
 # The Person list's filter by round table, as the admin names it in the query string.
 EVENT_FILTER = "participations__event__id__exact"
@@ -130,13 +133,6 @@ class PersonAdmin(RefusesStaleForms, TabbedTranslationAdmin):
                 # Translators: the reason is a whole sentence, e.g. "… has no e-mail address."
                 reason = gettext("%(reason)s Not invited.") % {"reason": error}
                 self.message_user(request, reason, messages.WARNING)
-            except OSError as error:  # the mail server refused or is unreachable
-                self.message_user(
-                    request,
-                    gettext("%(person)s: the letter could not be sent (%(error)s).")
-                    % {"person": person, "error": error},
-                    messages.ERROR,
-                )
             else:
                 self.message_user(
                     request,
@@ -144,6 +140,12 @@ class PersonAdmin(RefusesStaleForms, TabbedTranslationAdmin):
                     % {"person": person, "event": target, "email": person.email},
                     messages.SUCCESS,
                 )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        person = self.get_object(request, unquote(object_id))
+        if person is not None and request.method == "GET":
+            warn_of_unsent_letters(request, person.letters.all())
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @staticmethod
     def _no_event_message(person, events):
@@ -155,6 +157,105 @@ class PersonAdmin(RefusesStaleForms, TabbedTranslationAdmin):
             "%(person)s takes part in several round tables; filter the list by round table "
             "and invite again."
         ) % {"person": person}
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    """Every letter the portal wrote, and whether it went; organisers send failed ones again.
+
+    The text is not shown: an invitation's holds a link that sets the account's password."""
+
+    list_display = ["created_at", "kind", "to", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject", "person__surname_kk", "person__surname_ru"]
+    fields = [
+        "kind",
+        "person",
+        "to",
+        "subject",
+        "about_link",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "about_type")
+
+    @admin.display(description=_("regarding"))
+    def about_link(self, letter):
+        about = letter.about
+        if about is None:
+            return "—"
+        info = (about._meta.app_label, about._meta.model_name)
+        if info == ("speakers", "invitation"):  # invitations are shown on their person's page
+            about, info = about.person, ("speakers", "person")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:{}_{}_change".format(*info), args=[about.pk]),
+            about,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_send_permission(self, request):
+        return request.user.has_perm("speakers.change_letter")
+
+    @admin.action(description=_("Send the selected letters again"), permissions=["send"])
+    def send_again(self, request, queryset):
+        queued = sum(letters.send_again(letter) for letter in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s letter is queued to be sent again.",
+                "%(count)s letters are queued to be sent again.",
+                queued,
+            )
+            % {"count": queued},
+            messages.SUCCESS,
+        )
+        if queued < len(queryset):
+            self.message_user(
+                request,
+                gettext("Only letters that were not sent can be sent again."),
+                messages.WARNING,
+            )
+
+
+def warn_of_unsent_letters(request, written):
+    """A warning on an admin page for each letter of `written` that failed or is being retried."""
+    for letter in written.exclude(status=Letter.Status.SENT).filter(attempts__gt=0):
+        if letter.status == Letter.Status.FAILED:
+            text = gettext("The letter “{subject}” to {to} was not sent ({error}).")
+            link = gettext("Send it again from the list of letters")
+        else:
+            text = gettext(
+                "The letter “{subject}” to {to} has not gone yet: the mail server failed "
+                "({error}). It will be tried again."
+            )
+            link = gettext("See it in the list of letters")
+        messages.warning(
+            request,
+            format_html(
+                '{} <a href="{}?id__exact={}">{}</a>',
+                format_html(text, subject=letter.subject, to=letter.to, error=letter.last_error),
+                reverse("admin:speakers_letter_changelist"),
+                letter.pk,
+                link,
+            ),
+        )
 
 
 @admin.register(Degree)

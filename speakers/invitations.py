@@ -88,8 +88,8 @@ def invite(person, event, invited_by, request_or_base_url):
     `request_or_base_url` makes the links absolute: the current request, or a base such as
     ``"https://roundtable.example.kz"``. Returns the `Invitation`. Raises `InvitationError` when
     the person cannot be invited (no e-mail; the account is staff, another person's, deactivated,
-    or registered to another address than the person's); when sending fails the mail backend's
-    error propagates and nothing is recorded.
+    or registered to another address than the person's). The letter is queued
+    (speakers/letters.py): a mail server that fails delays it and leaves the invitation recorded.
     """
     if not person.email:
         raise InvitationError(_("%(person)s has no e-mail address.") % {"person": person})
@@ -110,6 +110,7 @@ def invite(person, event, invited_by, request_or_base_url):
                 "invited_by": invited_by,
             },
             reply_to=[invited_by.email] if invited_by and invited_by.email else None,
+            about=invitation,
         )
     return invitation
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -254,3 +255,58 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.event}"
+
+
+class Letter(models.Model):
+    """A letter the portal writes to someone, and whether it went (speakers/letters.py).
+
+    Written in the recipient's language when it is queued; a task sends it, retrying while the
+    mail server fails, and records every attempt. Once sent, its text is cleared: an invitation's
+    carries a link that sets the account's password, and it is not kept where it is not needed.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("not sent")
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        PAPER_DECISION = "paper_decision", _("decision on a paper")
+
+    kind = models.CharField(_("kind of letter"), max_length=50, choices=Kind)
+    person = models.ForeignKey(
+        Person,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("person"),
+    )
+    to = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    # What the letter is about: the paper decided on, the invitation.
+    about_type = models.ForeignKey(
+        "contenttypes.ContentType", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    about_id = models.CharField(max_length=64, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["about_type", "about_id"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

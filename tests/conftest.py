@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from tests.demo import import_demo
+from tests.letters import closed_port, smtp_mailers
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +39,9 @@ def scratch_papers():
     """Remove the papers uploaded during the run (tests/settings.py points PAPERS_ROOT there)."""
     yield
     shutil.rmtree(settings.STORAGES["papers"]["OPTIONS"]["location"], ignore_errors=True)
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """Letters go by SMTP to a local port nobody listens on: each attempt is refused, for real."""
+    settings.MAILERS = smtp_mailers(closed_port())

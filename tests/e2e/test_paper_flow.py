@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from proceedings.models import Paper
 from tests.factories import ParticipationFactory, PersonFactory, RoundTableFactory
+from tests.letters import deliver_letters
 from tests.proceedings import view_factories as make
 from tests.proceedings.documents import KAZAKH_LETTERS, make_docx
 
@@ -79,6 +80,7 @@ def test_a_paper_from_invitation_to_acceptance(
         desk.locator('select[name="action"]').select_option("invite")
         desk.locator('button[name="index"]').click()
         expect(desk.locator(".messagelist")).to_contain_text("invited")
+        deliver_letters()  # what the task worker does beside the server
         [letter] = mail.outbox
         link = re.search(r"https?://\S+/accounts/invitation/\S+/", letter.body).group(0)
         assert link.startswith(f"{live_server.url}/kk/")
@@ -167,4 +169,5 @@ def test_a_paper_from_invitation_to_acceptance(
     page.goto("/kk/my/papers/")
     expect(page.locator(".paper-status--accepted")).to_have_text(status_label("accepted"))
     # The decision letter went out in Kazakh.
+    deliver_letters()
     assert mail.outbox[-1].to == ["serik@example.kz"]

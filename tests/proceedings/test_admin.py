@@ -12,6 +12,7 @@ from django.utils import timezone
 from proceedings import review
 from proceedings.models import Paper, Section
 from tests.factories import PersonFactory, RoundTableFactory, UserFactory, organiser
+from tests.letters import deliver_letters
 from tests.pages import admin_form_data, change_url, shown
 from tests.proceedings.factories import (
     AuthorFactory,
@@ -335,6 +336,7 @@ def test_accepting_asks_for_an_optional_comment_records_it_and_tells_the_speaker
     )
     assert shown(done) == [f"“{paper.title_kk}” is now: Accepted."]
     # The letter itself is speakers/letters.py's and its `paper_decision` template's.
+    deliver_letters()
     [letter] = mail.outbox
     assert letter.to == [paper.speaker.email]
     assert paper.title_kk in letter.body

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from proceedings import review
 from proceedings.models import Paper, PaperVersion
 from tests.factories import PersonFactory, RoundTableFactory, UserFactory, organiser
+from tests.letters import deliver_letters
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +191,7 @@ def test_a_decision_is_mailed_to_the_speaker_in_the_speakers_language(language, 
     paper = paper_of(speaker, status=Status.SUBMITTED, language=language)
 
     review.move(paper, Status.REVISION, chair, "Добавьте список литературы.")
+    deliver_letters()
 
     [letter] = mail.outbox
     assert letter.to == ["speaker@example.kz"]

@@ -21,6 +21,7 @@ from tests.factories import (
     RoundTableFactory,
     UserFactory,
 )
+from tests.letters import deliver_letters
 from tests.pages import text_of
 from tests.speakers.conftest import MY_PAPERS
 
@@ -46,6 +47,7 @@ def invited(language="en", email="asel@example.kz"):
     person = PersonFactory(email=email, language=language)
     ParticipationFactory(event=event, person=person)
     invitations.invite(person, event, None, "http://testserver")
+    deliver_letters()
     person.refresh_from_db()
     [letter] = mail.outbox
     link = re.search(r"http://testserver(/\S+/accounts/invitation/\S+/)", letter.body).group(1)

@@ -7,10 +7,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from speakers.models import Invitation
+from speakers.models import Invitation, Letter
 from tests import factories
 from tests.factories import PASSWORD, ParticipationFactory, PersonFactory, RoundTableFactory
-from tests.pages import change_url
+from tests.letters import deliver_letters
+from tests.pages import change_url, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +19,15 @@ PEOPLE = "/admin/speakers/person/"
 
 
 def invite(client, people, event=None):
-    """Run the admin action on `people`, on the list filtered by `event` when given."""
+    """Run the admin action on `people`, on the list filtered by `event` when given, and send
+    the letters it queued."""
     url = PEOPLE + (f"?participations__event__id__exact={event.pk}" if event else "")
     response = client.post(
         url,
         {"action": "invite", "_selected_action": [p.pk for p in people], "index": 0},
         HTTP_ACCEPT_LANGUAGE="en",
     )
+    deliver_letters()
     return response, [str(message) for message in get_messages(response.wsgi_request)]
 
 
@@ -123,14 +126,22 @@ def test_the_person_page_shows_the_invitations(client, organiser):
     assert 'name="invitations-0-event"' not in html  # read-only: nothing to edit
 
 
-def test_a_mail_server_failure_is_reported_per_person(client, organiser, settings):
-    settings.MAILERS = {"default": {"BACKEND": "tests.speakers.test_invitations.RefusingMailer"}}
+def test_a_letter_the_mail_server_refused_is_shown_on_the_persons_page(
+    client, organiser, mail_server_down
+):
     event = RoundTableFactory()
     asel = taking_part(event, email="asel@example.kz")
     client.force_login(organiser)
     _response, messages = invite(client, [asel], event)
-    assert any("the letter could not be sent (no mail server)" in text for text in messages)
-    assert not Invitation.objects.exists()
+    assert any("invited to" in text for text in messages)
+    assert Invitation.objects.get().person == asel
+
+    page = client.get(f"{PEOPLE}{asel.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "has not gone yet: the mail server failed (ConnectionRefusedError" in text_of(page.text)
+    listed = f"/admin/speakers/letter/?id__exact={Letter.objects.get().pk}"
+    assert f'href="{listed}"' in page.text
+    assert "asel@example.kz" in client.get(listed, HTTP_ACCEPT_LANGUAGE="en").text
 
 
 # --- Which accounts a person may be linked to ---------------------------------------------------
