@@ -36,7 +36,7 @@ class Worker(db_worker.Worker):
                 self.wait_for_the_database(error)
 
     def wait_for_the_database(self, error):
-        """Return once the database answers again; sleeps are cut short by SIGTERM as usual."""
+        """Return once the database answers again; SIGTERM still stops the worker meanwhile."""
         logger.warning(
             "The database is unavailable (%s): the worker waits for it and goes on.",
             " ".join(str(error).split()),
