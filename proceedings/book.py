@@ -14,10 +14,11 @@ The book is built from parts, each typeset as a document of its own and cached o
 
 Every part starts on a right-hand (odd) page; a blank page goes before it when needed. A rebuild
 typesets only the parts whose hash is not in the cache, in a pool of worker processes (one per
-core); the parent renders the HTML from the database, the workers only typeset it. Then the parts
-are merged with pypdf and the folios and running heads (the collection's title on left pages, the
-part's authors or title on right pages; none on the front, on blank pages, nor on the first page
-of a part, as books do) are stamped on from an overlay (proceedings/folios.py).
+core, ending with the build: when it fails, is stopped or its process dies); the parent renders
+the HTML from the database, the workers only typeset it. Then the parts are merged with pypdf
+and the folios and running heads (the collection's title on left pages, the part's authors or
+title on right pages; none on the front, on blank pages, nor on the first page of a part, as books
+do) are stamped on from an overlay (proceedings/folios.py).
 
 Page numbers are therefore known from where the parts fall, not from WeasyPrint: CSS
 `target-counter` counts pages within one document and cannot reach across separately typeset
@@ -37,6 +38,7 @@ import io
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -54,6 +56,7 @@ from proceedings.article import article, contents_line, with_authors
 from proceedings.models import BookBuild, Paper, PaperVersion, page_range
 from proceedings.typesetting import lay_out, static_file
 from roundtable.models import RoundTable
+from roundtable.parent_death import die_with_parent
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
 
@@ -370,15 +373,38 @@ def typeset_parts(parts, cache, report=None):
         # leaving the parent's connections alone.
         context = multiprocessing.get_context("fork")
         workers = min(len(jobs), os.cpu_count() or 1)
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(typeset_job, job) for job in jobs]
-            for done, future in enumerate(as_completed(futures), start=1):
-                future.result()
-                if report:
-                    report(Stage.PAPERS, 5 + 75 * done // len(jobs))
+        others = set(multiprocessing.active_children())
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=tie_to_parent, initargs=(os.getpid(),)
+        ) as pool:
+            try:
+                futures = [pool.submit(typeset_job, job) for job in jobs]
+                for done, future in enumerate(as_completed(futures), start=1):
+                    future.result()
+                    if report:
+                        report(Stage.PAPERS, 5 + 75 * done // len(jobs))
+            except BaseException:
+                # A part failed or the build is being stopped: the rest is of no use.
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in set(multiprocessing.active_children()) - others:
+                    process.kill()
+                raise
     for part in parts:
         part.reader = PdfReader(cached(cache, part.key))
     return missing
+
+
+def tie_to_parent(parent):
+    """In a new typesetting process: die with the build's process, and on SIGTERM.
+
+    Forked from a task worker, it would inherit the worker's signal handlers (which ignore a first
+    SIGTERM) and outlive a killed worker, holding its memory. Ctrl+C is left to the parent, which
+    stops the pool.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent, signal.SIGKILL)
 
 
 def typeset_job(job):

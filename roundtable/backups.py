@@ -10,18 +10,23 @@ A backup is a directory:
 
 The dump and the row counts come from one snapshot (pg_export_snapshot), so the counts are those
 of the dump even while people keep working. The book cache (BOOK_CACHE_DIR) is left out: it is
-rebuilt on demand.
+rebuilt on demand. A backup holds API tokens, password hashes and sessions: its directories are
+0700 and its files 0600, readable by their owner only.
 
-A restore checks every checksum before it touches anything and refuses a damaged backup; then it
-loads the dump in one transaction (pg_restore --clean --if-exists --no-owner), replaces each file
-root by its copy, and checks the row counts and the file hashes against the manifest.
+A restore refuses a backup that others than its owner could have changed (a dump is loaded as it
+is, and the manifest that vouches for it could be rewritten along with it), checks every checksum
+before it touches anything and refuses a damaged backup; then it loads the dump in one transaction
+(pg_restore --clean --if-exists --no-owner), replaces each file root by its copy, and checks the
+row counts and the file hashes against the manifest.
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -33,6 +38,8 @@ from psycopg.conninfo import make_conninfo
 MANIFEST = "manifest.json"
 DUMP = "database.dump"
 FILES = "files"
+PRIVATE_DIRECTORY = 0o700
+PRIVATE_FILE = 0o600
 
 
 class BackupError(Exception):
@@ -59,7 +66,13 @@ def create(directory, database, roots):
     """Back up `database` (a Django DATABASES entry) and the file `roots` into the new
     `directory`; returns the manifest."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=False)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with private_files():
+        directory.mkdir(mode=PRIVATE_DIRECTORY)
+        return write_backup(directory, database, roots)
+
+
+def write_backup(directory, database, roots):
     with connect(database) as connection:
         # One snapshot for the counts, the migrations and pg_dump: they describe the same data.
         connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -83,7 +96,19 @@ def create(directory, database, roots):
         "files": copy_roots(roots, directory / FILES),
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    for path in [directory, *directory.rglob("*")]:
+        path.chmod(PRIVATE_DIRECTORY if path.is_dir() else PRIVATE_FILE)
     return manifest
+
+
+@contextlib.contextmanager
+def private_files():
+    """What is created meanwhile (pg_dump's file included) is its owner's only."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def copy_roots(roots, target):
@@ -103,9 +128,10 @@ def copy_roots(roots, target):
 
 
 def verify(directory):
-    """The manifest of the backup in `directory`, after checking the dump's and every file's
-    size and hash; BackupError naming what is wrong otherwise."""
+    """The manifest of the backup in `directory`, after checking that only its owner may write it
+    and the dump's and every file's size and hash; BackupError naming what is wrong otherwise."""
     directory = Path(directory)
+    refuse_if_others_can_write(directory)
     try:
         manifest = json.loads((directory / MANIFEST).read_text())
     except (OSError, ValueError) as error:
@@ -123,6 +149,23 @@ def verify(directory):
             % {"directory": directory, "problems": "\n".join(problems)}
         )
     return manifest
+
+
+def refuse_if_others_can_write(directory):
+    """BackupError if anyone but its owner may write the backup or anything in it."""
+    if not directory.is_dir():
+        return  # verify() says it is not a readable backup
+    for path in [directory, *directory.rglob("*")]:
+        mode = path.lstat().st_mode
+        if mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise BackupError(
+                _(
+                    "%(path)s can be changed by other users than its owner (mode %(mode)s), so "
+                    "the backup cannot be trusted; nothing was restored. If you know it is "
+                    "intact, make it private first: chmod -R go-rwx %(directory)s"
+                )
+                % {"path": path, "mode": stat.filemode(mode), "directory": directory}
+            )
 
 
 def restore(directory, database, roots):

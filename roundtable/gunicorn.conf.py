@@ -6,6 +6,9 @@ FORWARDED_ALLOW_IPS (the proxy's addresses, read by gunicorn itself; 127.0.0.1 b
 """
 
 import os
+import signal
+
+from roundtable.parent_death import die_with_parent
 
 wsgi_app = "roundtable.wsgi:application"
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
@@ -19,3 +22,8 @@ accesslog = "-"
 errorlog = "-"
 # Several servers of several checkouts may run on one machine: no shared control socket.
 control_socket_disable = True
+
+
+def post_fork(server, worker):
+    """A worker whose master is killed stops (gracefully) at once, instead of serving on alone."""
+    die_with_parent(server.pid, signal.SIGTERM)

@@ -80,13 +80,15 @@ INSTALLED_APPS = [
     # Swagger UI's scripts and styles served from here, not from a CDN.
     "drf_spectacular_sidecar",
     "adminsortable2",
-    "django_tasks_db",
     # Sign-in throttling: failed attempts are kept in the database (see Security below).
     "axes",
     "roundtable",
     "speakers",
     "proceedings",
     "resolutions",
+    # After the project's apps, so that roundtable's db_worker (it waits out database outages)
+    # is the one manage.py runs.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,11 @@ os.environ.setdefault(
 )
 
 from roundtable.settings import *  # noqa: F403
-from roundtable.settings import STORAGES
+from roundtable.settings import STATIC_ROOT, STORAGES
+
+# The production stack's test (tests/roundtable/test_faults.py) collects static files into a
+# scratch directory, not into the checkout's var/static.
+STATIC_ROOT = os.environ.get("STATIC_ROOT", STATIC_ROOT)
 
 # Tests render templates without running collectstatic first.
 STORAGES = {

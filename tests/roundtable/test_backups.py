@@ -1,6 +1,9 @@
-"""Backups: a round trip into a fresh database and directories; damaged backups refused."""
+"""Backups: a round trip into a fresh database and directories; private to their owner; damaged
+backups, and backups others could have changed, refused."""
 
 import json
+import os
+import stat
 import uuid
 
 import pytest
@@ -96,6 +99,51 @@ def test_a_damaged_backup_is_refused_before_anything_changes(
     with pytest.raises(backups.BackupError, match="damaged; nothing was restored"):
         backups.restore(tmp_path / "backup", fresh_database, {"papers": target_root})
 
+    assert (target_root / "kept.pdf").read_bytes() == b"still here"
+    with backups.connect(fresh_database) as target:
+        assert backups.row_counts(target) == {}
+
+
+def test_a_backup_is_readable_by_its_owner_only(world, tmp_path):
+    (world["media"] / "logos" / "academy.png").chmod(0o644)
+    previous = os.umask(0o022)  # the usual umask: alone, it leaves everything readable by all
+    try:
+        backups.create(tmp_path / "backup", connection.settings_dict, world)
+        assert os.umask(0o022) == 0o022  # and it is left as it was
+    finally:
+        os.umask(previous)
+
+    made = [tmp_path / "backup", *(tmp_path / "backup").rglob("*")]
+    assert {path.name for path in made} >= {backups.DUMP, backups.MANIFEST, "academy.png"}
+    modes = {path: stat.S_IMODE(path.stat().st_mode) for path in made}
+    assert {modes[path] for path in made if path.is_dir()} == {0o700}
+    assert {modes[path] for path in made if path.is_file()} == {0o600}
+
+
+@pytest.mark.parametrize(
+    ("writable", "mode"),
+    [(backups.DUMP, 0o646), (backups.MANIFEST, 0o620), (".", 0o777), ("files", 0o770)],
+    ids=["dump o+w", "manifest g+w", "backup directory", "files directory g+w"],
+)
+def test_a_backup_others_could_have_changed_is_refused_before_anything_changes(
+    world, fresh_database, tmp_path, writable, mode
+):
+    backup = tmp_path / "backup"
+    backups.create(backup, connection.settings_dict, world)
+    (backup / writable).chmod(mode)
+    target_root = tmp_path / "live-papers"
+    target_root.mkdir()
+    (target_root / "kept.pdf").write_bytes(b"still here")
+
+    with pytest.raises(backups.BackupError) as refused:
+        backups.restore(backup, fresh_database, {"papers": target_root})
+
+    assert str(refused.value) == (
+        f"{backup / writable} can be changed by other users than its owner (mode "
+        f"{stat.filemode((backup / writable).stat().st_mode)}), so the backup cannot be trusted; "
+        f"nothing was restored. If you know it is intact, make it private first: "
+        f"chmod -R go-rwx {backup}"
+    )
     assert (target_root / "kept.pdf").read_bytes() == b"still here"
     with backups.connect(fresh_database) as target:
         assert backups.row_counts(target) == {}

@@ -1,5 +1,7 @@
-"""Faults, with real processes: the database restarted under a running gunicorn, a task worker
-killed with SIGKILL in the middle of a book build, and a disk that fills up during an upload.
+"""Faults, with real processes: the database restarted under a running gunicorn and under the
+whole production stack (`scripts/portal serve`), a process of that stack killed, a task worker
+killed (SIGKILL) or stopped (SIGTERM) in the middle of a book build, and a disk that fills up
+during an upload.
 
 The database is restarted in a throwaway PostgreSQL cluster of the test's own (never the one the
 suite shares); the disk is a tiny tmpfs when the machine lets us mount one.
@@ -32,7 +34,7 @@ from tests.factories import RoundTableFactory
 from tests.proceedings import view_factories as make
 from tests.proceedings.factories import tiny_proceedings
 from tests.proceedings.view_factories import organiser
-from tests.processes import ROOT, WORKER, stop, worker_environment
+from tests.processes import ROOT, WORKER, running_in, stop, worker_environment
 
 
 def pg_bin(name):
@@ -137,12 +139,26 @@ class Cluster:
     def stop(self):
         as_pg_owner([pg_bin("pg_ctl"), "stop", f"--pgdata={self.data}", "--mode=fast", "--wait"])
 
+    def running(self):
+        try:
+            as_pg_owner([pg_bin("pg_ctl"), "status", f"--pgdata={self.data}"])
+        except subprocess.CalledProcessError:
+            return False
+        return True
+
     def url(self, name):
         return f"postgres://roundtable@/{name}?host={self.socket}"
 
+    def query(self, sql, name="faults"):
+        """The first value `sql` selects in database `name`."""
+        psql = [pg_bin("psql"), "-h", str(self.socket), "-U", "roundtable", "-d", name, "-tAc"]
+        return subprocess.run(
+            [*psql, sql], check=True, capture_output=True, text=True
+        ).stdout.strip()
 
-@pytest.fixture
-def cluster(django_db_setup):
+
+@pytest.fixture(scope="module")
+def throwaway_cluster(django_db_setup):
     """A throwaway cluster holding a copy of the test database (schema and all)."""
     directory = Path(tempfile.mkdtemp(prefix="rt-faults-pg-"))
     directory.chmod(0o755)
@@ -165,6 +181,14 @@ def cluster(django_db_setup):
     with contextlib.suppress(subprocess.CalledProcessError):
         cluster.stop()
     shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def cluster(throwaway_cluster):
+    """The throwaway cluster, running again after the test whatever the test did to it."""
+    yield throwaway_cluster
+    if not throwaway_cluster.running():
+        throwaway_cluster.start()
 
 
 @pytest.fixture
@@ -222,7 +246,132 @@ def test_a_database_restart_gives_a_friendly_503_and_the_server_recovers_by_itse
     assert process.poll() is None  # the same server, never restarted
 
 
+# --- The production stack: scripts/portal serve ---------------------------------------------------
+
+
+@pytest.fixture
+def stack(cluster, tmp_path):
+    """`bash scripts/portal serve` on the throwaway cluster, in a session of its own; its log."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        script = subprocess.Popen(
+            ["bash", "scripts/portal", "serve"],
+            cwd=ROOT,
+            env=environment(
+                DATABASE_URL=cluster.url("faults"),
+                SECRET_KEY="faults-" + "s" * 50,
+                ALLOWED_HOSTS="127.0.0.1",
+                HOST="127.0.0.1",
+                PORT=str(port),
+                WEB_CONCURRENCY="1",
+                STATIC_ROOT=str(tmp_path / "static"),
+                BOOK_CACHE_DIR=str(tmp_path / "cache"),
+            ),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    script.base = f"http://127.0.0.1:{port}"
+    script.log = log
+    try:
+        wait_for(lambda: server_answers(script.base), timeout=120, step=0.5)
+        yield script
+    finally:
+        stop(script)
+
+
+def part_of(script, name):
+    """The pid of the stack's `db_worker` or `gunicorn` (its master)."""
+    [pid] = [
+        process.pid
+        for process in running_in(script.pid)
+        if process.parent == script.pid and name in process.command
+    ]
+    return pid
+
+
+REQUEST_A_BUILD = """
+from proceedings import builds
+from tests.proceedings.factories import tiny_proceedings
+print(builds.request_build(tiny_proceedings(papers=2), None).pk)
+"""
+
+
+def test_the_stack_rides_out_a_database_restart_and_its_worker_builds_books_after_it(
+    cluster, stack
+):
+    worker = part_of(stack, "db_worker")
+    cluster.stop()
+    assert fetch(stack.base + "/ru/")[0] == 503
+    # The worker looks for tasks every second: it meets the outage, then tries again after 1 s.
+    wait_for(lambda: "The database is unavailable" in stack.log.read_text(), timeout=30)
+    time.sleep(3)
+    assert stack.poll() is None
+
+    cluster.start()
+    assert fetch(stack.base + "/ru/")[0] == 200
+    requested = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", REQUEST_A_BUILD],
+        cwd=ROOT,
+        env=environment(DATABASE_URL=cluster.url("faults"), SECRET_KEY="faults-" + "s" * 50),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    build = int(requested.stdout.split()[-1])
+    status = f"SELECT status FROM proceedings_bookbuild WHERE id = {build}"
+    wait_for(lambda: cluster.query(status) in {"succeeded", "failed"}, timeout=60, step=0.5)
+    assert cluster.query(status) == "succeeded"
+    assert part_of(stack, "db_worker") == worker  # the same worker, never restarted
+    assert stack.poll() is None
+    log = stack.log.read_text()
+    assert log.count("The database is unavailable") == 1, log  # once per outage, not per try
+    assert log.count("The database is back") == 1, log
+
+
+@pytest.mark.parametrize("name", ["db_worker", "gunicorn"])
+def test_when_a_process_of_the_stack_dies_the_whole_stack_stops_as_a_failure(stack, name):
+    os.kill(part_of(stack, name), signal.SIGKILL)
+    assert stack.wait(60) != 0  # for the supervisor to restart it
+    wait_for(lambda: not running_in(stack.pid), timeout=15)
+
+
 # --- A worker killed during a book build ----------------------------------------------------------
+
+
+def start_worker_on_a_build(proceedings, cache):
+    """A task worker (a process of its own, its own session) typesetting a build of
+    `proceedings` in its pool; the worker and the build."""
+    worker = subprocess.Popen(
+        [*WORKER, "--no-startup-delay", "--interval", "0.1", "--verbosity", "0"],
+        cwd=ROOT,
+        # An empty cache of typeset papers: the build has to typeset them all, which takes a while.
+        env={**worker_environment(), "BOOK_CACHE_DIR": str(cache), "BOOK_BUILD_HEARTBEAT": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        build = builds.request_build(proceedings, None)
+        wait_for(lambda: typesetting_processes(worker), timeout=30, step=0.02)
+    except BaseException:
+        stop(worker)
+        raise
+    return worker, build
+
+
+def typesetting_processes(worker):
+    """The worker's forks (the command line they inherit tells them from, say, an ldconfig that a
+    library runs on import)."""
+    processes = {process.pid: process for process in running_in(worker.pid)}
+    command = processes[worker.pid].command if worker.pid in processes else None
+    return [
+        process
+        for process in processes.values()
+        if process.parent == worker.pid and process.command == command
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,30 +382,14 @@ def test_a_build_whose_worker_is_killed_fails_and_the_last_good_book_stays(clien
     with good.pdf.open("rb") as stored:
         good_pdf = stored.read()
 
-    worker = subprocess.Popen(
-        [*WORKER, "--no-startup-delay", "--interval", "0.1", "--verbosity", "0"],
-        cwd=ROOT,
-        # An empty cache of typeset papers: the build has to typeset them all, which takes a while.
-        env={
-            **worker_environment(),
-            "BOOK_CACHE_DIR": str(tmp_path / "cache"),
-            "BOOK_BUILD_HEARTBEAT": "1",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    worker, doomed = start_worker_on_a_build(proceedings, tmp_path / "cache")
     try:
-        doomed = builds.request_build(proceedings, None)
-        wait_for(
-            lambda: BookBuild.objects.get(pk=doomed.pk).status == BookBuild.Status.RUNNING,
-            timeout=20,
-            step=0.02,
-        )
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(5)
+        # Its typesetting processes die with it: none is left holding its memory.
+        wait_for(lambda: not running_in(worker.pid), timeout=5)
     finally:
-        stop(worker)  # the typesetting processes it forked
+        stop(worker)
     doomed.refresh_from_db()
     assert doomed.status == BookBuild.Status.RUNNING  # nobody is left to say otherwise
 
@@ -271,6 +404,30 @@ def test_a_build_whose_worker_is_killed_fails_and_the_last_good_book_stays(clien
     assert book.status_code == 200
     assert b"".join(book.streaming_content) == good_pdf
     assert proceedings.current_build() == good
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_stopped_during_a_build_ends_it_as_interrupted_at_once_and_leaves_nothing(
+    tmp_path,
+):
+    proceedings = tiny_proceedings(papers=4)
+    worker, doomed = start_worker_on_a_build(proceedings, tmp_path / "cache")
+    try:
+        os.kill(worker.pid, signal.SIGTERM)  # as a supervisor stops it: the worker alone
+        started = time.monotonic()
+        assert worker.wait(20) == 0
+        stopped_after = time.monotonic() - started
+        left = running_in(worker.pid)
+    finally:
+        stop(worker)
+    assert left == []
+    assert stopped_after < 10  # not the rest of the build
+    doomed.refresh_from_db()
+    assert doomed.status == BookBuild.Status.FAILED
+    assert doomed.error == (
+        "The build was interrupted: its worker was stopped. Build the book again."
+    )
+    assert proceedings.current_build() is None
 
 
 def failed_state(client, url):
