@@ -274,13 +274,14 @@ def has_text(content, language):
     return any(text.get(language, "").strip() for text in texts)
 
 
-def listed_versions(document):
-    return list(document.versions.defer("content").select_related(*PEOPLE))
+def listed_versions(versions):
+    """`versions` as the list shows them: without their text, with who saved them."""
+    return list(versions.defer("content").select_related(*PEOPLE))
 
 
 def versions(request, slug):
     event, document = readable(request, slug)
-    listed = listed_versions(document)
+    listed = listed_versions(drafting.readable_versions(request.user, document))
     for older, newer in zip(listed[1:], listed, strict=False):
         newer.changes_url = compare_url(event.slug, older.number, newer.number)
     return render(
@@ -299,7 +300,8 @@ def versions(request, slug):
 
 def compare(request, slug):
     event, document = readable(request, slug)
-    listed = listed_versions(document)
+    readable_versions = drafting.readable_versions(request.user, document)
+    listed = listed_versions(readable_versions)
     numbers = sorted(version.number for version in listed)
     bound = any(name in request.GET for name in ("from", "to"))
     form = CompareForm(request.GET if bound else None, numbers=numbers)
@@ -316,7 +318,7 @@ def compare(request, slug):
     if form.is_bound and form.is_valid():
         chosen = {
             version.number: version
-            for version in document.versions.filter(
+            for version in readable_versions.filter(
                 number__in=[form.cleaned_data["from"], form.cleaned_data["to"]]
             )
         }

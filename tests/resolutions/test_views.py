@@ -500,8 +500,9 @@ def test_versions_are_listed_with_compare_controls(client, discussed, event):
     text = text_of(html)
     numbers = list(discussed.versions.values_list("number", flat=True))
     assert numbers == [3, 2, 1]
-    assert html.count('type="radio" name="from"') == 3
-    assert html.count('type="radio" name="to"') == 3
+    # Version 1 is the draft as imported: the organisers' only.
+    assert html.count('type="radio" name="from"') == 2
+    assert html.count('type="radio" name="to"') == 2
     assert "Amendment" in text and "accepted" in text
     assert "opener" in text and "aigerim" in text  # who saved them
     assert "What changed since the discussion" in text
@@ -542,6 +543,69 @@ def test_what_changed_since_the_discussion(client, discussed, event):
     # No English text: the English page compares the Russian one, as its pages show it.
     assert '<ol class="diff" lang="ru">' in response.text
     assert "<del>развивать</del><ins>новый</ins>" in response.text
+
+
+DRAFT_ONLY = "черновой текст, который никто не публиковал;"
+DRAFT_WORD = "публиковал"
+
+
+@pytest.fixture
+def republished(event):
+    """A resolution drafted (versions 1–3, version 2 holding text that was never published),
+    discussed (4), adopted (5) and published (6)."""
+    resolution = demo_resolution(event, Status.DRAFT)
+    user = organiser("drafter")
+    item = first_item(resolution)
+    for text in (DRAFT_ONLY, "рекомендация для обсуждения;"):
+        item.text_ru = text
+        item.save()
+        drafting.record_version(resolution, user)
+    for status in (Status.DISCUSSION, Status.ADOPTED, Status.PUBLISHED):
+        drafting.change_status(resolution, status, user)
+    return resolution
+
+
+def listed_numbers(html):
+    return [int(number) for number in re.findall(r'name="to" value="(\d+)"', html)]
+
+
+@pytest.mark.parametrize(
+    ("who", "numbers"),
+    [
+        ("anonymous", []),  # one version only: nothing to compare, no radio buttons
+        ("other_participant", []),
+        ("staff", []),
+        ("participant", [6, 5, 4]),
+        ("organiser", [6, 5, 4, 3, 2, 1]),
+    ],
+)
+def test_versions_never_published_are_the_organisers_and_the_participants(
+    client, republished, event, who, numbers
+):
+    sign_in(client, who, event)
+    html = client.get(url("resolution_versions", slug=event.slug)).text
+    assert listed_numbers(html) == numbers
+    if not numbers:
+        assert re.search(r'<th scope="row">6</th>', html)
+        assert not re.search(r'<th scope="row">[1-5]</th>', html)
+    compare = client.get(url("resolution_compare", query="?from=2&to=6", slug=event.slug))
+    if who == "organiser":
+        assert compare.status_code == 200
+        assert DRAFT_WORD in compare.text
+    else:
+        assert compare.status_code == 400
+        assert "There is no version 2 of this resolution." in compare.text
+        assert DRAFT_WORD not in compare.text
+
+
+def test_participants_compare_from_the_discussion_on(client, republished, event):
+    sign_in(client, "participant", event)
+    response = client.get(url("resolution_compare", query="?from=4&to=6", slug=event.slug))
+    assert response.status_code == 200
+    assert (
+        client.get(url("resolution_compare", query="?from=3&to=6", slug=event.slug)).status_code
+        == 400
+    )
 
 
 @pytest.mark.parametrize(
