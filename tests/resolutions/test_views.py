@@ -1,13 +1,16 @@
 """The public resolution pages: the text in each language and side by side, who may read it,
 amendments and status moves through the pages, versions and their comparison, query counts."""
 
+import io
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
-from resolutions import drafting
+from proceedings.typesetting import render_pdf
+from resolutions import drafting, exports
 from resolutions.models import Amendment, Resolution, ResolutionItem, StatusChange
 from tests.factories import RoundTableFactory
 from tests.pages import page, text_of
@@ -649,6 +652,65 @@ def test_exports_are_served_as_attachments(
         f'attachment; filename="resolution-{event.slug}-{languages}.{extension}"'
     )
     assert response.content.startswith(magic)
+
+
+@pytest.fixture
+def typesetting(monkeypatch):
+    """The PDFs WeasyPrint typesets for the resolution: the real typesetting, counted."""
+    typeset = []
+
+    def counted(*args, **kwargs):
+        typeset.append(kwargs["title"])
+        return render_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "render_pdf", counted)
+    return typeset
+
+
+def test_the_pdf_is_typeset_once_per_data_version(
+    client, published, event, typesetting, django_assert_num_queries
+):
+    address = url("resolution_pdf", "ru", slug=event.slug)
+    first = client.get(address)
+    with django_assert_num_queries(1):  # the version (roundtable/page_cache.py): nothing else
+        again = client.get(address)
+    for query in ("?utm_source=letter", "?both=2", "?x=1"):  # made-up: the same file
+        assert client.get(address + query).content == first.content
+    assert again.content == first.content
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert len(typesetting) == 1
+    client.get(url("resolution_pdf", "ru", "?both=1", slug=event.slug))
+    assert len(typesetting) == 2  # kk and ru: a file of its own
+
+    item = first_item(published)
+    item.text_ru = "исправленная рекомендация;"
+    item.save()
+    edited = client.get(address)
+    assert len(typesetting) == 3
+    assert edited.content != first.content
+    assert len(PdfReader(io.BytesIO(edited.content)).pages) >= 1
+
+
+def test_signed_in_readers_get_the_file_typeset_once_and_kept_private(client, event, typesetting):
+    demo_resolution(event, Status.DRAFT)
+    client.force_login(organiser())
+    address = url("resolution_pdf", "ru", slug=event.slug)
+    first, again = client.get(address), client.get(address)
+    assert again.content == first.content
+    assert len(typesetting) == 1
+    assert "private" in again["Cache-Control"]
+    client.logout()
+    assert client.get(address).status_code == 404  # a draft: never shared with the public
+
+
+def test_the_docx_is_made_once_per_data_version(
+    client, published, event, django_assert_num_queries
+):
+    address = url("resolution_docx", "kk", slug=event.slug)
+    first = client.get(address)
+    with django_assert_num_queries(1):
+        assert client.get(address + "?utm_campaign=x").content == first.content
+    assert client.get(address, headers={"If-None-Match": first["ETag"]}).status_code == 304
 
 
 @pytest.mark.parametrize("name", ["resolution_pdf", "resolution_docx"])

@@ -216,6 +216,8 @@ def test_calendar_queries_do_not_grow_with_the_programme(client, django_assert_n
         assert client.get(whole).content == first.content
     with django_assert_num_queries(1):  # the version: unchanged, 304
         assert client.get(whole, headers={"if-none-match": first["ETag"]}).status_code == 304
+    with django_assert_num_queries(1):  # a link with a made-up query: the same calendar
+        assert client.get(whole + "?utm_source=newsletter").content == first.content
     with django_assert_num_queries(4):  # the version, the event, the item, its speakers
         client.get(one)
     with django_assert_num_queries(1):
