@@ -49,6 +49,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.validators import slug_re
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
@@ -278,6 +279,8 @@ def shared_page(request):
         slug = match.kwargs.get("slug")
         if slug is None and public.event_query:
             slug = QueryDict(query).get(public.event_query)
+            if slug is not None and not slug_re.fullmatch(slug):
+                return None  # names no round table: the view answers, with nothing to keep
         key = page_key(request, slug, query)
         return None if key is None else (key, query)
 

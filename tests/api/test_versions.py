@@ -238,8 +238,10 @@ def test_a_list_of_one_round_table_is_kept_under_its_version(
 
 
 def test_an_unknown_round_table_is_answered_but_not_kept(anonymous, event):
-    for number in range(3):
-        assert results(anonymous.get(f"{API}/programme-items/", {"event": f"no-{number}"})) == []
+    for slug in ("no-0", "no-1", "not a slug"):
+        assert results(anonymous.get(f"{API}/programme-items/", {"event": slug})) == []
+    refused = anonymous.get(f"{API}/programme-items/", {"event": "nul\x00"})
+    assert refused.json() == {"event": ["Null characters are not allowed."]}
     assert not page_cache.kept.entries
 
 
