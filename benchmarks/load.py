@@ -1,7 +1,7 @@
 """Load test of the production stack on loopback: gunicorn, whitenoise, the demo scaled up, wrk.
 
     .venv/bin/python benchmarks/load.py [--duration 60] [--connections 200] [--threads 4]
-        [--freshness SECONDS] [--identity]
+        [--freshness SECONDS] [--identity] [--abuser-connections 16]
 
 Without DATABASE_URL it starts the project's local PostgreSQL (scripts/portal db-start). The demo
 database is not touched: a copy database is created beside it, migrated, given the demo fixture
@@ -15,6 +15,11 @@ temporary STATIC_ROOT and served by whitenoise, PAGE_CACHE_FRESHNESS as producti
 --freshness says otherwise. Then wrk drives each URL in turn with --connections open connections,
 after a short warm-up burst that fills every worker's cache; --duration seconds are shared among
 the URLs. Requests ask for gzip as browsers do (Accept-Encoding), or not with --identity.
+
+One row measures the event page while one abusive client (--abuser-connections connections)
+hammers resolution.pdf and addresses with random query strings; the issue asks for it within 20 %
+of the undisturbed event page. The API lists and the iCal feed are asked for half the static
+file's rate.
 
 Each row gives requests per second, latency percentiles, and errors: responses other than 2xx/3xx
 plus socket errors (connect, read, write, timeout). A static file from the same server is the
@@ -120,6 +125,19 @@ def get(base, path):
 
 STATIC_FIRST = "static file (first)"
 STATIC_LAST = "static file (last)"
+UNDISTURBED = "event page kk"
+DISTURBED = "event page kk, abused"
+# The abusive client: the resolution's PDF, as asked, and with made-up query strings; the event
+# page with a made-up ?utm_source= (each would once have been typeset or made anew).
+ABUSE_SCRIPT = """local i = 0
+request = function()
+  i = i % 3 + 1
+  local made_up = tostring(math.random(1, 1000000000))
+  if i == 1 then return wrk.format("GET", "/kk/{slug}/resolution.pdf") end
+  if i == 2 then return wrk.format("GET", "/kk/{slug}/resolution.pdf?x=" .. made_up) end
+  return wrk.format("GET", "/kk/{slug}/?utm_source=" .. made_up)
+end
+"""
 
 
 def targets(base):
@@ -138,11 +156,42 @@ def targets(base):
         ("event page en", [f"/en/{DEMO}/"]),
         ("roster", [f"/kk/{DEMO}/speakers/"]),
         (f"paper cards ({len(cards)})", cards),
+        (DISTURBED, [f"/kk/{DEMO}/"]),
         ("API programme items", ["/api/v1/programme-items/"]),
+        ("API programme items ?event", [f"/api/v1/programme-items/?event={DEMO}"]),
         ("API people", ["/api/v1/people/"]),
+        ("API people ?event", [f"/api/v1/people/?event={DEMO}"]),
         ("iCal", [f"/kk/{DEMO}/programme.ics"]),
         (STATIC_LAST, [static]),
     ]
+
+
+API_AND_FEEDS = (
+    "API programme items",
+    "API programme items ?event",
+    "API people",
+    "API people ?event",
+    "iCal",
+)
+
+
+def abuse(base, seconds, arguments, scratch):
+    """Start the abusive client for `seconds`: one wrk thread, --abuser-connections connections."""
+    script = scratch / "abuse.lua"
+    script.write_text(ABUSE_SCRIPT.format(slug=DEMO))
+    return subprocess.Popen(
+        [
+            "wrk",
+            "--threads=1",
+            f"--connections={arguments.abuser_connections}",
+            f"--duration={seconds}s",
+            f"--timeout={arguments.timeout}s",
+            f"--script={script}",
+            base + "/",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def drive(base, paths, seconds, arguments, scratch):
@@ -204,6 +253,9 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--timeout", type=int, default=5, help="seconds before wrk gives up")
     parser.add_argument("--items", type=int, default=250)
+    parser.add_argument(
+        "--abuser-connections", type=int, default=16, help="the abusive client's connections"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--freshness", type=float, help="PAGE_CACHE_FRESHNESS of the server (its default: 1 s)"
@@ -258,13 +310,27 @@ def main():
             # Each gunicorn worker keeps its own cache: a short burst first fills every one, as
             # the first visitors of the day do, so that the figures are those of a warm server.
             drive(base, paths, WARM_UP_SECONDS, WARM_UP, scratch)
-            rows.append((name, drive(base, paths, seconds, arguments, scratch)))
+            abuser = None
+            if name == DISTURBED:
+                abuser = abuse(base, seconds + WARM_UP_SECONDS, arguments, scratch)
+                time.sleep(WARM_UP_SECONDS)  # the abuse in full swing before the measure
+            try:
+                rows.append((name, drive(base, paths, seconds, arguments, scratch)))
+            finally:
+                if abuser is not None:
+                    abuser.terminate()
+                    abuser.wait(timeout=30)
         print(table(rows))
         rates = {name: figures["rps"] for name, figures in rows}
         ceiling = (rates[STATIC_FIRST] + rates[STATIC_LAST]) / 2
         print(f"ceiling: the static file's mean rate, {ceiling:.0f} req/s")
-        for name in ("event page kk", "event page ru", "event page en"):
+        for name in ("event page kk", "event page ru", "event page en", *API_AND_FEEDS):
             print(f"{name}: {rates[name] / ceiling:.0%} of the ceiling")
+        print(
+            f"{DISTURBED} ({arguments.abuser_connections} abusive connections on resolution.pdf"
+            f" and random query strings): {rates[DISTURBED] / rates[UNDISTURBED]:.0%} of the"
+            " undisturbed event page"
+        )
         print(
             f"requests asked for {'no compression' if arguments.identity else BROWSER_ENCODINGS};"
             f" PAGE_CACHE_FRESHNESS {environment.get('PAGE_CACHE_FRESHNESS', 'default (1 s)')}"

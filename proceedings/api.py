@@ -138,6 +138,7 @@ class PaperViewSet(ApiReadViewSet):
     serializer_class = PaperSerializer
     filterset_class = PaperFilter
     event_paths = ("papers__pk",)
+    list_parameters = (*ApiReadViewSet.list_parameters, "mine")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

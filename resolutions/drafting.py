@@ -58,6 +58,18 @@ def can_read(user, resolution):
     return resolution.status != Status.DRAFT and takes_part(user, resolution.event)
 
 
+def readable_versions(user, resolution):
+    """The saved versions `user` may read, as `can_read` decides for the text: every one for
+    organisers; from the discussion on for the round table's participants; the published ones
+    for everyone else (a draft saved before publication stays the organisers')."""
+    versions = resolution.versions.all()
+    if is_organiser(user):
+        return versions
+    if takes_part(user, resolution.event):
+        return versions.exclude(status=Status.DRAFT)
+    return versions.filter(status=Status.PUBLISHED)
+
+
 def can_propose(user, resolution):
     return resolution.status == Status.DISCUSSION and (
         is_organiser(user) or takes_part(user, resolution.event)

@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from modeltranslation.utils import resolution_order
 
 from resolutions import drafting, exports
@@ -194,21 +194,28 @@ def resolution(request, slug):
 
 
 def export(request, slug, kind):
-    """The resolution as a PDF or DOCX file: the page language, or kk and ru with ?both=1."""
+    """The resolution as a PDF or DOCX file: the page language, or kk and ru with ?both=1.
+    Made once per data version for everyone who may read it: typesetting takes seconds."""
     event, document = readable(request, slug)
     both = request.GET.get("both") == "1"
     languages = list(drafting.PAIRED_LANGUAGES) if both else [get_language()]
     make = exports.resolution_pdf if kind == "pdf" else exports.resolution_docx
-    response = HttpResponse(make(document, languages), content_type=EXPORTS[kind])
     name = f"resolution-{event.slug}-{'-'.join(languages)}.{kind}"
+    response = page_cache.feed(
+        request, event, name, EXPORTS[kind], lambda: make(document, languages)
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
+@page_cache.public_page(query={"both": {"1"}})
+@require_safe
 def resolution_pdf(request, slug):
     return export(request, slug, "pdf")
 
 
+@page_cache.public_page(query={"both": {"1"}})
+@require_safe
 def resolution_docx(request, slug):
     return export(request, slug, "docx")
 
@@ -274,13 +281,14 @@ def has_text(content, language):
     return any(text.get(language, "").strip() for text in texts)
 
 
-def listed_versions(document):
-    return list(document.versions.defer("content").select_related(*PEOPLE))
+def listed_versions(versions):
+    """`versions` as the list shows them: without their text, with who saved them."""
+    return list(versions.defer("content").select_related(*PEOPLE))
 
 
 def versions(request, slug):
     event, document = readable(request, slug)
-    listed = listed_versions(document)
+    listed = listed_versions(drafting.readable_versions(request.user, document))
     for older, newer in zip(listed[1:], listed, strict=False):
         newer.changes_url = compare_url(event.slug, older.number, newer.number)
     return render(
@@ -299,7 +307,8 @@ def versions(request, slug):
 
 def compare(request, slug):
     event, document = readable(request, slug)
-    listed = listed_versions(document)
+    readable_versions = drafting.readable_versions(request.user, document)
+    listed = listed_versions(readable_versions)
     numbers = sorted(version.number for version in listed)
     bound = any(name in request.GET for name in ("from", "to"))
     form = CompareForm(request.GET if bound else None, numbers=numbers)
@@ -316,7 +325,7 @@ def compare(request, slug):
     if form.is_bound and form.is_valid():
         chosen = {
             version.number: version
-            for version in document.versions.filter(
+            for version in readable_versions.filter(
                 number__in=[form.cleaned_data["from"], form.cleaned_data["to"]]
             )
         }

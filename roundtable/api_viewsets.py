@@ -47,7 +47,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from roundtable import concurrent_edits, versions
+from roundtable import concurrent_edits, page_cache, versions
 from roundtable.api_fields import (
     ID,
     LANG_PARAMETER,
@@ -215,6 +215,25 @@ class ApiReadViewSet(viewsets.ReadOnlyModelViewSet):
     parser_classes = [JSONParser]
     language = None  # `?lang=`, read in `initial`
     schema = Schema()
+    # What a list reads besides its filters: pages, language, the format asked for.
+    list_parameters = ("page", "page_size", "lang", "format")
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        """The view; a list's anonymous answers are kept whole with the public pages
+        (roundtable/page_cache.py), under the versions of the round tables it shows: `?event=`'s,
+        or every published one's."""
+        view = super().as_view(actions, **initkwargs)
+        if (actions or {}).get("get") == "list":
+            filterset = getattr(cls, "filterset_class", None)
+            filters = filterset.base_filters if filterset else {}
+            page_cache.public_page(
+                view,
+                query=dict.fromkeys([*filters, *cls.list_parameters], page_cache.ANY),
+                event_query="event",
+                media_type="application/json",
+            )
+        return view
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

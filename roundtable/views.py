@@ -1,15 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 
 from proceedings.typesetting import render_pdf
-from roundtable import calendar, date_range, frab, page_cache, schedule, spreadsheets, versions
+from roundtable import calendar, date_range, frab, page_cache, schedule, spreadsheets
 from roundtable.models import RoundTable, programme_prefetches
 
 
@@ -28,6 +26,7 @@ def event(request, slug):
     return render(request, "roundtable/event.html", {"event": event, "section": "programme"})
 
 
+@page_cache.public_page(query={"language": page_cache.ANY})
 @require_safe
 def programme_pdf(request, slug):
     """The printed programme: in Kazakh then Russian, or in one language with ?language=kk.
@@ -50,7 +49,7 @@ def programme_pdf(request, slug):
             authors=[part["organiser"]["text"] for part in parts[:1] if part["organiser"]["text"]],
         )
 
-    response = feed(request, event, name, "application/pdf", make)
+    response = page_cache.feed(request, event, name, "application/pdf", make)
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
@@ -58,47 +57,25 @@ def programme_pdf(request, slug):
 # --- Feeds: iCalendar, frab XML and pretalx JSON ------------------------------------------------
 
 
-def feed(request, event, name, content_type, make):
-    """The feed `name` of `event` in the request's language: `make()`'s bytes, made once per data
-    version and kept in the cache.
-
-    Conditional GETs go through Django's `condition` decorator, applied here rather than on the
-    view so that the ETag (the data version) and Last-Modified (when it changed) come from the
-    event the view already read: a calendar polling an unchanged feed costs one query and gets
-    a 304. `no-cache` makes every client ask again, so none shows a programme after an edit.
-
-    A round table stored with a date outside the years the portal takes (from before they were
-    checked) has no feed: such a date overflows or falls in Almaty's local mean time.
-    """
-    if not date_range.in_range(event.date):
-        raise Http404
-    language = translation.get_language()
-    key = versions.cache_key(event, name, language)
-
-    @condition(
-        etag_func=lambda request: versions.etag(event, name, language),
-        last_modified_func=lambda request: event.data_changed_at,
-    )
-    def respond(request):
-        body = cache.get(key)
-        if body is None:
-            body = make()
-            cache.set(key, body)
-        return HttpResponse(body, content_type=content_type)
-
-    response = respond(request)
-    patch_cache_control(response, no_cache=True)
-    return response
-
-
 def visible_event(request, slug):
     return get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
 
 
+def feed_event(request, slug):
+    """The round table whose feed is asked for. One stored with a date outside the years the
+    portal takes (from before they were checked) has no feed: such a date overflows or falls in
+    Almaty's local mean time."""
+    event = visible_event(request, slug)
+    if not date_range.in_range(event.date):
+        raise Http404
+    return event
+
+
+@page_cache.public_page
 @require_safe
 def programme_ics(request, slug):
-    event = visible_event(request, slug)
-    return feed(
+    event = feed_event(request, slug)
+    return page_cache.feed(
         request,
         event,
         "programme.ics",
@@ -107,9 +84,10 @@ def programme_ics(request, slug):
     )
 
 
+@page_cache.public_page
 @require_safe
 def programme_item_ics(request, slug, item):
-    event = visible_event(request, slug)
+    event = feed_event(request, slug)
 
     name = f"programme/{item}.ics"
 
@@ -117,13 +95,14 @@ def programme_item_ics(request, slug, item):
         timed = get_object_or_404(calendar.timed_items(event), pk=item)
         return calendar.programme_calendar(event, [timed], name)
 
-    return feed(request, event, name, calendar.CONTENT_TYPE, make)
+    return page_cache.feed(request, event, name, calendar.CONTENT_TYPE, make)
 
 
+@page_cache.public_page
 @require_safe
 def schedule_xml(request, slug):
-    event = visible_event(request, slug)
-    return feed(
+    event = feed_event(request, slug)
+    return page_cache.feed(
         request,
         event,
         "schedule.xml",
@@ -132,10 +111,11 @@ def schedule_xml(request, slug):
     )
 
 
+@page_cache.public_page
 @require_safe
 def schedule_json(request, slug):
-    event = visible_event(request, slug)
-    return feed(
+    event = feed_event(request, slug)
+    return page_cache.feed(
         request,
         event,
         "schedule.json",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from roundtable import page_cache
 from tests.demo import import_demo
 from tests.letters import closed_port, smtp_mailers
 
@@ -22,10 +23,13 @@ def english():
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache: pages and feeds cached under a data version that a
-    rolled-back test reached too must not leak into the next one."""
+    rolled-back test reached too must not leak into the next one; nor those the process keeps in
+    its own memory in front of the cache."""
     cache.clear()
+    page_cache.kept.clear()
     yield
     cache.clear()
+    page_cache.kept.clear()
 
 
 @pytest.fixture

@@ -11,9 +11,11 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
+from roundtable import page_cache
 from roundtable.models import RoundTable
 from speakers.models import AcademicTitle, Degree, Rank
 from tests.api.conftest import client_of, round_table
+from tests.factories import RoundTableFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +144,7 @@ def test_signed_in_answers_are_private_and_fresh(event, organiser):
 def queries_for(name):
     """How many queries an anonymous, uncached request for the list `name` makes."""
     cache.clear()
+    page_cache.kept.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client_of().get(f"{API}/{name}/")
     assert response.status_code == 200
@@ -149,19 +152,19 @@ def queries_for(name):
 
 
 def test_lists_take_the_same_queries_for_ten_times_the_data(db):
-    """Uncached and anonymous: the versions of the round tables shown, the count, the page, and
-    one query per relation shown."""
+    """Uncached and anonymous: the versions the page cache reads (roundtable/page_cache.py), the
+    versions of the round tables shown, the count, the page, and one query per relation shown."""
     expected = {
-        "events": 3,
-        "programme-items": 4,
-        "people": 3,
-        "participations": 3,
-        "papers": 4,
-        "proceedings": 5,
-        "resolutions": 5,
-        "degrees": 3,
-        "academic-titles": 3,
-        "ranks": 3,
+        "events": 4,
+        "programme-items": 5,
+        "people": 4,
+        "participations": 4,
+        "papers": 5,
+        "proceedings": 6,
+        "resolutions": 6,
+        "degrees": 4,
+        "academic-titles": 4,
+        "ranks": 4,
     }
     round_table(0)
     small = {name: queries_for(name) for name in LISTS}
@@ -183,3 +186,89 @@ def test_answers_asked_through_another_address_link_to_it(anonymous, event, sett
     assert here.json()["next"].startswith("http://testserver/")
     assert there.json()["next"].startswith("http://portal.example/")
     assert "Authorization" in here["Vary"]
+
+
+# --- Answered by the page cache (roundtable/page_cache.py) ---------------------------------------
+
+
+def results(response):
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_kept_list_costs_one_query_and_made_up_parameters_nothing(
+    anonymous, event, name, django_assert_num_queries
+):
+    first = anonymous.get(f"{API}/{name}/")
+
+    with django_assert_num_queries(1):  # the versions: sessions, authentication, view skipped
+        again = anonymous.get(f"{API}/{name}/")
+    for made_up in ({"utm_source": "newsletter"}, {"x": "1"}, {"x": "2"}):
+        with django_assert_num_queries(1):
+            assert anonymous.get(f"{API}/{name}/", made_up).content == first.content
+
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_list_of_one_round_table_is_kept_under_its_version(
+    anonymous, event, django_assert_num_queries
+):
+    round_table(1)
+    query = {"event": event.slug, "lang": "ru"}
+    first = anonymous.get(f"{API}/programme-items/", query)
+    with django_assert_num_queries(1):
+        assert anonymous.get(f"{API}/programme-items/", query).content == first.content
+    with connection.cursor() as cursor:  # an edit by another process: no bump in this one
+        cursor.execute(
+            "UPDATE roundtable_programmeitem SET title_ru = %s WHERE event_id = %s",
+            ["Изменено в другом процессе", event.pk],
+        )
+        cursor.execute(
+            "UPDATE roundtable_roundtable SET data_version = data_version + 1 WHERE id = %s",
+            [event.pk],
+        )
+
+    edited = anonymous.get(f"{API}/programme-items/", query, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert edited.status_code == 200
+    assert edited["ETag"] != first["ETag"]
+    assert {item["title"] for item in edited.json()["results"]} == {"Изменено в другом процессе"}
+
+
+def test_an_unknown_round_table_is_answered_but_not_kept(anonymous, event):
+    for slug in ("no-0", "no-1", "not a slug"):
+        assert results(anonymous.get(f"{API}/programme-items/", {"event": slug})) == []
+    refused = anonymous.get(f"{API}/programme-items/", {"event": "nul\x00"})
+    assert refused.json() == {"event": ["Null characters are not allowed."]}
+    assert not page_cache.kept.entries
+
+
+def test_answers_with_credentials_are_never_taken_from_the_kept_lists(anonymous, event, organiser):
+    hidden = RoundTableFactory(published=False)
+    public = [item["slug"] for item in results(anonymous.get(f"{API}/events/"))]
+
+    private = client_of(organiser).get(f"{API}/events/")
+
+    assert public == [event.slug]
+    assert {item["slug"] for item in results(private)} == {event.slug, hidden.slug}
+    assert "private" in private["Cache-Control"]
+    # Nor is what the organiser read kept for the public.
+    assert [item["slug"] for item in results(anonymous.get(f"{API}/events/"))] == [event.slug]
+
+
+def test_a_speakers_own_papers_are_theirs_only(anonymous, event, speaker):
+    mine = client_of(speaker).get(f"{API}/papers/", {"mine": "1"})
+
+    assert mine.status_code == 200
+    assert anonymous.get(f"{API}/papers/", {"mine": "1"}).status_code == 401
+
+
+def test_a_browser_gets_the_browsable_page_not_the_kept_json(anonymous, event):
+    json = anonymous.get(f"{API}/events/")
+    browser = anonymous.get(f"{API}/events/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*")
+
+    assert json["Content-Type"] == "application/json"
+    assert browser["Content-Type"].startswith("text/html")
+    assert anonymous.get(f"{API}/events/", HTTP_ACCEPT="*/*")["Content-Type"] == "application/json"

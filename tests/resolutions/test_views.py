@@ -1,13 +1,16 @@
 """The public resolution pages: the text in each language and side by side, who may read it,
 amendments and status moves through the pages, versions and their comparison, query counts."""
 
+import io
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
-from resolutions import drafting
+from proceedings.typesetting import render_pdf
+from resolutions import drafting, exports
 from resolutions.models import Amendment, Resolution, ResolutionItem, StatusChange
 from tests.factories import RoundTableFactory
 from tests.pages import page, text_of
@@ -500,8 +503,9 @@ def test_versions_are_listed_with_compare_controls(client, discussed, event):
     text = text_of(html)
     numbers = list(discussed.versions.values_list("number", flat=True))
     assert numbers == [3, 2, 1]
-    assert html.count('type="radio" name="from"') == 3
-    assert html.count('type="radio" name="to"') == 3
+    # Version 1 is the draft as imported: the organisers' only.
+    assert html.count('type="radio" name="from"') == 2
+    assert html.count('type="radio" name="to"') == 2
     assert "Amendment" in text and "accepted" in text
     assert "opener" in text and "aigerim" in text  # who saved them
     assert "What changed since the discussion" in text
@@ -542,6 +546,69 @@ def test_what_changed_since_the_discussion(client, discussed, event):
     # No English text: the English page compares the Russian one, as its pages show it.
     assert '<ol class="diff" lang="ru">' in response.text
     assert "<del>развивать</del><ins>новый</ins>" in response.text
+
+
+DRAFT_ONLY = "черновой текст, который никто не публиковал;"
+DRAFT_WORD = "публиковал"
+
+
+@pytest.fixture
+def republished(event):
+    """A resolution drafted (versions 1–3, version 2 holding text that was never published),
+    discussed (4), adopted (5) and published (6)."""
+    resolution = demo_resolution(event, Status.DRAFT)
+    user = organiser("drafter")
+    item = first_item(resolution)
+    for text in (DRAFT_ONLY, "рекомендация для обсуждения;"):
+        item.text_ru = text
+        item.save()
+        drafting.record_version(resolution, user)
+    for status in (Status.DISCUSSION, Status.ADOPTED, Status.PUBLISHED):
+        drafting.change_status(resolution, status, user)
+    return resolution
+
+
+def listed_numbers(html):
+    return [int(number) for number in re.findall(r'name="to" value="(\d+)"', html)]
+
+
+@pytest.mark.parametrize(
+    ("who", "numbers"),
+    [
+        ("anonymous", []),  # one version only: nothing to compare, no radio buttons
+        ("other_participant", []),
+        ("staff", []),
+        ("participant", [6, 5, 4]),
+        ("organiser", [6, 5, 4, 3, 2, 1]),
+    ],
+)
+def test_versions_never_published_are_the_organisers_and_the_participants(
+    client, republished, event, who, numbers
+):
+    sign_in(client, who, event)
+    html = client.get(url("resolution_versions", slug=event.slug)).text
+    assert listed_numbers(html) == numbers
+    if not numbers:
+        assert re.search(r'<th scope="row">6</th>', html)
+        assert not re.search(r'<th scope="row">[1-5]</th>', html)
+    compare = client.get(url("resolution_compare", query="?from=2&to=6", slug=event.slug))
+    if who == "organiser":
+        assert compare.status_code == 200
+        assert DRAFT_WORD in compare.text
+    else:
+        assert compare.status_code == 400
+        assert "There is no version 2 of this resolution." in compare.text
+        assert DRAFT_WORD not in compare.text
+
+
+def test_participants_compare_from_the_discussion_on(client, republished, event):
+    sign_in(client, "participant", event)
+    response = client.get(url("resolution_compare", query="?from=4&to=6", slug=event.slug))
+    assert response.status_code == 200
+    assert (
+        client.get(url("resolution_compare", query="?from=3&to=6", slug=event.slug)).status_code
+        == 400
+    )
 
 
 @pytest.mark.parametrize(
@@ -585,6 +652,65 @@ def test_exports_are_served_as_attachments(
         f'attachment; filename="resolution-{event.slug}-{languages}.{extension}"'
     )
     assert response.content.startswith(magic)
+
+
+@pytest.fixture
+def typesetting(monkeypatch):
+    """The PDFs WeasyPrint typesets for the resolution: the real typesetting, counted."""
+    typeset = []
+
+    def counted(*args, **kwargs):
+        typeset.append(kwargs["title"])
+        return render_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "render_pdf", counted)
+    return typeset
+
+
+def test_the_pdf_is_typeset_once_per_data_version(
+    client, published, event, typesetting, django_assert_num_queries
+):
+    address = url("resolution_pdf", "ru", slug=event.slug)
+    first = client.get(address)
+    with django_assert_num_queries(1):  # the version (roundtable/page_cache.py): nothing else
+        again = client.get(address)
+    for query in ("?utm_source=letter", "?both=2", "?x=1"):  # made-up: the same file
+        assert client.get(address + query).content == first.content
+    assert again.content == first.content
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert len(typesetting) == 1
+    client.get(url("resolution_pdf", "ru", "?both=1", slug=event.slug))
+    assert len(typesetting) == 2  # kk and ru: a file of its own
+
+    item = first_item(published)
+    item.text_ru = "исправленная рекомендация;"
+    item.save()
+    edited = client.get(address)
+    assert len(typesetting) == 3
+    assert edited.content != first.content
+    assert len(PdfReader(io.BytesIO(edited.content)).pages) >= 1
+
+
+def test_signed_in_readers_get_the_file_typeset_once_and_kept_private(client, event, typesetting):
+    demo_resolution(event, Status.DRAFT)
+    client.force_login(organiser())
+    address = url("resolution_pdf", "ru", slug=event.slug)
+    first, again = client.get(address), client.get(address)
+    assert again.content == first.content
+    assert len(typesetting) == 1
+    assert "private" in again["Cache-Control"]
+    client.logout()
+    assert client.get(address).status_code == 404  # a draft: never shared with the public
+
+
+def test_the_docx_is_made_once_per_data_version(
+    client, published, event, django_assert_num_queries
+):
+    address = url("resolution_docx", "kk", slug=event.slug)
+    first = client.get(address)
+    with django_assert_num_queries(1):
+        assert client.get(address + "?utm_campaign=x").content == first.content
+    assert client.get(address, headers={"If-None-Match": first["ETag"]}).status_code == 304
 
 
 @pytest.mark.parametrize("name", ["resolution_pdf", "resolution_docx"])

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
-from roundtable import schedule
+from roundtable import page_cache, schedule
 from tests.factories import ProgrammeItemFactory, RoundTableFactory, programme_of
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,7 @@ def test_talks_carry_speakers_with_positions_and_keep_their_own_language(client,
     assert len(set(uids)) == 26
     assert uids == [str(event["UID"]) for event in calendar_of(client, "kk", demo_event).events]
     cache.clear()  # made again, not read back
+    page_cache.kept.clear()
     assert uids == [str(event["UID"]) for event in calendar_of(client, "ru", demo_event).events]
     host = settings.SITE_URL.split("://")[1].split(":")[0]
     assert uids[0] == f"item-{opening_item(demo_event).pk}@{host}"
@@ -207,14 +208,17 @@ def test_calendar_queries_do_not_grow_with_the_programme(client, django_assert_n
     whole = url("kk", "programme_ics", slug=event.slug)
     one = url("kk", "programme_item_ics", slug=event.slug, item=item.pk)
 
-    with django_assert_num_queries(3):  # the event, its timed items, their speakers
+    # the version (roundtable/page_cache.py), the event, its timed items, their speakers
+    with django_assert_num_queries(4):
         first = client.get(whole)
     assert len(Calendar.from_ical(first.content).events) == talks
-    with django_assert_num_queries(1):  # the event: the calendar comes from the cache
-        client.get(whole)
-    with django_assert_num_queries(1):  # the event: unchanged, 304
+    with django_assert_num_queries(1):  # the version: the calendar comes from the page cache
+        assert client.get(whole).content == first.content
+    with django_assert_num_queries(1):  # the version: unchanged, 304
         assert client.get(whole, headers={"if-none-match": first["ETag"]}).status_code == 304
-    with django_assert_num_queries(3):  # the event, the item, its speakers
+    with django_assert_num_queries(1):  # a link with a made-up query: the same calendar
+        assert client.get(whole + "?utm_source=newsletter").content == first.content
+    with django_assert_num_queries(4):  # the version, the event, the item, its speakers
         client.get(one)
     with django_assert_num_queries(1):
         client.get(one)

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -70,11 +71,11 @@ def test_unpublished_round_tables_stay_hidden_from_the_public(client):
 
 
 def test_the_sign_in_link_returns_to_the_address_asked(client):
-    event = RoundTableFactory()
+    document = resolution_with(sections=1, items=1, status=Resolution.Status.PUBLISHED)
     with translation.override("en"):
-        address = reverse("roundtable:speakers", kwargs={"slug": event.slug})
-    assert "sort%3D1" not in client.get(address).text
-    assert f"next={address}%3Fsort%3D1" in client.get(address + "?sort=1").text
+        address = reverse("roundtable:resolution", kwargs={"slug": document.event.slug})
+    assert "both%3D1" not in client.get(address).text
+    assert f"next={address}%3Fboth%3D1" in client.get(address + "?both=1").text
 
 
 def test_a_page_from_the_cache_has_the_headers_of_a_page_made_anew(
@@ -128,22 +129,32 @@ def test_a_reload_of_an_unchanged_page_gets_304_and_an_edit_a_new_page(client):
     assert "Новая тема" in response.text
 
 
-def test_an_address_with_a_query_the_page_does_not_read_is_made_and_not_kept(
+def test_an_address_with_a_query_the_page_does_not_read_is_served_the_page_without_it(
     client, django_assert_num_queries
 ):
     event = RoundTableFactory()
     with translation.override("en"):
-        address = reverse("roundtable:event", kwargs={"slug": event.slug})
-    client.get(address)
-    with django_assert_num_queries(1):  # the version: from the cache
-        client.get(address)
-    for number in range(3):
-        with CaptureQueriesContext(connection) as made:
-            assert client.get(f"{address}?x={number}").status_code == 200
-        assert len(made) > 1  # the view's own: made for it
-        with CaptureQueriesContext(connection) as again:
-            client.get(f"{address}?x={number}")
-        assert len(again) == len(made)  # and not kept
+        address = reverse("roundtable:speakers", kwargs={"slug": event.slug})
+    canonical = client.get(f"{address}?utm_source=letter&utm_medium=email")  # made once
+    assert "utm_source" not in canonical.text  # the sign-in link returns to the page itself
+    assert f"next={address}" in canonical.text
+    for query in ("?x=1", "?x=2", "?sort=1", "?utm_source=social", ""):
+        with django_assert_num_queries(1):  # the version: from the cache, never made again
+            response = client.get(f"{address}{query}")
+        assert response.content == canonical.content
+        assert response["ETag"] == canonical["ETag"]
+
+
+def test_a_value_the_page_does_not_know_is_served_the_page_without_it(
+    client, django_assert_num_queries
+):
+    document = resolution_with(sections=1, items=1, status=Resolution.Status.PUBLISHED)
+    with translation.override("ru"):
+        address = reverse("roundtable:resolution", kwargs={"slug": document.event.slug})
+    single = client.get(address).text
+    for query in ("?both=2", "?both=", "?both=1&both=0"):
+        with django_assert_num_queries(1):
+            assert client.get(f"{address}{query}").text == single
 
 
 def test_the_resolution_side_by_side_is_kept_as_a_page_of_its_own(client):
@@ -217,6 +228,36 @@ class TestFreshness:
         for number in range(3):
             client.get(f"/en/no-such-round-table-{number}/")
         assert set(page_cache.versions_read) <= {None}
+
+
+def test_each_process_keeps_the_pages_it_serves_in_front_of_the_shared_cache(
+    client, django_assert_num_queries
+):
+    event = RoundTableFactory()
+    with translation.override("en"):
+        address = reverse("roundtable:event", kwargs={"slug": event.slug})
+    made = client.get(address).content
+    key = next(iter(page_cache.kept.entries))
+    assert cache.get(key) is not None  # in the shared cache: other processes take it from there
+    page_cache.kept.clear()  # another process
+    with django_assert_num_queries(1):
+        assert client.get(address).content == made
+    cache.clear()  # evicted from the shared cache: this process still has it in memory
+    with django_assert_num_queries(1):
+        assert client.get(address).content == made
+
+
+def test_the_memory_of_a_process_keeps_the_pages_used_last_within_its_budget(db):
+    memory = page_cache.KeptPages(budget=10)
+    for key in ("a", "b", "c"):
+        memory.set(f"test:{key}", b"1234")
+    memory.get("test:b")
+    memory.set("test:d", b"1234")
+    assert list(memory.entries) == ["test:b", "test:d"]
+    assert memory.held == 8
+    memory.set("test:large", b"x" * 11)  # over the budget alone: in the shared cache only
+    assert "test:large" not in memory.entries
+    assert memory.get("test:large") == b"x" * 11
 
 
 def with_form(request):

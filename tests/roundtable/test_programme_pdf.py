@@ -85,11 +85,15 @@ def test_programme_pdf_query_count(client, django_assert_num_queries):
             event=event, start=datetime.time(hour), end=datetime.time(hour, 30)
         )
         item.speakers.set([PersonFactory(), PersonFactory()])
-    with django_assert_num_queries(4):  # event, items, their speakers, participations
+    # the version (roundtable/page_cache.py), event, items, their speakers, participations
+    with django_assert_num_queries(5):
         text, _reader = read(client.get(url(event.slug)))
     assert text.count("10:00–10:30") == 2
-    with django_assert_num_queries(1):  # the event: the PDF comes from the cache
+    with django_assert_num_queries(1):  # the version: the PDF comes from the page cache
         assert read(client.get(url(event.slug)))[0] == text
+    # A made-up query string gets the same PDF, typeset no more.
+    with django_assert_num_queries(1):
+        assert read(client.get(url(event.slug) + "?utm_source=letter"))[0] == text
 
 
 def test_one_language_on_request(client):
