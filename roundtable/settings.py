@@ -1,11 +1,12 @@
 """Settings of the round-table portal.
 
-Everything that differs between machines comes from the environment: DATABASE_URL, SECRET_KEY,
-DEBUG, ALLOWED_HOSTS, and for letters EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-EMAIL_USE_TLS or EMAIL_USE_SSL, DEFAULT_FROM_EMAIL. The defaults are the safe production ones
-(DEBUG off, no hosts allowed).
+Everything that differs between machines comes from the environment: DATABASE_URL, REDIS_URL,
+SECRET_KEY, DEBUG, ALLOWED_HOSTS, and for letters EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL, DEFAULT_FROM_EMAIL. The defaults are the safe
+production ones (DEBUG off, no hosts allowed).
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -336,11 +337,16 @@ AXES_CLIENT_IP_CALLABLE = "roundtable.throttling.client_address"
 # E-mail addresses match in any letter case (speakers/backends.py): so do their failures.
 AXES_USERNAME_CALLABLE = "speakers.backends.sign_in_name"
 
-# Per-user limits on the costly endpoints (django-ratelimit, counting in the default cache):
-# uploads of paper versions and builds of the proceedings book. "30/h" is 30 an hour. With the
-# per-process memory cache, each worker process counts for itself; a shared cache (CACHES below)
-# makes the limit exact. (django_ratelimit is not in INSTALLED_APPS: its system check refuses a
-# memory cache outright.)
+# Per-user limits on the costly endpoints (django-ratelimit, counting in the shared cache, CACHES
+# below, so a limit holds across processes and servers): uploads of paper versions and builds of
+# the proceedings book. "30/h" is 30 an hour. (django_ratelimit is not in INSTALLED_APPS: its
+# system check knows Django's RedisCache, not our subclass of it.)
+# While the cache is unreachable the limits are not applied (fail open): they guard signed-in
+# speakers' and organisers' costly requests against excess, not the site against strangers, and
+# refusing every upload with "too often" during a cache outage, maybe on the eve of the deadline,
+# would hurt more than a few minutes without a limit. Sign-in lockouts do not depend on the cache:
+# django-axes keeps failures in the database.
+RATELIMIT_FAIL_OPEN = True
 UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30/h")
 BOOK_BUILD_RATE_LIMIT = os.environ.get("BOOK_BUILD_RATE_LIMIT", "10/h")
 
@@ -374,20 +380,33 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": LANGUAGES},
 }
 
-# Public API responses are cached under keys that hold the round tables' data versions
-# (roundtable/versions.py), so an entry is never stale and needs no invalidation. Each process has
-# its own memory cache here; with several app servers, a shared cache (Redis, Memcached) lets one
-# server's work serve them all — correctness does not depend on it.
 # A cached public page reads the round tables' data versions, one query, at most once per this many
 # seconds per process: anonymous visitors see an edit within that time (the process that made the
 # edit, and signed-in users, see it at once). 0 reads them for every page.
 PAGE_CACHE_FRESHNESS = float(os.environ.get("PAGE_CACHE_FRESHNESS", 1))
 
+
+def local_redis_socket():
+    """The socket of the project-local Redis that scripts/portal starts (redis_start) when no
+    REDIS_URL is given. The script computes the same path: a short one under TMPDIR, named after
+    this checkout's real path."""
+    checkout = hashlib.md5(str(BASE_DIR).encode(), usedforsecurity=False).hexdigest()[:10]
+    return Path(os.environ.get("TMPDIR") or "/tmp") / f"roundtable-redis-{checkout}" / "redis.sock"
+
+
+# One cache for the whole site, in Redis (roundtable/shared_cache.py): rate-limit counters (atomic
+# INCR), and public pages, feeds and API answers, cached under keys that hold the round tables'
+# data versions (roundtable/versions.py), so an entry is never stale and needs no invalidation.
+# REDIS_URL (redis://host:6379/0, rediss://…, unix:///path?db=0) names a Redis of the site's; by
+# default the local one. Reads and writes give up after a second, and while Redis is unreachable
+# pages are made without it.
+REDIS_URL = os.environ.get("REDIS_URL") or f"unix://{local_redis_socket()}"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "roundtable.shared_cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
         "TIMEOUT": 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 

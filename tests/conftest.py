@@ -21,7 +21,8 @@ def english():
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache: pages and feeds cached under a data version that a
-    rolled-back test reached too must not leak into the next one."""
+    rolled-back test reached too must not leak into the next one. The cache is the tests' own
+    database of Redis (tests/settings.py), so this never empties a demo's cache."""
     cache.clear()
     yield
     cache.clear()
