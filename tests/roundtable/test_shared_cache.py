@@ -220,3 +220,25 @@ def test_without_redis_url_the_settings_find_the_redis_that_scripts_portal_start
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("True")
+
+
+def test_sites_of_two_databases_on_one_redis_never_read_each_other_s_pages():
+    """Cache keys hold ids and data versions, which two databases share (the demo and the load
+    benchmark's copy of it): the database's name keeps their entries apart."""
+    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+
+    def shell(database, code):
+        result = manage(
+            "shell",
+            "-c",
+            f"from django.core.cache import cache; {code}",
+            DJANGO_SETTINGS_MODULE="tests.settings",
+            DATABASE_URL=urllib.parse.urlunsplit(url._replace(path=f"/{database}")),
+            **{name: os.environ[name] for name in ("TMPDIR",) if name in os.environ},
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    shell("demo", "cache.set('rt:1:1:ru:event', 'the demo'); print()")
+    assert shell("copy", "print(cache.get('rt:1:1:ru:event'))") == "None"
+    assert shell("demo", "print(cache.get('rt:1:1:ru:event'))") == "the demo"
