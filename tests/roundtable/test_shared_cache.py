@@ -64,7 +64,7 @@ def two_servers(transactional_db):
     ]
     try:
         for base, _ in started:
-            wait_for(lambda base=base: server_answers(base), timeout=30)
+            wait_for(lambda base=base: server_answers(base), timeout=60)
         yield [base for base, _ in started]
     finally:
         for _, process in started:
