@@ -14,7 +14,8 @@ rebuilt on demand.
 
 A restore checks every checksum before it touches anything and refuses a damaged backup; then it
 loads the dump in one transaction (pg_restore --clean --if-exists --no-owner), replaces each file
-root by its copy, and checks the row counts and the file hashes against the manifest.
+root by its copy, checks the row counts and the file hashes against the manifest, and empties the
+cache.
 """
 
 import datetime
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import psycopg
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from psycopg.conninfo import make_conninfo
 
@@ -127,7 +129,8 @@ def verify(directory):
 
 def restore(directory, database, roots):
     """Restore the backup in `directory` into `database` and the file `roots`, after `verify`;
-    then check the result against the manifest. Returns the manifest."""
+    then check the result against the manifest, and empty the shared cache, whose keys (ids and
+    data versions) the restored rows reuse for other content. Returns the manifest."""
     directory = Path(directory)
     manifest = verify(directory)
     pg(
@@ -143,6 +146,7 @@ def restore(directory, database, roots):
     for name, root in roots.items():
         replace_root(directory / FILES / name, Path(root))
     check_restored(manifest, database, roots)
+    cache.clear()
     return manifest
 
 
