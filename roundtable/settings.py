@@ -398,10 +398,10 @@ def local_redis_socket():
 # INCR), and public pages, feeds and API answers, cached under keys that hold the round tables'
 # data versions (roundtable/versions.py), so an entry is never stale and needs no invalidation.
 # REDIS_URL (redis://host:6379/0, rediss://…, unix:///path?db=0) names a Redis of the site's; by
-# default the local one. Reads and writes give up after a second, and while Redis is unreachable
-# pages are made without it. Keys begin with the database's name: two databases on one Redis (the
-# demo and the load benchmark's copy of it, two sites) never read each other's entries, whose keys
-# hold only ids and data versions.
+# default the local one. Reads and writes give up after a second; while Redis is unreachable pages
+# are made without it, and each process tries it again every RETRY_AFTER seconds. Keys begin with
+# the database's name: two databases on one Redis (the demo and the load benchmark's copy of it,
+# two sites) never read each other's entries, whose keys hold only ids and data versions.
 REDIS_URL = os.environ.get("REDIS_URL") or f"unix://{local_redis_socket()}"
 CACHES = {
     "default": {
@@ -409,6 +409,7 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": DATABASES["default"]["NAME"],
         "TIMEOUT": 60 * 60,
+        "RETRY_AFTER": 5,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
