@@ -3,7 +3,7 @@ and one sign-in lockout between them, and a Redis that goes away for a while cos
 never a page.
 
 The servers are real gunicorns (one worker each) on the test database and the tests' Redis; a
-Redis that goes away is a throwaway one of the test's own, stopped and started again.
+Redis that goes away is a throwaway one of the test's own, stopped and started again, or paused.
 """
 
 import os
@@ -233,7 +233,7 @@ def test_a_redis_that_answers_nothing_costs_one_time_out_and_one_warning(
 
     assert [answer.status_code for answer in answers] == [200, 200, 200]
     # One socket time-out (a second), not one for each of the pages' cache calls.
-    assert 1 <= took < 2.5
+    assert 1 <= took < 4
     warnings = [record for record in caplog.records if record.name == "roundtable.shared_cache"]
     assert len(warnings) == 1
 
