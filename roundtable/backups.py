@@ -17,7 +17,7 @@ A restore refuses a backup that others than its owner could have changed (a dump
 is, and the manifest that vouches for it could be rewritten along with it), checks every checksum
 before it touches anything and refuses a damaged backup; then it loads the dump in one transaction
 (pg_restore --clean --if-exists --no-owner), replaces each file root by its copy, and checks the
-row counts and the file hashes against the manifest.
+row counts and the file hashes against the manifest, and empties the cache.
 """
 
 import contextlib
@@ -32,6 +32,7 @@ from pathlib import Path
 
 import psycopg
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from psycopg.conninfo import make_conninfo
 
@@ -170,7 +171,8 @@ def refuse_if_others_can_write(directory):
 
 def restore(directory, database, roots):
     """Restore the backup in `directory` into `database` and the file `roots`, after `verify`;
-    then check the result against the manifest. Returns the manifest."""
+    then check the result against the manifest, and empty the shared cache, whose keys (ids and
+    data versions) the restored rows reuse for other content. Returns the manifest."""
     directory = Path(directory)
     manifest = verify(directory)
     pg(
@@ -186,6 +188,7 @@ def restore(directory, database, roots):
     for name, root in roots.items():
         replace_root(directory / FILES / name, Path(root))
     check_restored(manifest, database, roots)
+    cache.clear()
     return manifest
 
 

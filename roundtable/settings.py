@@ -1,11 +1,12 @@
 """Settings of the round-table portal.
 
-Everything that differs between machines comes from the environment: DATABASE_URL, SECRET_KEY,
-DEBUG, ALLOWED_HOSTS, and for letters EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-EMAIL_USE_TLS or EMAIL_USE_SSL, DEFAULT_FROM_EMAIL. The defaults are the safe production ones
-(DEBUG off, no hosts allowed).
+Everything that differs between machines comes from the environment: DATABASE_URL, REDIS_URL,
+SECRET_KEY, DEBUG, ALLOWED_HOSTS, and for letters EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL, DEFAULT_FROM_EMAIL. The defaults are the safe
+production ones (DEBUG off, no hosts allowed).
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -354,12 +355,18 @@ REVERSE_PROXY_COUNT = int(os.environ.get("REVERSE_PROXY_COUNT", 0))
 AXES_CLIENT_IP_CALLABLE = "roundtable.throttling.client_address"
 AXES_USERNAME_CALLABLE = "speakers.backends.sign_in_name"
 
-# Rate limits (django-ratelimit, counting in the default cache): uploads of paper versions,
-# previews of papers (the page, and the PDF typeset anew each time) and builds of the proceedings
-# book per user; password-reset letters per e-mail address typed (whether or not an account has
-# it) and per client address. "30/h" is 30 an hour. With the per-process memory cache, each worker
-# process counts for itself; a shared cache (CACHES below) makes the limit exact.
-# (django_ratelimit is not in INSTALLED_APPS: its system check refuses a memory cache outright.)
+# Rate limits (django-ratelimit, counting in the shared cache, CACHES below, so a limit holds
+# across processes and servers): uploads of paper versions, previews of papers (the page, and the
+# PDF typeset anew each time) and builds of the proceedings book per user; password-reset letters
+# per e-mail address typed (whether or not an account has it) and per client address. "30/h" is
+# 30 an hour. (django_ratelimit is not in INSTALLED_APPS: its system check knows Django's
+# RedisCache, not our subclass of it.)
+# While the cache is unreachable the limits are not applied (fail open): they guard signed-in
+# speakers' and organisers' costly requests against excess, not the site against strangers, and
+# refusing every upload with "too often" during a cache outage, maybe on the eve of the deadline,
+# would hurt more than a few minutes without a limit. Sign-in lockouts do not depend on the cache:
+# django-axes keeps failures in the database.
+RATELIMIT_FAIL_OPEN = True
 UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30/h")
 PREVIEW_RATE_LIMIT = os.environ.get("PREVIEW_RATE_LIMIT", "120/h")
 BOOK_BUILD_RATE_LIMIT = os.environ.get("BOOK_BUILD_RATE_LIMIT", "10/h")
@@ -396,10 +403,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": LANGUAGES},
 }
 
-# Public API responses are cached under keys that hold the round tables' data versions
-# (roundtable/versions.py), so an entry is never stale and needs no invalidation. Each process has
-# its own memory cache here; with several app servers, a shared cache (Redis, Memcached) lets one
-# server's work serve them all — correctness does not depend on it.
 # A cached public page reads the round tables' data versions, one query, at most once per this many
 # seconds per process: anonymous visitors see an edit within that time (the process that made the
 # edit, and signed-in users, see it at once). 0 reads them for every page.
@@ -408,11 +411,32 @@ PAGE_CACHE_FRESHNESS = float(os.environ.get("PAGE_CACHE_FRESHNESS", 1))
 # the default cache (a shared Redis then costs a hit no round trip): 32 MiB by default.
 PAGE_CACHE_MEMORY_BYTES = int(os.environ.get("PAGE_CACHE_MEMORY_BYTES", 32 * 1024 * 1024))
 
+
+def local_redis_socket():
+    """The socket of the project-local Redis that scripts/portal starts (redis_start) when no
+    REDIS_URL is given. The script computes the same path: a short one under TMPDIR, named after
+    this checkout's real path."""
+    checkout = hashlib.md5(str(BASE_DIR).encode(), usedforsecurity=False).hexdigest()[:10]
+    return Path(os.environ.get("TMPDIR") or "/tmp") / f"roundtable-redis-{checkout}" / "redis.sock"
+
+
+# One cache for the whole site, in Redis (roundtable/shared_cache.py): rate-limit counters (atomic
+# INCR), and public pages, feeds and API answers, cached under keys that hold the round tables'
+# data versions (roundtable/versions.py), so an entry is never stale and needs no invalidation.
+# REDIS_URL (redis://host:6379/0, rediss://…, unix:///path?db=0) names a Redis of the site's; by
+# default the local one. Reads and writes give up after a second; while Redis is unreachable pages
+# are made without it, and each process tries it again every RETRY_AFTER seconds. Keys begin with
+# the database's name: two databases on one Redis (the demo and the load benchmark's copy of it,
+# two sites) never read each other's entries, whose keys hold only ids and data versions.
+REDIS_URL = os.environ.get("REDIS_URL") or f"unix://{local_redis_socket()}"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "roundtable.shared_cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": DATABASES["default"]["NAME"],
         "TIMEOUT": 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "RETRY_AFTER": 5,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 

@@ -24,7 +24,8 @@ def english():
 def fresh_cache():
     """Each test starts with an empty cache: pages and feeds cached under a data version that a
     rolled-back test reached too must not leak into the next one; nor those the process keeps in
-    its own memory in front of the cache."""
+    its own memory in front of the cache. The cache is the tests' own database of Redis
+    (tests/settings.py), so this never empties a demo's cache."""
     cache.clear()
     page_cache.kept.clear()
     yield

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
 # The tests check the production settings, whatever DEBUG the shell that runs them has.
@@ -17,7 +18,24 @@ os.environ.setdefault(
 )
 
 from roundtable.settings import *  # noqa: F403
-from roundtable.settings import STATIC_ROOT, STORAGES
+from roundtable.settings import CACHES, STATIC_ROOT, STORAGES, env_flag
+
+# The tests' cache is database 1 of the site's Redis (REDIS_URL's server, or the local one): every
+# test clears it (tests/conftest.py), which never touches the cache of a demo or site in database 0.
+TESTS_REDIS_DATABASE = "1"
+
+
+def tests_redis_url(url):
+    parts = urlsplit(url)
+    if parts.scheme == "unix":  # the database is a parameter (urlunsplit would drop the "//")
+        query = [(name, value) for name, value in parse_qsl(parts.query) if name != "db"]
+        return f"unix://{parts.path}?{urlencode([*query, ('db', TESTS_REDIS_DATABASE)])}"
+    return urlunsplit(parts._replace(path="/" + TESTS_REDIS_DATABASE))
+
+
+CACHES = {
+    "default": {**CACHES["default"], "LOCATION": tests_redis_url(CACHES["default"]["LOCATION"])}
+}
 
 # The production stack's test (tests/roundtable/test_faults.py) collects static files into a
 # scratch directory, not into the checkout's var/static.
@@ -31,8 +49,9 @@ STORAGES = {
 # Hashing cost is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Django's test client signs in without a request, which django-axes refuses; the tests of sign-in
-# throttling (tests/roundtable/test_security.py) switch it on.
-AXES_ENABLED = False
+# throttling switch it on (tests/roundtable/test_security.py), and AXES_ENABLED=1 in the servers
+# that tests start (tests/roundtable/test_shared_cache.py).
+AXES_ENABLED = env_flag("AXES_ENABLED")
 # Every cached page reads the versions, so that the query counts pinned in the tests are those of a
 # hit after the freshness window; tests/roundtable/test_page_cache.py checks the window itself.
 PAGE_CACHE_FRESHNESS = 0

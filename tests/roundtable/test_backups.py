@@ -1,18 +1,21 @@
 """Backups: a round trip into a fresh database and directories; private to their owner; damaged
 backups, and backups others could have changed, refused."""
 
+import io
 import json
 import os
 import stat
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 
 from proceedings.models import BookBuild
-from roundtable import backups
+from roundtable import backups, versions
+from roundtable.models import RoundTable
 from tests.factories import RoundTableFactory, programme_of
 from tests.proceedings.factories import PaperFactory, ProceedingsFactory, add_version
 
@@ -147,3 +150,14 @@ def test_a_backup_others_could_have_changed_is_refused_before_anything_changes(
     assert (target_root / "kept.pdf").read_bytes() == b"still here"
     with backups.connect(fresh_database) as target:
         assert backups.row_counts(target) == {}
+
+
+def test_a_restore_forgets_the_pages_cached_from_the_data_it_replaced(world, tmp_path):
+    """Cache keys hold ids and data versions, which the restored data reuse for other content."""
+    call_command("backup", str(tmp_path / "backup"))
+    key = versions.cache_key(RoundTable.objects.get(), "event", "ru")
+    cache.set(key, "the page of an edit made after the backup")
+
+    call_command("restore", str(tmp_path / "backup"), stdout=io.StringIO())
+
+    assert cache.get(key) is None
