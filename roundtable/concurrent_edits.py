@@ -118,6 +118,12 @@ class EditedFromForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields[EDITED_FROM].initial = self.signed(self.instance)
 
+    @property
+    def changed_data(self):
+        """The fields the organiser changed: never the hidden field, so that an untouched row
+        stays untouched (the programme's overlap message names the edited row)."""
+        return [name for name in super().changed_data if name != EDITED_FROM]
+
     def signed(self, instance):
         return signing.dumps(stored_values(instance, self.checked_fields), salt=SALT)
 
