@@ -9,7 +9,7 @@ database is not touched: a copy database is created beside it, migrated, given t
 and published (benchmarks/scale_demo.py), and dropped at the end; uploaded files and the book go
 to a temporary PAPERS_ROOT.
 
-The server runs as in production: gunicorn with roundtable/gunicorn.conf.py (2 × cores + 1
+The server runs as in production: gunicorn with config/gunicorn.conf.py (2 × cores + 1
 workers), DEBUG=0, a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, static files collected into a
 temporary STATIC_ROOT and served by whitenoise, PAGE_CACHE_FRESHNESS as production has it unless
 --freshness says otherwise. Then wrk drives each URL in turn with --connections open connections,
@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEMO = "public-safety-2025"
 # The settings of the served copy: production settings, static files collected apart.
-SETTINGS = """from roundtable.settings import *  # noqa: F403
+SETTINGS = """from config.settings import *  # noqa: F403
 
 STATIC_ROOT = {static_root!r}
 """
@@ -292,10 +292,10 @@ def main():
     server = None
     try:
         prepare(environment, arguments.items)
-        say("Starting gunicorn (roundtable/gunicorn.conf.py)")
+        say("Starting gunicorn (config/gunicorn.conf.py)")
         with open(scratch / "gunicorn.log", "w") as log:
             server = subprocess.Popen(
-                [PYTHON, "-m", "gunicorn", "--config", "roundtable/gunicorn.conf.py"],
+                [PYTHON, "-m", "gunicorn", "--config", "config/gunicorn.conf.py"],
                 cwd=ROOT,
                 env=environment,
                 stdout=log,

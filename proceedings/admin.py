@@ -36,6 +36,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
+from portal import throttling
+from portal.admin_base import SortableTabbedAdmin
+from portal.concurrent_edits import RefusesStaleForms
 from proceedings import builds, crossref, paper_list, review
 from proceedings.models import (
     Author,
@@ -46,9 +49,6 @@ from proceedings.models import (
     Proceedings,
     Section,
 )
-from resolutions.admin import SortableTabbedAdmin
-from roundtable import throttling
-from roundtable.concurrent_edits import RefusesStaleForms
 from speakers import letters, names
 from speakers.admin import warn_of_unsent_letters
 

@@ -19,9 +19,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers
 
+from portal.api_fields import TranslatedField
+from portal.api_viewsets import ApiReadViewSet, EventDocumentViewSet
 from proceedings.models import Author, BookBuild, BookEntry, Paper, Proceedings, Section
-from roundtable.api_fields import TranslatedField
-from roundtable.api_viewsets import ApiReadViewSet, EventDocumentViewSet
 
 MINE = OpenApiParameter(
     "mine",

@@ -9,11 +9,9 @@ class ProceedingsConfig(AppConfig):
     verbose_name = _("Proceedings")
 
     def ready(self):
-        from proceedings import hyphenation
+        from portal import versions
         from proceedings.models import Author, BookBuild, Paper, Proceedings, Section
-        from roundtable import versions
 
-        hyphenation.register()
         versions.track(Section, lambda section: [section.event_id])
         versions.track(Paper, lambda paper: [paper.event_id])
         versions.track(Author, lambda author: [author.paper.event_id])

@@ -18,7 +18,7 @@ core, ending with the build: when it fails, is stopped or its process dies); the
 the HTML from the database, the workers only typeset it. Then the parts are merged with pypdf
 and the folios and running heads (the collection's title on left pages, the part's authors or
 title on right pages; none on the front, on blank pages, nor on the first page of a part, as books
-do) are stamped on from an overlay (proceedings/folios.py).
+do) are stamped on from an overlay (typesetting/folios.py).
 
 Page numbers are therefore known from where the parts fall, not from WeasyPrint: CSS
 `target-counter` counts pages within one document and cannot reach across separately typeset
@@ -51,14 +51,14 @@ from django.utils import translation
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from proceedings import folios
+from portal.parent_death import die_with_parent
 from proceedings.article import article, contents_line, with_authors
 from proceedings.models import BookBuild, Paper, PaperVersion, page_range
-from proceedings.typesetting import lay_out, static_file
 from roundtable.models import RoundTable
-from roundtable.parent_death import die_with_parent
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
+from typesetting import folios
+from typesetting.printing import lay_out, static_file
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 
+from portal.templatetags.languages import written_in
 from proceedings import article, citations
 from proceedings.models import Author, split_keywords
-from roundtable.templatetags.languages import written_in
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 

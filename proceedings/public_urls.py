@@ -1,4 +1,4 @@
-"""/<lang>/<slug>/proceedings/…: a round table's published book (roundtable/urls.py mounts them).
+"""/<lang>/<slug>/proceedings/…: a round table's published book (config/urls.py mounts them).
 
 A paper's card and files are addressed by the paper's id, which no rebuild changes.
 """

@@ -17,9 +17,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from portal import page_cache, versions
 from proceedings import cards, citations, offprints
 from proceedings.models import Proceedings
-from roundtable import page_cache, versions
 from roundtable.models import RoundTable
 
 

@@ -1,4 +1,4 @@
-"""/<lang>/my/papers/…: the speaker's papers (roundtable/urls.py mounts them)."""
+"""/<lang>/my/papers/…: the speaker's papers (config/urls.py mounts them)."""
 
 from django.urls import path
 

@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from proceedings import article, dashboard, review, submission, typesetting, uploads
+from portal import throttling
+from proceedings import article, dashboard, review, submission, uploads
 from proceedings.forms import AuthorFormSet, MoveForm, PaperForm
 from proceedings.models import Author, Paper, PaperVersion
-from roundtable import throttling
+from typesetting import printing
 
 Status = Paper.Status
 # The speaker (and the organisers) change the paper's details while it is open for review.
@@ -274,7 +275,7 @@ def preview_pdf(request, pk):
     if version is not None and version.kind == PaperVersion.Kind.PDF:
         return redirect(version.get_download_url())
     printed = article.article(paper, version)
-    pdf = typesetting.render_pdf(
+    pdf = printing.render_pdf(
         "print/paper.html",
         {"article": printed},
         lang=paper.language,

@@ -6,10 +6,10 @@ from django.db.models import Prefetch, Q
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
+from portal.api_fields import TranslatedField
+from portal.api_viewsets import EventDocumentViewSet
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection
-from roundtable.api_fields import TranslatedField
-from roundtable.api_viewsets import EventDocumentViewSet
 from speakers.models import Participation
 
 Status = Resolution.Status

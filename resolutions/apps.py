@@ -7,8 +7,8 @@ class ResolutionsConfig(AppConfig):
     verbose_name = _("Resolutions")
 
     def ready(self):
+        from portal import versions
         from resolutions.models import Amendment, Resolution, ResolutionItem, ResolutionSection
-        from roundtable import versions
 
         versions.track(Resolution, lambda resolution: [resolution.event_id])
         versions.track(ResolutionSection, lambda section: [section.resolution.event_id])

@@ -19,8 +19,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from modeltranslation.utils import resolution_order
 
-from proceedings.typesetting import render_pdf
 from resolutions.drafting import content_of
+from typesetting.printing import render_pdf
 
 # BCP 47 tags for Word's proofing language and the document properties.
 LANGUAGE_TAGS = {"kk": "kk-KZ", "ru": "ru-RU", "en": "en-GB"}

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from modeltranslation.utils import resolution_order
 
+from portal import page_cache
+from portal.templatetags.languages import written_in
 from resolutions import drafting, exports
 from resolutions.forms import AmendmentForm, CompareForm, DecisionForm, StatusForm
 from resolutions.models import Amendment, Resolution, ResolutionSection
-from roundtable import page_cache
 from roundtable.models import RoundTable
-from roundtable.templatetags.languages import written_in
 
 Status = Resolution.Status
 LANGUAGE_NAMES = dict(settings.LANGUAGES)

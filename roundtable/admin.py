@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from portal.concurrent_edits import RefusesStaleForms
 from roundtable import schedule
-from roundtable.concurrent_edits import RefusesStaleForms
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation
 

@@ -3,9 +3,9 @@
 from django.db.models import F
 from django_filters import rest_framework as filters
 
+from portal.api_fields import SLUG, Related, TranslatedField
+from portal.api_viewsets import ApiViewSet, ModelRulesSerializer
 from roundtable import schedule
-from roundtable.api_fields import SLUG, Related, TranslatedField
-from roundtable.api_viewsets import ApiViewSet, ModelRulesSerializer
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Person
 

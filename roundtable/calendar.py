@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 from icalendar import Calendar, Event
 
-from roundtable.templatetags.languages import written_in
+from portal.templatetags.languages import written_in
 from speakers.models import Person
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"

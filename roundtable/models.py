@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from roundtable.date_range import validate_in_range
+from portal.date_range import validate_in_range
 from roundtable.schedule import NoOverlapConstraint, TimeOfDayRange
 from speakers.models import Participation, Person
 
@@ -126,7 +126,7 @@ class RoundTable(RevisionFields, models.Model):
         validators=[validate_in_range],
         help_text=_("Speakers upload and replace their papers until then."),
     )
-    # Bumped whenever anything shown of the round table changes (roundtable/versions.py): public
+    # Bumped whenever anything shown of the round table changes (portal/versions.py): public
     # caches and ETags are keyed on it.
     data_version = models.PositiveBigIntegerField(_("data version"), default=1, editable=False)
     data_changed_at = models.DateTimeField(

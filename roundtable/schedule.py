@@ -16,8 +16,8 @@ from django.utils import translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
-from roundtable import versions
-from roundtable.templatetags.languages import written_in
+from portal import versions
+from portal.templatetags.languages import written_in
 
 ANY_DAY = datetime.date(2000, 1, 1)
 

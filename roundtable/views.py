@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from proceedings.typesetting import render_pdf
-from roundtable import calendar, date_range, frab, page_cache, schedule, spreadsheets
+from portal import date_range, page_cache
+from roundtable import calendar, frab, schedule, spreadsheets
 from roundtable.models import RoundTable, programme_prefetches
+from typesetting.printing import render_pdf
 
 
 @page_cache.public_page

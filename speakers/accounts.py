@@ -12,7 +12,7 @@ from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from roundtable import throttling
+from portal import throttling
 from speakers import account_rules, invitations
 from speakers.forms import PasswordResetForm
 from speakers.invitations import LinkProblem

@@ -6,7 +6,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from roundtable.concurrent_edits import RefusesStaleForms
+from portal.admin_base import ReadOnlyAdmin
+from portal.concurrent_edits import RefusesStaleForms
 from roundtable.models import RoundTable
 from speakers import account_rules, invitations, letters
 from speakers.models import AcademicTitle, Degree, Invitation, Letter, Person, Rank
@@ -160,7 +161,7 @@ class PersonAdmin(RefusesStaleForms, TabbedTranslationAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(ReadOnlyAdmin):
     """Every letter the portal wrote, and whether it went; organisers send failed ones again.
 
     The text is not shown: an invitation's holds a link that sets the account's password."""
@@ -200,15 +201,6 @@ class LetterAdmin(admin.ModelAdmin):
             reverse("admin:{}_{}_change".format(*info), args=[about.pk]),
             about,
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_send_permission(self, request):
         return request.user.has_perm("speakers.change_letter")

@@ -9,8 +9,8 @@ a person's degree, title and rank are written by the ids they list.
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
-from roundtable.api_fields import SLUG, Related, TranslatedField
-from roundtable.api_viewsets import ApiReadViewSet, ApiViewSet, ModelRulesSerializer
+from portal.api_fields import SLUG, Related, TranslatedField
+from portal.api_viewsets import ApiReadViewSet, ApiViewSet, ModelRulesSerializer
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers import names
 from speakers.models import AcademicTitle, Degree, Participation, Person, Rank

@@ -7,7 +7,7 @@ class SpeakersConfig(AppConfig):
     verbose_name = _("Speakers")
 
     def ready(self):
-        from roundtable import versions
+        from portal import versions
         from speakers.models import AcademicTitle, Degree, Participation, Person, Rank
 
         versions.track(Person, Person.event_ids)

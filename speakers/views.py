@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from roundtable import page_cache
+from portal import page_cache
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers import names
 from speakers.models import Participation

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from roundtable import page_cache
+from portal import page_cache
 from tests.demo import import_demo
 from tests.letters import closed_port, smtp_mailers
 

@@ -17,8 +17,8 @@ os.environ.setdefault(
     "BOOK_CACHE_DIR", os.path.join(tempfile.gettempdir(), "roundtable-test-book-cache")
 )
 
-from roundtable.settings import *  # noqa: F403
-from roundtable.settings import CACHES, STATIC_ROOT, STORAGES, env_flag
+from config.settings import *  # noqa: F403
+from config.settings import CACHES, STATIC_ROOT, STORAGES, env_flag
 
 # The tests' cache is database 1 of the site's Redis (REDIS_URL's server, or the local one): every
 # test clears it (tests/conftest.py), which never touches the cache of a demo or site in database 0.
@@ -37,7 +37,7 @@ CACHES = {
     "default": {**CACHES["default"], "LOCATION": tests_redis_url(CACHES["default"]["LOCATION"])}
 }
 
-# The production stack's test (tests/roundtable/test_faults.py) collects static files into a
+# The production stack's test (tests/portal/test_faults.py) collects static files into a
 # scratch directory, not into the checkout's var/static.
 STATIC_ROOT = os.environ.get("STATIC_ROOT", STATIC_ROOT)
 
@@ -49,9 +49,9 @@ STORAGES = {
 # Hashing cost is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Django's test client signs in without a request, which django-axes refuses; the tests of sign-in
-# throttling switch it on (tests/roundtable/test_security.py), and AXES_ENABLED=1 in the servers
-# that tests start (tests/roundtable/test_shared_cache.py).
+# throttling switch it on (tests/config/test_security.py), and AXES_ENABLED=1 in the servers
+# that tests start (tests/portal/test_shared_cache.py).
 AXES_ENABLED = env_flag("AXES_ENABLED")
 # Every cached page reads the versions, so that the query counts pinned in the tests are those of a
-# hit after the freshness window; tests/roundtable/test_page_cache.py checks the window itself.
+# hit after the freshness window; tests/portal/test_page_cache.py checks the window itself.
 PAGE_CACHE_FRESHNESS = 0

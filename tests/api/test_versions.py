@@ -11,7 +11,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
-from roundtable import page_cache
+from portal import page_cache
 from roundtable.models import RoundTable
 from speakers.models import AcademicTitle, Degree, Rank
 from tests.api.conftest import client_of, round_table
@@ -152,7 +152,7 @@ def queries_for(name):
 
 
 def test_lists_take_the_same_queries_for_ten_times_the_data(db):
-    """Uncached and anonymous: the versions the page cache reads (roundtable/page_cache.py), the
+    """Uncached and anonymous: the versions the page cache reads (portal/page_cache.py), the
     versions of the round tables shown, the count, the page, and one query per relation shown."""
     expected = {
         "events": 4,
@@ -188,7 +188,7 @@ def test_answers_asked_through_another_address_link_to_it(anonymous, event, sett
     assert "Authorization" in here["Vary"]
 
 
-# --- Answered by the page cache (roundtable/page_cache.py) ---------------------------------------
+# --- Answered by the page cache (portal/page_cache.py) ---------------------------------------
 
 
 def results(response):

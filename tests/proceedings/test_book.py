@@ -13,7 +13,6 @@ from weasyprint import HTML
 
 from proceedings import book, offprints
 from proceedings.models import PaperVersion
-from proceedings.typesetting import lay_out
 from tests.factories import ParticipationFactory, PersonFactory
 from tests.proceedings import documents
 from tests.proceedings.factories import (
@@ -23,6 +22,7 @@ from tests.proceedings.factories import (
     SectionFactory,
     add_version,
 )
+from typesetting.printing import lay_out
 
 pytestmark = pytest.mark.django_db
 

@@ -165,7 +165,7 @@ def test_contents_lists_papers_by_section_with_authors_and_pages(client, book):
 
 
 def test_contents_query_count(client, book, django_assert_num_queries):
-    # the version (roundtable/page_cache.py), event and proceedings, build, entries, authors
+    # the version (portal/page_cache.py), event and proceedings, build, entries, authors
     with django_assert_num_queries(5):
         client.get(url("proceedings", slug="public-safety-2025"))
     with django_assert_num_queries(1):  # the version: the page comes from the cache
@@ -250,7 +250,7 @@ def test_card_meta_tags_for_google_scholar_and_dublin_core(client, book):
 
 
 def test_card_query_count(client, book, django_assert_num_queries):
-    # the version (roundtable/page_cache.py), event and proceedings, build, entry and paper,
+    # the version (portal/page_cache.py), event and proceedings, build, entry and paper,
     # authors
     with django_assert_num_queries(5):
         client.get(card_url(book))

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from proceedings.typesetting import render_pdf
 from resolutions import drafting, exports
 from resolutions.models import Amendment, Resolution, ResolutionItem, StatusChange
 from tests.factories import RoundTableFactory
@@ -23,6 +22,7 @@ from tests.resolutions.view_factories import (
     sized_data,
     staff,
 )
+from typesetting.printing import render_pdf
 
 pytestmark = pytest.mark.django_db
 Status = Resolution.Status
@@ -672,7 +672,7 @@ def test_the_pdf_is_typeset_once_per_data_version(
 ):
     address = url("resolution_pdf", "ru", slug=event.slug)
     first = client.get(address)
-    with django_assert_num_queries(1):  # the version (roundtable/page_cache.py): nothing else
+    with django_assert_num_queries(1):  # the version (portal/page_cache.py): nothing else
         again = client.get(address)
     for query in ("?utm_source=letter", "?both=2", "?x=1"):  # made-up: the same file
         assert client.get(address + query).content == first.content
@@ -727,7 +727,7 @@ def test_resolution_page_queries_do_not_grow_with_the_text(
     client, django_assert_num_queries, event, sections, items
 ):
     build_resolution(event, sized_data(sections, items), Status.PUBLISHED)
-    # the version (roundtable/page_cache.py), event with its resolution, sections, items,
+    # the version (portal/page_cache.py), event with its resolution, sections, items,
     # amendments taken
     with django_assert_num_queries(5):
         html = page(client, "kk", "roundtable:resolution", slug=event.slug)
@@ -778,6 +778,6 @@ def test_amendments_page_queries_do_not_grow(
     with django_assert_num_queries(4):
         html = page(client, "ru", "roundtable:resolution_amendments", slug=event.slug)
     assert html.count('class="amendment amendment--accepted"') == amendments
-    with django_assert_num_queries(5):  # and first the version (roundtable/page_cache.py)
+    with django_assert_num_queries(5):  # and first the version (portal/page_cache.py)
         html = page(client, "ru", "roundtable:resolution", slug=event.slug)
     assert html.count('class="taken-mark"') == amendments

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
-from roundtable import page_cache, schedule
+from portal import page_cache
+from roundtable import schedule
 from tests.factories import ProgrammeItemFactory, RoundTableFactory, programme_of
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +209,7 @@ def test_calendar_queries_do_not_grow_with_the_programme(client, django_assert_n
     whole = url("kk", "programme_ics", slug=event.slug)
     one = url("kk", "programme_item_ics", slug=event.slug, item=item.pk)
 
-    # the version (roundtable/page_cache.py), the event, its timed items, their speakers
+    # the version (portal/page_cache.py), the event, its timed items, their speakers
     with django_assert_num_queries(4):
         first = client.get(whole)
     assert len(Calendar.from_ical(first.content).events) == talks

@@ -199,7 +199,7 @@ def test_schedule_queries_do_not_grow_with_the_programme(
 ):
     event = programme_of(RoundTableFactory(), talks)
     address = url("kk", name, event)
-    # the version (roundtable/page_cache.py), the event, its timed items, their speakers
+    # the version (portal/page_cache.py), the event, its timed items, their speakers
     with django_assert_num_queries(4):
         first = client.get(address)
     assert first.content.count(b"<event " if name == "schedule_xml" else b'"slug"') == talks

@@ -98,7 +98,7 @@ def test_event_page_queries_do_not_grow_with_the_programme(
     client, django_assert_num_queries, talks
 ):
     event = programme_of(RoundTableFactory(), talks)
-    # the version (roundtable/page_cache.py), event, items, their speakers, participations
+    # the version (portal/page_cache.py), event, items, their speakers, participations
     with django_assert_num_queries(5):
         html = page(client, "kk", "roundtable:event", slug=event.slug)
     assert html.count('class="programme-item ') == talks
@@ -110,7 +110,7 @@ def test_event_page_queries_do_not_grow_with_the_programme(
 def test_home_page_queries(client, django_assert_num_queries, talks):
     for _ in range(talks // 27):
         RoundTableFactory()
-    with django_assert_num_queries(2):  # the versions (roundtable/page_cache.py), the list
+    with django_assert_num_queries(2):  # the versions (portal/page_cache.py), the list
         html = page(client, "kk", "roundtable:home")
     with django_assert_num_queries(1):  # the versions: the page comes from the cache
         assert page(client, "kk", "roundtable:home") == html

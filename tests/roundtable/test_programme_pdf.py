@@ -85,7 +85,7 @@ def test_programme_pdf_query_count(client, django_assert_num_queries):
             event=event, start=datetime.time(hour), end=datetime.time(hour, 30)
         )
         item.speakers.set([PersonFactory(), PersonFactory()])
-    # the version (roundtable/page_cache.py), event, items, their speakers, participations
+    # the version (portal/page_cache.py), event, items, their speakers, participations
     with django_assert_num_queries(5):
         text, _reader = read(client.get(url(event.slug)))
     assert text.count("10:00–10:30") == 2

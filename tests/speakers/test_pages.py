@@ -70,7 +70,7 @@ def test_speaker_of_another_round_table_is_not_found(client, demo_event):
 )
 def test_people_pages_queries_do_not_grow(client, django_assert_num_queries, talks, name, queries):
     event = programme_of(RoundTableFactory(), talks)
-    # the version (roundtable/page_cache.py), the event, its people with their terms
+    # the version (portal/page_cache.py), the event, its people with their terms
     with django_assert_num_queries(queries):
         html = page(client, "kk", name, slug=event.slug)
     assert len(names_on(html)) == talks
@@ -82,7 +82,7 @@ def test_people_pages_queries_do_not_grow(client, django_assert_num_queries, tal
 def test_speaker_page_queries(client, django_assert_num_queries, talks):
     event = programme_of(RoundTableFactory(), talks)
     person = event.participations.first().person
-    # the version (roundtable/page_cache.py), the event, the participation, the talks
+    # the version (portal/page_cache.py), the event, the participation, the talks
     with django_assert_num_queries(4):
         page(client, "kk", "roundtable:speaker", slug=event.slug, person=person.slug)
     with django_assert_num_queries(1):  # the version: the page comes from the cache

@@ -1,0 +1,35 @@
+"""/api/: the REST API (v1), its OpenAPI schema and its documentation page (config/urls.py)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from proceedings.api import PaperViewSet, ProceedingsViewSet
+from resolutions.api import ResolutionViewSet
+from roundtable.api import EventViewSet, ProgrammeItemViewSet
+from speakers.api import (
+    AcademicTitleViewSet,
+    DegreeViewSet,
+    ParticipationViewSet,
+    PersonViewSet,
+    RankViewSet,
+)
+
+router = DefaultRouter()
+router.register("events", EventViewSet, basename="event")
+router.register("programme-items", ProgrammeItemViewSet, basename="programme-item")
+router.register("people", PersonViewSet, basename="person")
+router.register("participations", ParticipationViewSet, basename="participation")
+router.register("degrees", DegreeViewSet, basename="degree")
+router.register("academic-titles", AcademicTitleViewSet, basename="academic-title")
+router.register("ranks", RankViewSet, basename="rank")
+router.register("papers", PaperViewSet, basename="paper")
+router.register("proceedings", ProceedingsViewSet, basename="proceedings")
+router.register("resolutions", ResolutionViewSet, basename="resolution")
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,9 +1,0 @@
-"""WSGI entry point of the portal."""
-
-import os
-
-from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roundtable.settings")
-
-application = get_wsgi_application()

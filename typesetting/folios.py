@@ -1,0 +1,100 @@
+"""The book's pages as pypdf handles them: uploaded papers fitted to A4, folios stamped on.
+
+The parts of the book are typeset as separate documents without folios or running heads
+(proceedings/book.py says why). Once they are merged, `stamp` lays one page of an overlay (a
+WeasyPrint document whose pages carry only a running head and a folio) over each numbered page
+of the book. The overlay page becomes a form XObject drawn after the page's own content, wrapped
+in q/Q so the page's graphics state (WeasyPrint's flipped coordinates, an uploaded PDF's
+transformations) cannot move it. This appends two tiny content streams per page instead of
+parsing and rewriting the page's content, which is what pypdf's `merge_page` does and what
+would cost most of a rebuild.
+"""
+
+import io
+
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    RectangleObject,
+)
+
+from typesetting import pdf_actions
+
+# A4 in PostScript points, as WeasyPrint sets it.
+A4 = (595.2756, 841.8898)
+# Sizes that differ by less than this (points) count as A4 already.
+TOLERANCE = 2
+STAMP = NameObject("/BookFolio")
+
+
+def fit_to_a4(pdf):
+    """An uploaded PDF with every page scaled (never enlarged) and centred onto an A4 page.
+
+    The text is kept as it is: only the page's coordinate system changes. Rotated pages are
+    turned upright first; of its actions only web and mail links stay (`pdf_actions`).
+    """
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    pdf_actions.make_inert(writer)
+    for page in writer.pages:
+        if page.rotation:
+            page.transfer_rotation_to_content()
+        box = page.mediabox
+        width, height = float(box.width), float(box.height)
+        left, bottom = float(box.left), float(box.bottom)
+        if abs(width - A4[0]) < TOLERANCE and abs(height - A4[1]) < TOLERANCE and not left + bottom:
+            continue
+        scale = min(1, A4[0] / width, A4[1] / height)
+        page.add_transformation(
+            Transformation()
+            .translate(-left, -bottom)
+            .scale(scale)
+            .translate((A4[0] - width * scale) / 2, (A4[1] - height * scale) / 2)
+        )
+        full = RectangleObject([0, 0, *A4])
+        page.mediabox = page.cropbox = page.trimbox = page.bleedbox = page.artbox = full
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def stamp(writer, overlay, pages):
+    """Draw page k of `overlay` (a PdfReader) over `writer`'s page `pages[k]` (an index)."""
+    before = writer._add_object(stream(b"q\n"))
+    after = writer._add_object(stream(b"\nQ\nq " + STAMP.encode() + b" Do Q\n"))
+    for index, overlay_page in zip(pages, overlay.pages, strict=True):
+        page = writer.pages[index]
+        form = stream(contents_of(overlay_page))
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): RectangleObject(overlay_page.mediabox),
+                NameObject("/Resources"): overlay_page["/Resources"].clone(writer),
+            }
+        )
+        # A fresh resource dictionary per page: pages of one document may share theirs.
+        resources = DictionaryObject(page.get("/Resources") or {})
+        xobjects = DictionaryObject(resources.get("/XObject") or {})
+        xobjects[STAMP] = writer._add_object(form)
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        contents = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
+        if not isinstance(contents.get_object(), ArrayObject):
+            contents = ArrayObject([contents])
+        page[NameObject("/Contents")] = ArrayObject([before, *contents.get_object(), after])
+
+
+def stream(data):
+    result = DecodedStreamObject()
+    result.set_data(data)
+    return result
+
+
+def contents_of(page):
+    contents = page["/Contents"]
+    if isinstance(contents, ArrayObject):
+        return b"\n".join(part.get_object().get_data() for part in contents)
+    return contents.get_data()
