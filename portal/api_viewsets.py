@@ -58,7 +58,6 @@ from portal.api_fields import (
     requested_language,
     translated_errors,
 )
-from roundtable.models import RoundTable
 
 
 class Pages(PageNumberPagination):
@@ -253,7 +252,7 @@ class ApiReadViewSet(viewsets.ReadOnlyModelViewSet):
         return self.answer(super().retrieve, request, *args, **kwargs)
 
     def visible_events(self):
-        return RoundTable.objects.visible_to(self.request.user)
+        return versions.versioned_model().objects.visible_to(self.request.user)
 
     def shown_events(self):
         """(pk, data_version, data_changed_at) of the round tables the response shows."""

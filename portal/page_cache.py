@@ -60,7 +60,6 @@ from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import condition
 
 from portal import versions
-from roundtable.models import RoundTable
 
 # In `public_page(query=…)`: the parameter takes any value, each value a page of its own (an API
 # list's `?event=<slug>`); the view answers a value it does not know with an error, never kept.
@@ -329,7 +328,7 @@ def read_published_versions(slug):
     """What anonymous visitors see is RoundTable.objects.published(). This is the only query of a
     cached page, so it is written as SQL: building it through the ORM (and modeltranslation's
     manager) took longer than PostgreSQL takes to answer it."""
-    table = connection.ops.quote_name(RoundTable._meta.db_table)
+    table = connection.ops.quote_name(versions.versioned_model()._meta.db_table)
     sql = f"SELECT id, data_version FROM {table} WHERE published"
     parameters = []
     if slug is not None:

@@ -19,16 +19,23 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 
 EVERY_EVENT = object()
+# The model whose rows carry the data versions, named by its label rather than imported: the site's
+# machinery sits below the domain apps (DESIGN.md), and roundtable's models bump versions too.
+VERSIONED_MODEL = "roundtable.RoundTable"
 # How many bumps this process has made: what it has read of the versions is out of date once this
 # moves (portal/page_cache.py keeps what it read for a moment).
 bumps_here = 0
 
 
+def versioned_model():
+    """The round table model (looked up when called: the apps may still be loading)."""
+    return apps.get_model(VERSIONED_MODEL)
+
+
 def bump(event_ids):
     """A new data version for the round tables `event_ids` (or EVERY_EVENT)."""
     global bumps_here
-    # Looked up when called: roundtable.schedule, which the models import, bumps too.
-    events = apps.get_model("roundtable", "RoundTable").objects.all()
+    events = versioned_model().objects.all()
     if event_ids is not EVERY_EVENT:
         ids = {pk for pk in event_ids if pk is not None}
         if not ids:

@@ -1,21 +1,18 @@
 """A round table's programme and participants as spreadsheets, for organisers.
 
 CSV in UTF-8 with a byte order mark, so that Excel reads Kazakh and Russian letters right, and
-comma-separated like the papers' list (proceedings/paper_list.py); scripts read them with any CSV
+comma-separated (portal/spreadsheets.py) like the papers' list; scripts read them with any CSV
 reader (skip the BOM: Python's "utf-8-sig"). Names, titles and positions come in a Kazakh and a
 Russian column each, as the printed programme in that language shows them (its fallbacks
 included: a talk titled only in Russian has its Russian title in both). Headers are in the
 language of the request.
 """
 
-import csv
-
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from proceedings.paper_list import BOM, as_text
+from portal.spreadsheets import csv_response
 from roundtable import schedule
 from speakers.models import Participation, Person
 
@@ -99,17 +96,6 @@ def participant_row(number, participation):
         ", ".join(str(role) for role in participation.roles),
         person.email,
     ]
-
-
-def csv_response(filename, headers, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write(BOM)
-    writer = csv.writer(response)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([value if isinstance(value, int) else as_text(value) for value in row])
-    return response
 
 
 def programme_csv(event):
