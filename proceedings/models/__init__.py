@@ -1,0 +1,28 @@
+"""The proceedings' models: papers and their review (`papers`), the book (`book`)."""
+
+from proceedings.models.book import BookBuild, BookEntry, Proceedings, book_path
+from proceedings.models.papers import (
+    Author,
+    Paper,
+    PaperStatusChange,
+    PaperVersion,
+    Section,
+    page_range,
+    paper_storage,
+    split_keywords,
+)
+
+__all__ = [
+    "Author",
+    "BookBuild",
+    "BookEntry",
+    "Paper",
+    "PaperStatusChange",
+    "PaperVersion",
+    "Proceedings",
+    "Section",
+    "book_path",
+    "page_range",
+    "paper_storage",
+    "split_keywords",
+]
