@@ -1,6 +1,7 @@
 # The two commands: `make demo` serves the portal with the demo round table, `make test` runs the
 # tests. Both set up everything themselves (scripts/portal); see README.md. `make serve` runs the
-# production stack (gunicorn and the task worker) from settings in the environment.
+# production stack (gunicorn and the task worker) from settings in the environment; `make lint`
+# checks style, migrations and import contracts (the first step of `make test`).
 .PHONY: demo test serve setup lint format messages db-stop backup restore
 
 demo:

@@ -5,11 +5,16 @@ front terminates HTTPS and sets X-Forwarded-Proto), WEB_CONCURRENCY workers (2 Ã
 FORWARDED_ALLOW_IPS (the proxy's addresses, read by gunicorn itself; 127.0.0.1 by default).
 """
 
+import importlib
 import os
 import signal
 
 from portal.parent_death import die_with_parent
 
+# Read the settings here, in the master, before any worker starts: settings that refuse to start
+# (production without SECRET_KEY or DATABASE_URL) stop gunicorn with their one-line message,
+# instead of every worker failing to boot with a traceback.
+importlib.import_module(os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings"))
 wsgi_app = "config.wsgi:application"
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
 # The cores this process may use (a container may have fewer than the machine).

@@ -2,18 +2,27 @@
 
 Everything that differs between machines comes from the environment: DATABASE_URL, REDIS_URL,
 SECRET_KEY, DEBUG, ALLOWED_HOSTS, and for letters EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
-EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL, DEFAULT_FROM_EMAIL. The defaults are the safe
-production ones (DEBUG off, no hosts allowed).
+EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL, DEFAULT_FROM_EMAIL.
+
+Production (DEBUG=0, or SECRET_KEY given without DEBUG) needs SECRET_KEY and DATABASE_URL and
+refuses to start without them; its defaults are the safe ones (no hosts allowed). Development
+(DEBUG=1, or neither DEBUG nor SECRET_KEY given in a checkout that has its local cluster, made by
+`make demo` or `scripts/portal db-start`) finds that cluster and the local Redis by itself.
 """
 
-import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from config.local_services import (
+    local_database_url,
+    local_postgres_exists,
+    local_postgres_running,
+    local_redis_socket,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,30 +38,41 @@ def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
-DEBUG = env_flag("DEBUG")
+def refuse(problem):
+    """Stop with one line on standard error and status 1, not a traceback: manage.py, gunicorn
+    (config/gunicorn.conf.py reads the settings first) and a WSGI server show it as it is."""
+    raise SystemExit(f"error: {problem}")
+
+
+DEBUG = env_flag("DEBUG", default=not os.environ.get("SECRET_KEY") and local_postgres_exists())
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set SECRET_KEY in the environment (or DEBUG=1 for development)."
+        refuse(
+            "Set SECRET_KEY in the environment for production (see README.md, Settings), "
+            "or DEBUG=1 for development."
         )
     SECRET_KEY = "development-only-" + "x" * 50
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (["127.0.0.1", "localhost"] if DEBUG else [])
 
-if not os.environ.get("DATABASE_URL"):
-    raise ImproperlyConfigured(
-        "Set DATABASE_URL (postgres://user@host/name), or run `make demo`, which starts a local "
-        "PostgreSQL and sets it."
-    )
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    if not DEBUG:
+        refuse("Set DATABASE_URL (postgres://user@host/name) in the environment for production.")
+    if not local_postgres_running():
+        refuse(
+            "Set DATABASE_URL, or start this checkout's PostgreSQL: bash scripts/portal db-start"
+        )
+    DATABASE_URL = local_database_url()
 # Connections are kept between requests (CONN_MAX_AGE seconds) and checked before reuse, so a
 # restarted database costs each process one failed check, not a restart of the server; while it is
 # down, a connection attempt gives up after DATABASE_CONNECT_TIMEOUT seconds and the page says the
 # site is unavailable (portal/outages.py).
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ["DATABASE_URL"],
+        DATABASE_URL,
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", 60)),
         conn_health_checks=True,
     )
@@ -415,14 +435,6 @@ PAGE_CACHE_FRESHNESS = float(os.environ.get("PAGE_CACHE_FRESHNESS", 1))
 # Each process keeps the pages it served last in its own memory, up to this many bytes, in front of
 # the default cache (a shared Redis then costs a hit no round trip): 32 MiB by default.
 PAGE_CACHE_MEMORY_BYTES = int(os.environ.get("PAGE_CACHE_MEMORY_BYTES", 32 * 1024 * 1024))
-
-
-def local_redis_socket():
-    """The socket of the project-local Redis that scripts/portal starts (redis_start) when no
-    REDIS_URL is given. The script computes the same path: a short one under TMPDIR, named after
-    this checkout's real path."""
-    checkout = hashlib.md5(str(BASE_DIR).encode(), usedforsecurity=False).hexdigest()[:10]
-    return Path(os.environ.get("TMPDIR") or "/tmp") / f"roundtable-redis-{checkout}" / "redis.sock"
 
 
 # One cache for the whole site, in Redis (portal/shared_cache.py): rate-limit counters (atomic

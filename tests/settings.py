@@ -4,6 +4,21 @@ import os
 import tempfile
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from config.local_services import (
+    local_database_url,
+    local_postgres_running,
+    local_redis_running,
+)
+
+# Without DATABASE_URL or REDIS_URL, the checkout's own PostgreSQL and Redis, as in development;
+# written into the environment, so that the processes tests start (manage.py, gunicorn) use them.
+NOT_RUNNING = "this checkout's {} is not running: bash scripts/portal db-start (or set {})"
+if not os.environ.get("DATABASE_URL"):
+    if not local_postgres_running():
+        raise SystemExit("error: " + NOT_RUNNING.format("PostgreSQL", "DATABASE_URL"))
+    os.environ["DATABASE_URL"] = local_database_url()
+if not os.environ.get("REDIS_URL") and not local_redis_running():
+    raise SystemExit("error: " + NOT_RUNNING.format("Redis", "REDIS_URL"))
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
 # The tests check the production settings, whatever DEBUG the shell that runs them has.
 os.environ["DEBUG"] = "0"
@@ -17,8 +32,8 @@ os.environ.setdefault(
     "BOOK_CACHE_DIR", os.path.join(tempfile.gettempdir(), "roundtable-test-book-cache")
 )
 
-from config.settings import *  # noqa: F403
-from config.settings import CACHES, STATIC_ROOT, STORAGES, env_flag
+from config.settings import *  # noqa: E402, F403 (after the environment above)
+from config.settings import CACHES, STATIC_ROOT, STORAGES, env_flag  # noqa: E402
 
 # The tests' cache is database 1 of the site's Redis (REDIS_URL's server, or the local one): every
 # test clears it (tests/conftest.py), which never touches the cache of a demo or site in database 0.

@@ -1,6 +1,6 @@
-"""Imports run one way (DESIGN.md, .importlinter): no domain app imports the project package
-(config) or the importers, the site's machinery (portal) and the typesetting know no domain, and
-roundtable imports no domain app but speakers."""
+"""Imports run one way (DESIGN.md; the contract is [tool.importlinter] in pyproject.toml): no domain
+app imports the project package (config) or the importers, the site's machinery (portal) and the
+typesetting know no domain, and roundtable imports no domain app but speakers."""
 
 import subprocess
 import sys

@@ -1,5 +1,7 @@
-"""requirements.lock, which scripts/portal installs with --require-hashes, says what pyproject.toml
-pins: a pin changed in one and not the other fails here (`bash scripts/portal lock` rewrites it)."""
+"""The lock files, which scripts/portal installs with --require-hashes, follow pyproject.toml:
+requirements.lock what production runs and nothing of the test tools, requirements-test.lock the
+same packages at the same versions and the test extra. A pin changed in pyproject.toml and not in
+the locks fails here (`bash scripts/portal lock` rewrites them)."""
 
 import re
 import tomllib
@@ -12,11 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "roundtable-portal (pyproject.toml)"
 
 
-def pins():
-    """{name: version} of pyproject.toml's dependencies and its test extra."""
+def pins(group):
+    """{name: version} of pyproject.toml's dependencies, or of its test extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lines = (
+        project["dependencies"]
+        if group == "production"
+        else project["optional-dependencies"][group]
+    )
     pinned = {}
-    for line in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+    for line in lines:
         requirement = Requirement(line)
         (specifier,) = requirement.specifier
         assert specifier.operator == "==", f"{line} is not pinned"
@@ -24,11 +31,12 @@ def pins():
     return pinned
 
 
-def locked():
-    """{name: (version, hashes, what needs it)} of requirements.lock, as uv writes it: each entry
-    `name==version` with its `--hash=` lines and `# via` comments, one needing package a line."""
+def locked(name):
+    """{name: (version, hashes, what needs it)} of a lock file, as uv writes it: each entry
+    `name==version` with its `--hash=` lines and `# via` comments, one needing package a line
+    (`-c requirements.lock`, the constraint the test lock is compiled with, is not a need)."""
     packages = {}
-    for entry in re.split(r"\n(?=\S)", (ROOT / "requirements.lock").read_text()):
+    for entry in re.split(r"\n(?=\S)", (ROOT / name).read_text()):
         if match := re.match(r"([A-Za-z0-9._-]+)==([^\s;]+)", entry):
             comments = [line.strip() for line in entry.splitlines() if line.strip().startswith("#")]
             needed_by = {
@@ -37,22 +45,46 @@ def locked():
             packages[canonicalize_name(match[1])] = (
                 match[2],
                 re.findall(r"--hash=sha256:[0-9a-f]{64}", entry),
-                needed_by - {""},
+                needed_by - {"", "-c requirements.lock"},
             )
     return packages
 
 
-def test_the_lock_file_holds_every_pin_of_pyproject_at_its_version():
-    lock = locked()
-    assert {name: lock.get(name, ("missing",))[0] for name in pins()} == pins()
+def versions(lock):
+    return {name: version for name, (version, _, _) in lock.items()}
 
 
-def test_the_lock_file_asks_for_no_package_that_pyproject_dropped():
-    asked_by_project = {
-        name for name, (_, _, needed_by) in locked().items() if PROJECT in needed_by
+def asked_by_project(lock):
+    return {name for name, (_, _, needed_by) in lock.items() if PROJECT in needed_by}
+
+
+def test_the_production_lock_holds_every_production_pin_and_no_test_tool():
+    lock = locked("requirements.lock")
+    assert {name: versions(lock).get(name) for name in pins("production")} == pins("production")
+    assert asked_by_project(lock) == set(pins("production"))
+    assert not set(pins("test")) & set(lock)
+
+
+def test_the_production_lock_holds_only_what_production_packages_need():
+    lock = locked("requirements.lock")
+    needers = {
+        canonicalize_name(needer) if needer != PROJECT else needer
+        for _, _, needed_by in lock.values()
+        for needer in needed_by
     }
-    assert asked_by_project == set(pins())
+    assert needers <= set(lock) | {PROJECT}
+
+
+def test_the_test_lock_holds_production_as_locked_and_every_test_pin():
+    production, test = locked("requirements.lock"), locked("requirements-test.lock")
+    assert {name: test.get(name, ("missing",))[:2] for name in production} == {
+        name: (version, hashes) for name, (version, hashes, _) in production.items()
+    }
+    everything = {**pins("production"), **pins("test")}
+    assert {name: versions(test).get(name) for name in everything} == everything
+    assert asked_by_project(test) == set(everything)
 
 
 def test_every_locked_package_has_its_hashes():
-    assert all(hashes for _, hashes, _ in locked().values())
+    for name in ("requirements.lock", "requirements-test.lock"):
+        assert all(hashes for _, hashes, _ in locked(name).values()), name

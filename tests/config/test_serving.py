@@ -66,6 +66,7 @@ def test_production_serves_compressed_static_files_under_hashed_names():
         "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])",
         SECRET_KEY="a-production-secret-" + "q7Zp" * 12,
         ALLOWED_HOSTS="roundtable.example.kz",
+        DATABASE_URL=os.environ["DATABASE_URL"],
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("whitenoise.storage.CompressedManifestStaticFilesStorage")

@@ -47,7 +47,9 @@ def pg_bin(name):
 def as_pg_owner(command, **kwargs):
     """Run a PostgreSQL server command; as root, as the `postgres` user (it refuses root)."""
     if os.getuid() == 0:
-        command = ["runuser", "-u", "postgres", "--", *command]
+        # runuser lives in sbin, which the PATH of a fresh shell may lack.
+        runuser = shutil.which("runuser", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
+        command = [runuser, "-u", "postgres", "--", *command]
     return subprocess.run(command, check=True, capture_output=True, timeout=60, **kwargs)
 
 
