@@ -34,8 +34,8 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, parse_etags
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -295,23 +295,18 @@ class ApiReadViewSet(viewsets.ReadOnlyModelViewSet):
         if self.detail and not events:
             return respond(request, *args, **kwargs)  # not public: 404
         key = self.version_key(events)
-        etag = f'"{key}"'
         changed = max((changed for _pk, _v, changed in events), default=None)
-        timestamp = int(changed.timestamp()) if changed else None
-        response = get_conditional_response(request._request, etag=etag, last_modified=timestamp)
-        if response is None:
+
+        def respond_from_cache():
             data = cache.get(key)
             if data is not None:
-                response = Response(data)
-            else:
-                response = respond(request, *args, **kwargs)
-                if response.status_code == status.HTTP_200_OK:
-                    cache.set(key, response.data)
-        if response.status_code in (status.HTTP_200_OK, status.HTTP_304_NOT_MODIFIED):
-            response["ETag"] = etag
-            if timestamp is not None:
-                response["Last-Modified"] = http_date(timestamp)
-        patch_cache_control(response, no_cache=True)
+                return Response(data)
+            response = respond(request, *args, **kwargs)
+            if response.status_code == status.HTTP_200_OK:
+                cache.set(key, response.data)
+            return response
+
+        response = page_cache.conditional(request._request, f'"{key}"', changed, respond_from_cache)
         patch_vary_headers(response, ("Authorization", "Cookie"))
         return response
 
