@@ -55,6 +55,8 @@ from proceedings import folios
 from proceedings.article import article, contents_line, with_authors
 from proceedings.models import BookBuild, Paper, PaperVersion, page_range
 from proceedings.typesetting import lay_out, static_file
+from resolutions.exports import printed_text
+from resolutions.models import Resolution
 from roundtable.models import RoundTable
 from roundtable.parent_death import die_with_parent
 from roundtable.schedule import printed_programme
@@ -280,9 +282,6 @@ def section_part(section):
 
 
 def resolution_parts(event):
-    from resolutions.exports import printed_text
-    from resolutions.models import Resolution
-
     resolution = Resolution.objects.filter(event=event).first()
     if resolution is None:
         return []
