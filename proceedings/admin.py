@@ -22,7 +22,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -47,7 +47,7 @@ from proceedings.models import (
     Section,
 )
 from resolutions.admin import SortableTabbedAdmin
-from roundtable import throttling
+from roundtable import downloads, throttling
 from roundtable.concurrent_edits import RefusesStaleForms
 from speakers import letters, names
 from speakers.admin import warn_of_unsent_letters
@@ -517,7 +517,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
             (
                 paper,
                 None
-                if decision in review.moves_for(request.user, paper)
+                if decision in review.allowed_moves(request.user, paper)
                 else gettext("A “%(status)s” paper cannot be moved so: it will be left as it is.")
                 % {"status": paper.get_status_display()},
             )
@@ -652,7 +652,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         if paper is not None and request.method == "GET":
             warn_of_unsent_letters(request, letters.letters_about(paper))
         if paper is not None and self.has_change_permission(request, paper):
-            allowed = review.moves_for(request.user, paper)
+            allowed = review.allowed_moves(request.user, paper)
             extra_context["paper_decisions"] = [
                 {
                     "verb": texts["verb"],
@@ -876,18 +876,9 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         build = proceedings.builds.filter(pk=build_id, status=BookBuild.Status.SUCCEEDED).first()
         if build is None or not build.pdf:
             raise Http404
-        try:
-            stored = build.pdf.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            stored,
-            as_attachment=True,
-            filename=f"{proceedings.event.slug}-book-{build.pk}.pdf",
-            content_type="application/pdf",
+        return downloads.stored_file(
+            build.pdf, f"{proceedings.event.slug}-book-{build.pk}.pdf", "application/pdf"
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
     def crossref_view(self, request, object_id):
         """The current book as a Crossref deposit, or back to the page saying why it cannot be."""

@@ -4,18 +4,12 @@ UTF-8 with a byte order mark, so that Excel reads Kazakh and Russian letters rig
 paper, in the order of the collection; headers in the language of the request.
 """
 
-import csv
-
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proceedings.models import Author, Paper, PaperStatusChange
-
-BOM = "\ufeff"
-# A cell starting with one of these is a formula to a spreadsheet: speakers write the titles.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from roundtable import spreadsheets
 
 
 def author_names(paper, role=Author.Role.AUTHOR):
@@ -89,12 +83,6 @@ def row(paper):
     ]
 
 
-def as_text(value):
-    """A cell that a spreadsheet shows as written, never evaluates."""
-    value = str(value)
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def filename(papers):
     """papers-<round table>-<date>.csv, or papers-<date>.csv for papers of several."""
     slugs = sorted({paper.event.slug for paper in papers})
@@ -105,13 +93,4 @@ def filename(papers):
 def csv_response(papers):
     """An attachment with a header row and one row per paper of `papers` (a queryset)."""
     papers = list(for_export(papers))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename(papers)}"'
-    response.write(BOM)
-    writer = csv.writer(response)
-    writer.writerow(headers())
-    for paper in papers:
-        writer.writerow(
-            [value if isinstance(value, int) else as_text(value) for value in row(paper)]
-        )
-    return response
+    return spreadsheets.csv_response(filename(papers), headers(), (row(paper) for paper in papers))

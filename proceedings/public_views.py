@@ -16,18 +16,17 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from proceedings import cards, citations, offprints
-from proceedings.models import Proceedings
+from proceedings import cards, citations, offprints, permissions
 from roundtable import page_cache, versions
-from roundtable.models import RoundTable
+from roundtable import permissions as roundtable_permissions
 
 
 def book_of(request, slug):
     """The visible round table, its proceedings and their current build (None before the first),
     when `request.user` may see them; 404 otherwise."""
-    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    event = get_object_or_404(roundtable_permissions.viewable_by(request.user), slug=slug)
     proceedings = getattr(event, "proceedings", None)
-    if proceedings is None or not (proceedings.published or Proceedings.can_preview(request.user)):
+    if proceedings is None or not (proceedings.published or permissions.can_preview(request.user)):
         raise Http404
     return event, proceedings, proceedings.current_build()
 

@@ -3,7 +3,7 @@
 from django.db.models import F
 from django_filters import rest_framework as filters
 
-from roundtable import schedule
+from roundtable import permissions, schedule
 from roundtable.api_fields import SLUG, Related, TranslatedField
 from roundtable.api_viewsets import ApiViewSet, ModelRulesSerializer
 from roundtable.models import ProgrammeItem, RoundTable
@@ -58,7 +58,7 @@ class EventViewSet(ApiViewSet):
     event_paths = ("slug",)
 
     def get_queryset(self):
-        return RoundTable.objects.visible_to(self.request.user).order_by("-date", "slug")
+        return permissions.viewable_by(self.request.user).order_by("-date", "slug")
 
 
 class ProgrammeItemSerializer(ModelRulesSerializer):

@@ -47,7 +47,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from roundtable import concurrent_edits, page_cache, versions
+from roundtable import concurrent_edits, page_cache, permissions, versions
 from roundtable.api_fields import (
     ID,
     LANG_PARAMETER,
@@ -58,7 +58,6 @@ from roundtable.api_fields import (
     requested_language,
     translated_errors,
 )
-from roundtable.models import RoundTable
 
 
 class Pages(PageNumberPagination):
@@ -253,7 +252,7 @@ class ApiReadViewSet(viewsets.ReadOnlyModelViewSet):
         return self.answer(super().retrieve, request, *args, **kwargs)
 
     def visible_events(self):
-        return RoundTable.objects.visible_to(self.request.user)
+        return permissions.viewable_by(self.request.user)
 
     def shown_events(self):
         """(pk, data_version, data_changed_at) of the round tables the response shows."""

@@ -1,7 +1,8 @@
 """A round table's programme and participants as spreadsheets, for organisers.
 
 CSV in UTF-8 with a byte order mark, so that Excel reads Kazakh and Russian letters right, and
-comma-separated like the papers' list (proceedings/paper_list.py); scripts read them with any CSV
+comma-separated; the papers' list (proceedings/paper_list.py) is written the same way, by
+`csv_response`. Scripts read them with any CSV
 reader (skip the BOM: Python's "utf-8-sig"). Names, titles and positions come in a Kazakh and a
 Russian column each, as the printed programme in that language shows them (its fallbacks
 included: a talk titled only in Russian has its Russian title in both). Headers are in the
@@ -15,11 +16,13 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from proceedings.paper_list import BOM, as_text
 from roundtable import schedule
 from speakers.models import Participation, Person
 
 LANGUAGES = ("kk", "ru")
+BOM = "\ufeff"
+# A cell starting with one of these is a formula to a spreadsheet: speakers write the titles.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def programme_items(event):
@@ -101,7 +104,14 @@ def participant_row(number, participation):
     ]
 
 
+def as_text(value):
+    """A cell that a spreadsheet shows as written, never evaluates."""
+    value = str(value)
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def csv_response(filename, headers, rows):
+    """An attachment `filename`: a header row, then `rows`; numbers stay numbers, text is text."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write(BOM)
