@@ -90,7 +90,7 @@ def book_pdf(request, slug):
         raise Http404
     return page_cache.conditional(
         request,
-        versions.etag(event, "book.pdf", "all"),
+        versions.cache_key(event, "book.pdf", "all"),
         event.data_changed_at,
         lambda: FileResponse(
             build.pdf.open("rb"), content_type="application/pdf", filename=f"{event.slug}.pdf"

@@ -305,7 +305,7 @@ class ApiReadViewSet(viewsets.ReadOnlyModelViewSet):
                 cache.set(key, response.data)
             return response
 
-        response = page_cache.conditional(request._request, f'"{key}"', changed, respond_from_cache)
+        response = page_cache.conditional(request._request, key, changed, respond_from_cache)
         patch_vary_headers(response, ("Authorization", "Cookie"))
         return response
 

@@ -351,12 +351,16 @@ def shareable(request, response):
     )
 
 
-def conditional(request, etag, last_modified, respond):
-    """The answer to a GET of something keyed on the data version (a feed, a PDF, an API list):
-    304 when the client's copy is current by `etag` or by `last_modified` (a datetime or None),
-    `respond()` otherwise. Both carry the validators, and `no-cache` makes every client ask again,
-    so none shows a programme after an edit. What a signed-in reader gets may be theirs only (a
-    draft): kept by no cache on the way."""
+def conditional(request, key, last_modified, respond):
+    """The answer to a GET of something kept under the data version's cache `key` (a feed, a PDF,
+    an API list): 304 when the client's copy is current by its ETag or by `last_modified` (a
+    datetime or None), `respond()` otherwise. Both carry the validators, and `no-cache` makes every
+    client ask again, so none shows a programme after an edit. What a signed-in reader gets may be
+    theirs only (a draft): kept by no cache on the way.
+
+    The ETag is weak, as a kept page's is: the same version goes out plain or gzipped, and a
+    strong ETag would promise the same bytes."""
+    etag = f'W/"{key}"'
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
@@ -386,5 +390,4 @@ def feed(request, event, name, content_type, make, language=None):
             kept.set(key, body)
         return HttpResponse(body, content_type=content_type)
 
-    etag = versions.etag(event, name, language)
-    return conditional(request, etag, event.data_changed_at, respond)
+    return conditional(request, key, event.data_changed_at, respond)
