@@ -23,8 +23,8 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
+from portal import versions  # noqa: E402
 from proceedings import builds  # noqa: E402
-from roundtable import versions  # noqa: E402
 from roundtable.models import ProgrammeItem, RoundTable  # noqa: E402
 from speakers.models import Participation, Person  # noqa: E402
 

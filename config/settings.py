@@ -224,7 +224,7 @@ BOOK_CACHE_DIR = Path(os.environ.get("BOOK_CACHE_DIR", BASE_DIR / "var" / "book-
 BOOK_CACHE_MAX_AGE = timedelta(days=float(os.environ.get("BOOK_CACHE_MAX_AGE_DAYS", 30)))
 
 # --- Background tasks ----------------------------------------------------------------------------
-# Book builds run as django.tasks tasks (proceedings/tasks.py). The default backend keeps the queue
+# Book builds run as django.tasks tasks (proceedings/builds.py). The default backend keeps the queue
 # in PostgreSQL (django-tasks-db); its worker is `manage.py db_worker`, which `make demo` starts
 # beside the web server. A larger installation changes the backend, not the code: TASKS_BACKEND
 # names another django.tasks backend class (a Celery or RQ one, installed with its own worker),

@@ -52,7 +52,7 @@ from imports.reading import (
     translated,
 )
 from imports.round_tables import ImportResult
-from proceedings import isbn, review, submission, uploads
+from proceedings import isbn, permissions, review, submission, uploads
 from proceedings.conversion import ConversionError
 from proceedings.models import Author, Paper, PaperVersion, Proceedings, Section
 from roundtable.models import RoundTable
@@ -451,7 +451,7 @@ def import_papers(source, *, user):
     Files are named relative to the manifest's folder. Raises ImportFailed, having written
     nothing, when the manifest cannot be imported.
     """
-    if not review.is_organiser(user):
+    if not permissions.is_organiser(user):
         raise ImportFailed(
             None,
             "",

@@ -32,8 +32,10 @@ so that a page is made once per site; a small memory of this process's own sits 
 (`KeptPages`), so that a hit needs no network round trip. Keys hold the data versions: an entry
 never goes stale in either layer.
 
-Files made once per data version for every reader (feeds, PDFs) go through `feed`, which answers
-conditional GETs from the version: signed-in readers (organisers printing a draft) get them from
+This module is the site's one way of answering conditional GETs. A kept page answers them from
+its own ETag (`Page.response`); everything else public keyed on the data version (feeds, PDFs,
+citations, the API's answers) goes through `conditional`, and files made once per data version
+for every reader go through `feed`: signed-in readers (organisers printing a draft) get them from
 the same cache as the public.
 """
 
@@ -56,8 +58,7 @@ from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import parse_http_date_safe
-from django.views.decorators.http import condition
+from django.utils.http import http_date, parse_http_date_safe
 
 from portal import versions
 
@@ -349,32 +350,43 @@ def shareable(request, response):
     )
 
 
-def feed(request, event, name, content_type, make):
-    """The file `name` of `event` in the request's language (a calendar, a printed PDF): `make()`'s
-    bytes, made once per data version and kept with the pages, for every reader who may see it.
+def conditional(request, key, last_modified, respond):
+    """The answer to a GET of something kept under the data version's cache `key` (a feed, a PDF,
+    an API list): 304 when the client's copy is current by its ETag or by `last_modified` (a
+    datetime or None), `respond()` otherwise. Both carry the validators, and `no-cache` makes every
+    client ask again, so none shows a programme after an edit. What a signed-in reader gets may be
+    theirs only (a draft): kept by no cache on the way.
 
-    Conditional GETs go through Django's `condition` decorator, applied here rather than on the
-    view so that the ETag (the data version) and Last-Modified (when it changed) come from the
-    event the view already read: a calendar polling an unchanged feed gets a 304. `no-cache`
-    makes every client ask again, so none shows a programme after an edit.
-    """
-    language = translation.get_language()
+    The ETag is weak, as a kept page's is: the same version goes out plain or gzipped, and a
+    strong ETag would promise the same bytes."""
+    etag = f'W/"{key}"'
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        response = respond()
+    if response.status_code in (200, 304):
+        response["ETag"] = etag
+        if timestamp is not None:
+            response["Last-Modified"] = http_date(timestamp)
+    patch_cache_control(response, no_cache=True)
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)
+    return response
+
+
+def feed(request, event, name, content_type, make, language=None):
+    """The file `name` of `event` in `language` (by default the request's: a calendar, a printed
+    PDF; "all" for one the same in every language): `make()`'s bytes, made once per data version
+    and kept with the pages, for every reader who may see it. Its ETag is the data version and its
+    Last-Modified when that changed: a calendar polling an unchanged feed gets a 304."""
+    language = language or translation.get_language()
     key = versions.cache_key(event, name, language)
 
-    @condition(
-        etag_func=lambda request: versions.etag(event, name, language),
-        last_modified_func=lambda request: event.data_changed_at,
-    )
-    def respond(request):
+    def respond():
         body = kept.get(key)
         if body is None:
             body = make()
             kept.set(key, body)
         return HttpResponse(body, content_type=content_type)
 
-    response = respond(request)
-    # What a signed-in reader gets may be theirs only (a draft): kept by no cache on the way.
-    patch_cache_control(response, no_cache=True)
-    if request.user.is_authenticated:
-        patch_cache_control(response, private=True)
-    return response
+    return conditional(request, key, event.data_changed_at, respond)

@@ -91,7 +91,7 @@ def track_many_to_many(through, events_of):
 
 
 class Version(NamedTuple):
-    """What cache_key and etag read of a round table, when a model instance would cost more to
+    """What cache_key reads of a round table, when a model instance would cost more to
     make (its translated fields' defaults) than the query that read these two numbers."""
 
     pk: int
@@ -101,7 +101,3 @@ class Version(NamedTuple):
 def cache_key(event, name, language):
     """A cache key for `name` (a page, list or feed) of `event` in `language`, as it is now."""
     return f"rt:{event.pk}:{event.data_version}:{language}:{name}"
-
-
-def etag(event, name, language):
-    return f'"{cache_key(event, name, language)}"'

@@ -21,6 +21,7 @@ from rest_framework import exceptions, serializers
 
 from portal.api_fields import TranslatedField
 from portal.api_viewsets import ApiReadViewSet, EventDocumentViewSet
+from proceedings import permissions
 from proceedings.models import Author, BookBuild, BookEntry, Paper, Proceedings, Section
 
 MINE = OpenApiParameter(
@@ -38,7 +39,7 @@ def current_builds(events, user):
     builds = BookBuild.objects.filter(
         pk=Subquery(latest.values("pk")), proceedings__event__in=events
     )
-    return builds if Proceedings.can_preview(user) else builds.filter(proceedings__published=True)
+    return builds if permissions.can_preview(user) else builds.filter(proceedings__published=True)
 
 
 class PaperSectionSerializer(serializers.ModelSerializer):
@@ -259,9 +260,7 @@ class ProceedingsViewSet(EventDocumentViewSet):
         builds = current_builds(events, user).prefetch_related(
             Prefetch("entries", queryset=BookEntry.objects.order_by("number"))
         )
-        proceedings = Proceedings.objects.filter(event__in=events)
-        if not Proceedings.can_preview(user):
-            proceedings = proceedings.filter(published=True)
+        proceedings = permissions.viewable_by(user).filter(event__in=events)
         return (
             proceedings.select_related("event")
             .prefetch_related(Prefetch("builds", queryset=builds, to_attr="current"))

@@ -54,6 +54,8 @@ from pypdf.generic import NameObject, TextStringObject
 from portal.parent_death import die_with_parent
 from proceedings.article import article, contents_line, with_authors
 from proceedings.models import BookBuild, Paper, PaperVersion, page_range
+from resolutions.exports import printed_text
+from resolutions.models import Resolution
 from roundtable.models import RoundTable
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
@@ -280,9 +282,6 @@ def section_part(section):
 
 
 def resolution_parts(event):
-    from resolutions.exports import printed_text
-    from resolutions.models import Resolution
-
     resolution = Resolution.objects.filter(event=event).first()
     if resolution is None:
         return []

@@ -1,8 +1,8 @@
 """Building the proceedings book: asking for a build, running it, and what a build leaves behind.
 
 A build is a `BookBuild` row that moves queued → running → succeeded or failed. Staff ask for one
-(`request_build`, from the admin) and a background worker runs it (`proceedings.tasks.build_book`
-calls `run`); `manage.py build_proceedings` asks and runs in one go (`build_now`).
+(`request_build`, from the admin) and a background worker runs it (the task `build_book` calls
+`run`); `manage.py build_proceedings` asks and runs in one go (`build_now`).
 
 At most one build per proceedings is queued or running at a time: the database enforces it, and
 asking for a second one raises `AlreadyBuilding`. A build whose worker died would block the book
@@ -28,11 +28,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.tasks import task
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
-from proceedings import book, tasks
+from proceedings import book
 from proceedings.models import BookBuild, BookEntry
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def constraint_of(error):
 def enqueue(build, language):
     """Hand `build` to the task backend and note its task; a refusal fails the build at once."""
     try:
-        result = tasks.build_book.enqueue(build.pk, language)
+        result = build_book.enqueue(build.pk, language)
     except Exception as error:
         logger.exception("Book build %s could not be queued", build.pk)
         finish_failed(build, describe(error))
@@ -141,17 +142,27 @@ def is_stale(build):
 
 def task_has_ended(build):
     """Whether the backend says the build's task is over; False when the backend cannot tell."""
-    backend = tasks.build_book.get_backend()
+    backend = build_book.get_backend()
     if not build.task_id or not backend.supports_get_result:
         return False
     try:
-        result = tasks.build_book.get_result(build.task_id)
+        result = build_book.get_result(build.task_id)
     except (TaskResultDoesNotExist, TaskResultMismatch):
         return True
     return result.is_finished
 
 
 # --- Running a build ------------------------------------------------------------------------------
+
+
+@task
+def build_book(build_id, language=None):
+    """Run the queued book build `build_id` (the background worker's task); `language` words its
+    error for the staff who asked.
+
+    Returns the status the build ended with, which the task backend keeps as the task's result.
+    """
+    return run(BookBuild.objects.get(pk=build_id), language=language).status
 
 
 def run(build, *, language=None):

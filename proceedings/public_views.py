@@ -12,23 +12,21 @@ a rebuild adds or moves a paper, and citations, Google Scholar and readers' book
 address for good.
 """
 
-from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from portal import page_cache, versions
-from proceedings import cards, citations, offprints
-from proceedings.models import Proceedings
-from roundtable.models import RoundTable
+from proceedings import cards, citations, offprints, permissions
+from roundtable import permissions as roundtable_permissions
 
 
 def book_of(request, slug):
     """The visible round table, its proceedings and their current build (None before the first),
     when `request.user` may see them; 404 otherwise."""
-    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    event = get_object_or_404(roundtable_permissions.viewable_by(request.user), slug=slug)
     proceedings = getattr(event, "proceedings", None)
-    if proceedings is None or not (proceedings.published or Proceedings.can_preview(request.user)):
+    if proceedings is None or not (proceedings.published or permissions.can_preview(request.user)):
         raise Http404
     return event, proceedings, proceedings.current_build()
 
@@ -86,24 +84,33 @@ def file_name(event, entry, extension):
 
 
 def book_pdf(request, slug):
+    """The whole book, streamed from its file: a conditional GET that still matches gets 304."""
     event, _proceedings, build = book_of(request, slug)
     if build is None or not build.pdf:
         raise Http404
-    return FileResponse(
-        build.pdf.open("rb"), content_type="application/pdf", filename=f"{event.slug}.pdf"
+    return page_cache.conditional(
+        request,
+        versions.cache_key(event, "book.pdf", "all"),
+        event.data_changed_at,
+        lambda: FileResponse(
+            build.pdf.open("rb"), content_type="application/pdf", filename=f"{event.slug}.pdf"
+        ),
     )
 
 
+@page_cache.public_page
 def article_pdf(request, slug, pk):
     event, _proceedings, entry = entry_of(request, slug, pk)
     # Cut once per book and data version (the metadata name the authors), not once per reader:
     # cutting takes pypdf 0.1–0.3 s.
-    key = versions.cache_key(event, f"offprint:{entry.pk}", "all")
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = cut_offprint(entry)
-        cache.set(key, pdf)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = page_cache.feed(
+        request,
+        event,
+        f"offprint:{entry.pk}",
+        "application/pdf",
+        lambda: cut_offprint(entry),
+        language="all",
+    )
     response["Content-Disposition"] = f'inline; filename="{file_name(event, entry, "pdf")}"'
     return response
 
@@ -133,20 +140,27 @@ def citation(request, slug, pk, kind):
     event, _proceedings, entry = entry_of(request, slug, pk)
     url = request.build_absolute_uri(reverse("roundtable:article", args=[slug, pk]))
     write, content_type = CITATION_FORMATS[kind]
-    response = HttpResponse(
-        write(citations.reference(entry, url=url)), content_type=f"{content_type}; charset=utf-8"
+    response = page_cache.feed(
+        request,
+        event,
+        f"citation:{entry.pk}.{kind}",
+        f"{content_type}; charset=utf-8",
+        lambda: write(citations.reference(entry, url=url)),
     )
     response["Content-Disposition"] = f'attachment; filename="{file_name(event, entry, kind)}"'
     return response
 
 
+@page_cache.public_page
 def article_bibtex(request, slug, pk):
     return citation(request, slug, pk, "bib")
 
 
+@page_cache.public_page
 def article_ris(request, slug, pk):
     return citation(request, slug, pk, "ris")
 
 
+@page_cache.public_page
 def article_csl_json(request, slug, pk):
     return citation(request, slug, pk, "json")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from proceedings.models import Paper, PaperStatusChange
+from proceedings.permissions import is_organiser, is_speaker_of
 from speakers.letters import send_letter
 
 Status = Paper.Status
@@ -38,20 +39,7 @@ NEEDS_COMMENT = {Status.REVISION, Status.REJECTED}
 OPEN_FOR_UPLOADS = {Status.DRAFT, Status.SUBMITTED, Status.REVISION}
 
 
-def is_organiser(user):
-    return user.has_perm("proceedings.change_paper")
-
-
-def is_speaker_of(user, paper):
-    return user.is_authenticated and paper.speaker.user_id == user.pk
-
-
-def can_see(user, paper):
-    """A paper under review is its speaker's and the organisers' only."""
-    return is_organiser(user) or is_speaker_of(user, paper)
-
-
-def moves_for(user, paper):
+def allowed_moves(user, paper):
     """The statuses `user` may move `paper` to now, in the order of Paper.Status."""
     roles = {SPEAKER} if is_speaker_of(user, paper) else set()
     if is_organiser(user):

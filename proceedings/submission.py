@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from proceedings import conversion, review, uploads
+from proceedings import conversion, permissions, review, uploads
 from proceedings.models import Paper, PaperVersion
 
 
@@ -26,7 +26,7 @@ def deadline_passed(paper, now=None):
 
 def upload_refusal(paper, user, now=None):
     """Why `user` may not upload a version of `paper` now, or None when they may."""
-    if not (review.is_speaker_of(user, paper) or review.is_organiser(user)):
+    if not (permissions.is_speaker_of(user, paper) or permissions.is_organiser(user)):
         return _("Only the speaker of this paper uploads its versions.")
     if paper.status not in review.OPEN_FOR_UPLOADS:
         return _("This paper is “%(status)s”: it takes no new versions.") % {

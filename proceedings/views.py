@@ -11,15 +11,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from portal import throttling
-from proceedings import article, dashboard, review, submission, uploads
+from portal import downloads, throttling
+from proceedings import article, dashboard, permissions, review, submission, uploads
 from proceedings.forms import AuthorFormSet, MoveForm, PaperForm
 from proceedings.models import Author, Paper, PaperVersion
 from typesetting import printing
@@ -57,7 +57,7 @@ def visible_paper(request, pk, papers=None):
     paper = get_object_or_404(
         papers.select_related("event", "talk", "speaker", "section", "current_version"), pk=pk
     )
-    if not review.can_see(request.user, paper):
+    if not permissions.can_view(request.user, paper):
         raise Http404
     return paper
 
@@ -105,10 +105,10 @@ def start(request):
 # --- A paper's page ------------------------------------------------------------------------------
 
 
-def moves_for(user, paper):
+def move_buttons(user, paper):
     """The buttons for the moves the rules allow `user` now."""
     moves = []
-    for status in review.moves_for(user, paper):
+    for status in review.allowed_moves(user, paper):
         label = MOVE_LABELS[status]
         if status == Status.SUBMITTED and paper.status == Status.REJECTED:
             label = RECONSIDER_LABEL
@@ -170,14 +170,14 @@ def paper(request, pk):
             "form": form,
             "formset": formset,
             "editable": editable,
-            "moves": moves_for(request.user, paper),
+            "moves": move_buttons(request.user, paper),
             "paper_versions": versions,
             "history": history,
             "upload_refusal": submission.upload_refusal(paper, request.user),
             "max_bytes": settings.PAPER_UPLOAD_MAX_BYTES,
             "too_large": uploads.too_large(settings.PAPER_UPLOAD_MAX_BYTES).messages[0],
             "accepted_files": ACCEPTED_FILES,
-            "organiser": review.is_organiser(request.user),
+            "organiser": permissions.is_organiser(request.user),
         },
     )
 
@@ -296,19 +296,7 @@ def download(request, pk, number):
     """A stored version, to its speaker and the organisers only, always as an attachment."""
     paper = visible_paper(request, pk)
     version = get_object_or_404(PaperVersion.objects.filter(paper=paper), number=number)
-    try:
-        stored = version.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        stored,
-        as_attachment=True,
-        filename=version.original_name,
-        content_type=version.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.stored_file(version.file, version.original_name, version.content_type)
 
 
 # --- Moving the paper on -------------------------------------------------------------------------

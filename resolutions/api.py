@@ -1,18 +1,15 @@
 """The API's resolutions (/api/v1/resolutions/<event>/), read by the rule of the resolution pages
-(resolutions.drafting.can_read): the published text is public, participants of the round table
+(resolutions.permissions.can_view): the published text is public, participants of the round table
 follow it under discussion, drafts are the organisers'."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from portal.api_fields import TranslatedField
 from portal.api_viewsets import EventDocumentViewSet
-from resolutions import drafting
+from resolutions import permissions
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection
-from speakers.models import Participation
-
-Status = Resolution.Status
 
 
 class ResolutionItemSerializer(serializers.ModelSerializer):
@@ -66,13 +63,9 @@ class ResolutionViewSet(EventDocumentViewSet):
     filterset_class = ResolutionFilter
 
     def get_queryset(self):
-        user = self.request.user
-        resolutions = Resolution.objects.filter(event__in=self.visible_events())
-        if not drafting.is_organiser(user):
-            taking_part = Participation.objects.of_user(user).values("event")
-            resolutions = resolutions.filter(
-                Q(status=Status.PUBLISHED) | (~Q(status=Status.DRAFT) & Q(event__in=taking_part))
-            )
+        resolutions = permissions.viewable_by(self.request.user).filter(
+            event__in=self.visible_events()
+        )
         sections = ResolutionSection.objects.prefetch_related("items")
         return (
             resolutions.select_related("event")

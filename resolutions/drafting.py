@@ -25,7 +25,7 @@ from resolutions.models import (
     ResolutionVersion,
     StatusChange,
 )
-from speakers.models import Participation
+from resolutions.permissions import is_organiser
 
 Status = Resolution.Status
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -38,42 +38,6 @@ MOVES = {
     Status.ADOPTED: {Status.PUBLISHED, Status.DISCUSSION},
     Status.PUBLISHED: {Status.ADOPTED, Status.DISCUSSION},
 }
-
-
-# --- Who may do what ---------------------------------------------------------------------------
-
-
-def is_organiser(user):
-    return user.has_perm("resolutions.change_resolution")
-
-
-def takes_part(user, event):
-    return Participation.objects.of_user(user).filter(event=event).exists()
-
-
-def can_read(user, resolution):
-    """Published text is public; participants follow the discussion; drafts are organisers'."""
-    if resolution.status == Status.PUBLISHED or is_organiser(user):
-        return True
-    return resolution.status != Status.DRAFT and takes_part(user, resolution.event)
-
-
-def readable_versions(user, resolution):
-    """The saved versions `user` may read, as `can_read` decides for the text: every one for
-    organisers; from the discussion on for the round table's participants; the published ones
-    for everyone else (a draft saved before publication stays the organisers')."""
-    versions = resolution.versions.all()
-    if is_organiser(user):
-        return versions
-    if takes_part(user, resolution.event):
-        return versions.exclude(status=Status.DRAFT)
-    return versions.filter(status=Status.PUBLISHED)
-
-
-def can_propose(user, resolution):
-    return resolution.status == Status.DISCUSSION and (
-        is_organiser(user) or takes_part(user, resolution.event)
-    )
 
 
 # --- Content and versions ----------------------------------------------------------------------

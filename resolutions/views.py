@@ -21,10 +21,10 @@ from modeltranslation.utils import resolution_order
 
 from portal import page_cache
 from portal.templatetags.languages import written_in
-from resolutions import drafting, exports
+from resolutions import drafting, exports, permissions
 from resolutions.forms import AmendmentForm, CompareForm, DecisionForm, StatusForm
 from resolutions.models import Amendment, Resolution, ResolutionSection
-from roundtable.models import RoundTable
+from roundtable import permissions as roundtable_permissions
 
 Status = Resolution.Status
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -51,7 +51,7 @@ EXPORTS = {
 
 def event_resolution(request, slug):
     """The visible round table and its resolution, or 404."""
-    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    event = get_object_or_404(roundtable_permissions.viewable_by(request.user), slug=slug)
     try:
         document = event.resolution
     except Resolution.DoesNotExist:
@@ -63,7 +63,7 @@ def event_resolution(request, slug):
 def readable(request, slug):
     """As `event_resolution`, for those who may read it; a 404 hides it from others."""
     event, document = event_resolution(request, slug)
-    if not drafting.can_read(request.user, document):
+    if not permissions.can_view(request.user, document):
         raise Http404
     return event, document
 
@@ -82,7 +82,7 @@ def page_context(request, event, document, page, **extra):
         "resolution": document,
         "section": "resolution",
         "page": page,
-        "organiser": drafting.is_organiser(request.user),
+        "organiser": permissions.is_organiser(request.user),
         **extra,
     }
 
@@ -146,7 +146,7 @@ def text_in(document, language, taken):
     }
 
 
-def moves_for(document):
+def move_buttons(document):
     """The organisers' buttons: every move drafting allows from the current status."""
     moves = []
     for status in Status:
@@ -187,9 +187,9 @@ def resolution(request, slug):
         both=both,
         columns=[text_in(document, language, taken) for language in languages],
         taken=taken_amendments,
-        can_propose=drafting.can_propose(request.user, document),
+        can_propose=permissions.can_propose(request.user, document),
     )
-    context["moves"] = moves_for(document) if context["organiser"] else []
+    context["moves"] = move_buttons(document) if context["organiser"] else []
     return render(request, "resolutions/resolution.html", context)
 
 
@@ -224,7 +224,7 @@ def resolution_docx(request, slug):
 @require_POST
 def change_status(request, slug):
     event, document = event_resolution(request, slug)
-    if not drafting.is_organiser(request.user):
+    if not permissions.is_organiser(request.user):
         raise PermissionDenied
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -288,7 +288,7 @@ def listed_versions(versions):
 
 def versions(request, slug):
     event, document = readable(request, slug)
-    listed = listed_versions(drafting.readable_versions(request.user, document))
+    listed = listed_versions(permissions.viewable_versions(request.user, document))
     for older, newer in zip(listed[1:], listed, strict=False):
         newer.changes_url = compare_url(event.slug, older.number, newer.number)
     return render(
@@ -307,7 +307,7 @@ def versions(request, slug):
 
 def compare(request, slug):
     event, document = readable(request, slug)
-    readable_versions = drafting.readable_versions(request.user, document)
+    readable_versions = permissions.viewable_versions(request.user, document)
     listed = listed_versions(readable_versions)
     numbers = sorted(version.number for version in listed)
     bound = any(name in request.GET for name in ("from", "to"))
@@ -373,7 +373,7 @@ def amendments(request, slug):
         document,
         "amendments",
         amendments=listed,
-        can_propose=drafting.can_propose(request.user, document),
+        can_propose=permissions.can_propose(request.user, document),
     )
     context["can_decide"] = context["organiser"] and document.status == Status.DISCUSSION
     return render(request, "resolutions/amendments.html", context)
@@ -382,9 +382,9 @@ def amendments(request, slug):
 @login_required
 def propose(request, slug):
     event, document = event_resolution(request, slug)
-    if not (drafting.is_organiser(request.user) or drafting.takes_part(request.user, event)):
+    if not (permissions.is_organiser(request.user) or permissions.takes_part(request.user, event)):
         raise PermissionDenied
-    if not drafting.can_propose(request.user, document):
+    if not permissions.can_propose(request.user, document):
         messages.error(
             request, _("Amendments are proposed while the resolution is under discussion.")
         )
@@ -412,7 +412,7 @@ def propose(request, slug):
 @require_POST
 def decide(request, slug, pk):
     event, document = event_resolution(request, slug)
-    if not drafting.is_organiser(request.user):
+    if not permissions.is_organiser(request.user):
         raise PermissionDenied
     amendment = get_object_or_404(document.amendments, pk=pk)
     amendment.resolution = document

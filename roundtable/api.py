@@ -5,7 +5,7 @@ from django_filters import rest_framework as filters
 
 from portal.api_fields import SLUG, Related, TranslatedField
 from portal.api_viewsets import ApiViewSet, ModelRulesSerializer
-from roundtable import schedule
+from roundtable import permissions, schedule
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Person
 
@@ -58,7 +58,7 @@ class EventViewSet(ApiViewSet):
     event_paths = ("slug",)
 
     def get_queryset(self):
-        return RoundTable.objects.visible_to(self.request.user).order_by("-date", "slug")
+        return permissions.viewable_by(self.request.user).order_by("-date", "slug")
 
 
 class ProgrammeItemSerializer(ModelRulesSerializer):

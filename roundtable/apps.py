@@ -8,7 +8,11 @@ class RoundTableConfig(AppConfig):
 
     def ready(self):
         from portal import versions
+        from portal.api_viewsets import ApiReadViewSet
+        from roundtable import permissions
         from roundtable.models import ProgrammeItem, RoundTable
+
+        ApiReadViewSet.viewable_by = staticmethod(permissions.viewable_by)
 
         versions.track(RoundTable, lambda event: [event.pk])
         versions.track(ProgrammeItem, lambda item: [item.event_id])

@@ -58,14 +58,6 @@ class RoundTableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
-    def visible_to(self, user):
-        """Published round tables; organisers also preview unpublished ones.
-
-        With the resolution and the proceedings joined in: every event page links to them.
-        """
-        events = self.select_related("resolution", "proceedings")
-        return events if user.has_perm("roundtable.view_roundtable") else events.published()
-
     def with_programme(self):
         """With the programme items, their speakers and the participations, as the event page
         and the printed programme show them, in a fixed number of queries."""

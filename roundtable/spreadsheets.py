@@ -17,6 +17,9 @@ from roundtable import schedule
 from speakers.models import Participation, Person
 
 LANGUAGES = ("kk", "ru")
+BOM = "\ufeff"
+# A cell starting with one of these is a formula to a spreadsheet: speakers write the titles.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def programme_items(event):

@@ -3,27 +3,24 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from portal import date_range, page_cache
-from roundtable import calendar, frab, schedule, spreadsheets
-from roundtable.models import RoundTable, programme_prefetches
+from portal import date_range, downloads, page_cache
+from roundtable import calendar, frab, permissions, schedule, spreadsheets
+from roundtable.models import programme_prefetches
 from typesetting.printing import render_pdf
 
 
 @page_cache.public_page
 def home(request):
     return render(
-        request, "roundtable/home.html", {"events": RoundTable.objects.visible_to(request.user)}
+        request, "roundtable/home.html", {"events": permissions.viewable_by(request.user)}
     )
 
 
 @page_cache.public_page
 def event(request, slug):
-    event = get_object_or_404(
-        RoundTable.objects.visible_to(request.user).with_programme(), slug=slug
-    )
+    event = get_object_or_404(permissions.viewable_by(request.user).with_programme(), slug=slug)
     return render(request, "roundtable/event.html", {"event": event, "section": "programme"})
 
 
@@ -59,7 +56,7 @@ def programme_pdf(request, slug):
 
 
 def visible_event(request, slug):
-    return get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    return get_object_or_404(permissions.viewable_by(request.user), slug=slug)
 
 
 def feed_event(request, slug):
@@ -131,16 +128,10 @@ def schedule_json(request, slug):
 @login_required
 @permission_required("roundtable.view_programmeitem", raise_exception=True)
 def programme_csv(request, slug):
-    return private(spreadsheets.programme_csv(visible_event(request, slug)))
+    return downloads.private(spreadsheets.programme_csv(visible_event(request, slug)))
 
 
 @login_required
 @permission_required("speakers.view_participation", raise_exception=True)
 def participants_csv(request, slug):
-    return private(spreadsheets.participants_csv(visible_event(request, slug)))
-
-
-def private(response):
-    """Names and e-mail addresses: kept by no cache on the way."""
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return downloads.private(spreadsheets.participants_csv(visible_event(request, slug)))

@@ -6,13 +6,13 @@ table. Their e-mail addresses and accounts are not part of the API. The vocabula
 a person's degree, title and rank are written by the ids they list.
 """
 
-from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
 from portal.api_fields import SLUG, Related, TranslatedField
 from portal.api_viewsets import ApiReadViewSet, ApiViewSet, ModelRulesSerializer
-from roundtable.models import ProgrammeItem, RoundTable
-from speakers import names
+from roundtable import permissions as roundtable_permissions
+from roundtable.models import RoundTable
+from speakers import names, permissions
 from speakers.models import AcademicTitle, Degree, Participation, Person, Rank
 
 
@@ -49,13 +49,6 @@ class PersonSerializer(ModelRulesSerializer):
         ]
 
 
-def appearing_in(events):
-    """A condition on people: on the roster or in the programme of one of `events`."""
-    return Q(Exists(Participation.objects.filter(person=OuterRef("pk"), event__in=events))) | Q(
-        Exists(ProgrammeItem.objects.filter(speakers=OuterRef("pk"), event__in=events))
-    )
-
-
 class PersonFilter(filters.FilterSet):
     event = filters.CharFilter(method="in_event", label="Round table (slug)")
 
@@ -64,8 +57,8 @@ class PersonFilter(filters.FilterSet):
         fields = ["event"]
 
     def in_event(self, people, name, slug):
-        visible = RoundTable.objects.visible_to(self.request.user)
-        return people.filter(appearing_in(visible.filter(slug=slug)))
+        visible = roundtable_permissions.viewable_by(self.request.user)
+        return people.filter(permissions.appearing_in(visible.filter(slug=slug)))
 
 
 class PersonViewSet(ApiViewSet):
@@ -78,10 +71,8 @@ class PersonViewSet(ApiViewSet):
     event_paths = ("participations__person__slug", "programme_items__speakers__slug")
 
     def get_queryset(self):
-        people = Person.objects.select_related("degree", "academic_title", "rank")
-        if not self.request.user.has_perm("speakers.view_person"):
-            people = people.filter(appearing_in(self.visible_events()))
-        return people.order_by(
+        people = permissions.viewable_by(self.request.user)
+        return people.select_related("degree", "academic_title", "rank").order_by(
             names.alphabetical("surname", self.language or "kk"),
             names.alphabetical("given_name", self.language or "kk"),
             "pk",

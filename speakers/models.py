@@ -154,14 +154,6 @@ class Person(models.Model):
         }
 
 
-class ParticipationQuerySet(models.QuerySet):
-    def of_user(self, user):
-        """The participations of the person `user` signs in as (none for anonymous users)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(person__user=user)
-
-
 class Participation(models.Model):
     """A person's part in one round table: moderator, speaker, listed participant."""
 
@@ -182,8 +174,6 @@ class Participation(models.Model):
         help_text=_("Printed in the list of participants."),
     )
     order = models.PositiveIntegerField(_("order in the participant list"), default=0)
-
-    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participation")

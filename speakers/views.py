@@ -1,7 +1,8 @@
 from django.shortcuts import get_object_or_404, render
 
 from portal import page_cache
-from roundtable.models import ProgrammeItem, RoundTable
+from roundtable import permissions as roundtable_permissions
+from roundtable.models import ProgrammeItem
 from speakers import names
 from speakers.models import Participation
 
@@ -10,7 +11,7 @@ PERSON_WITH_TERMS = ("person__degree", "person__academic_title", "person__rank")
 
 @page_cache.public_page
 def roster(request, slug):
-    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    event = get_object_or_404(roundtable_permissions.viewable_by(request.user), slug=slug)
     speakers = (
         Participation.objects.filter(event=event, is_speaker=True)
         .select_related(*PERSON_WITH_TERMS)
@@ -25,7 +26,7 @@ def roster(request, slug):
 
 @page_cache.public_page
 def participants(request, slug):
-    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    event = get_object_or_404(roundtable_permissions.viewable_by(request.user), slug=slug)
     listed = Participation.objects.filter(event=event, is_listed=True).select_related(
         *PERSON_WITH_TERMS
     )
@@ -38,7 +39,7 @@ def participants(request, slug):
 
 @page_cache.public_page
 def speaker(request, slug, person):
-    event = get_object_or_404(RoundTable.objects.visible_to(request.user), slug=slug)
+    event = get_object_or_404(roundtable_permissions.viewable_by(request.user), slug=slug)
     participation = get_object_or_404(
         Participation.objects.select_related(*PERSON_WITH_TERMS),
         event=event,

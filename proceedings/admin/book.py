@@ -9,7 +9,7 @@ book downloads as a Crossref deposit (`crossref`), or the page says what it stil
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from portal import throttling
+from portal import downloads, throttling
 from portal.admin_base import ReadOnlyInline
 from portal.concurrent_edits import RefusesStaleForms
 from proceedings import builds, crossref
@@ -236,18 +236,9 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         build = proceedings.builds.filter(pk=build_id, status=BookBuild.Status.SUCCEEDED).first()
         if build is None or not build.pdf:
             raise Http404
-        try:
-            stored = build.pdf.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            stored,
-            as_attachment=True,
-            filename=f"{proceedings.event.slug}-book-{build.pk}.pdf",
-            content_type="application/pdf",
+        return downloads.stored_file(
+            build.pdf, f"{proceedings.event.slug}-book-{build.pk}.pdf", "application/pdf"
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
     def crossref_view(self, request, object_id):
         """The current book as a Crossref deposit, or back to the page saying why it cannot be."""

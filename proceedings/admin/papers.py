@@ -490,7 +490,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
             (
                 paper,
                 None
-                if decision in review.moves_for(request.user, paper)
+                if decision in review.allowed_moves(request.user, paper)
                 else gettext("A “%(status)s” paper cannot be moved so: it will be left as it is.")
                 % {"status": paper.get_status_display()},
             )
@@ -625,7 +625,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         if paper is not None and request.method == "GET":
             warn_of_unsent_letters(request, letters.letters_about(paper))
         if paper is not None and self.has_change_permission(request, paper):
-            allowed = review.moves_for(request.user, paper)
+            allowed = review.allowed_moves(request.user, paper)
             extra_context["paper_decisions"] = [
                 {
                     "verb": texts["verb"],

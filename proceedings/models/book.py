@@ -110,11 +110,6 @@ class Proceedings(models.Model):
         """The last successful build: its PDF is the book until a newer build succeeds."""
         return self.builds.succeeded().first()
 
-    @staticmethod
-    def can_preview(user):
-        """Whether `user` reads proceedings before they are published (organisers do)."""
-        return user.has_perm("proceedings.view_proceedings")
-
     def running_build(self):
         return self.builds.filter(status__in=BookBuild.ACTIVE).order_by("-pk").first()
 

@@ -129,6 +129,25 @@ def test_a_reload_of_an_unchanged_page_gets_304_and_an_edit_a_new_page(client):
     assert "Новая тема" in response.text
 
 
+@pytest.mark.parametrize("name", ["event", "programme_ics", "schedule_json", "api"])
+def test_plain_and_gzipped_copies_share_a_weak_etag_that_either_revalidates(client, name):
+    """A page, a feed and an API list alike: one ETag per data version, weak since it goes out
+    plain or gzipped (a strong one promises the same bytes), and 304 for a client holding either."""
+    event = ProgrammeItemFactory().event
+    if name == "api":
+        address = "/api/v1/programme-items/"
+    else:
+        with translation.override("ru"):
+            address = reverse(f"roundtable:{name}", kwargs={"slug": event.slug})
+    plain = client.get(address)
+    gzipped = client.get(address, headers={"Accept-Encoding": "gzip"})
+    assert gzipped["Content-Encoding"] == "gzip"
+    assert plain["ETag"] == gzipped["ETag"]
+    assert plain["ETag"].startswith('W/"')
+    for etag in (plain["ETag"], plain["ETag"].removeprefix("W/")):
+        assert client.get(address, headers={"If-None-Match": etag}).status_code == 304
+
+
 def test_an_address_with_a_query_the_page_does_not_read_is_served_the_page_without_it(
     client, django_assert_num_queries
 ):

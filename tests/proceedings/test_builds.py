@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from proceedings import builds, tasks
+from proceedings import builds
 from proceedings.models import BookBuild, BookEntry, Paper
 from tests.factories import RoundTableFactory
 from tests.proceedings.factories import (
@@ -57,7 +57,7 @@ def test_a_requested_build_waits_in_the_queue_for_the_worker(
     assert (build.status, build.stage, build.progress) == (Status.QUEUED, "waiting", 0)
     assert build.requested_by == chair
     task = DBTaskResult.objects.get(pk=build.task_id)
-    assert task.task_path == "proceedings.tasks.build_book"
+    assert task.task_path == "proceedings.builds.build_book"
     assert task.args_kwargs == {"args": [build.pk, "en"], "kwargs": {}}
     assert task.status == TaskResultStatus.READY
     assert proceedings.running_build() == build
@@ -159,7 +159,7 @@ def test_the_task_runs_the_build(chair):
     proceedings = tiny_proceedings()
     build = builds.request_build(proceedings, chair)
 
-    assert tasks.build_book.call(build.pk, "en") == Status.SUCCEEDED
+    assert builds.build_book.call(build.pk, "en") == Status.SUCCEEDED
 
     assert proceedings.current_build() == build
 
@@ -298,3 +298,27 @@ def test_the_database_worker_takes_up_a_requested_build_and_completes_it():
     assert build.entries.count() == 1
     task = DBTaskResult.objects.get(pk=build.task_id)
     assert (task.status, task.return_value) == (TaskResultStatus.SUCCESSFUL, Status.SUCCEEDED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_queued_before_the_task_moved_to_builds_is_run_after_the_upgrade():
+    """The task lived in proceedings/tasks.py: a build queued under that name before an upgrade
+    is taken up by the new worker once the migrations have run, not left to be marked failed."""
+    proceedings = tiny_proceedings()
+    build = builds.request_build(proceedings, organiser(username="chair"))
+    call_command("migrate", "proceedings", "0002", verbosity=0)  # the release before
+    DBTaskResult.objects.filter(pk=build.task_id).update(task_path="proceedings.tasks.build_book")
+    call_command("migrate", "proceedings", verbosity=0)
+
+    worker = subprocess.run(
+        [*WORKER, "--batch"],
+        cwd=ROOT,
+        env=worker_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert worker.returncode == 0, worker.stderr
+    build.refresh_from_db()
+    assert build.status == Status.SUCCEEDED, build.error

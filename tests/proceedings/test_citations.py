@@ -400,7 +400,10 @@ def test_csl_json_of_unpublished_proceedings_only_for_organisers(client, who, st
 @pytest.mark.parametrize("authors", [1, 10])
 def test_csl_json_query_count(client, django_assert_num_queries, authors):
     paper = published_paper(authors)
-    # The round table with its proceedings, their current build, the entry, the authors.
-    with django_assert_num_queries(4):
+    # The version (roundtable/page_cache.py), the round table with its proceedings, their
+    # current build, the entry, the authors.
+    with django_assert_num_queries(5):
         response = client.get(csl_url(paper))
     assert len(json.loads(response.content)[0]["author"]) == authors
+    with django_assert_num_queries(1):  # the version: the file comes from the cache
+        client.get(csl_url(paper))

@@ -335,6 +335,30 @@ def test_ris_download(client, book):
     assert "SP  - 7\r\nEP  - 7\r\n" in text
 
 
+@pytest.mark.parametrize(
+    "name", ["article_pdf", "article_bibtex", "article_ris", "article_csl_json", "proceedings_pdf"]
+)
+def test_a_reader_reloading_an_unchanged_file_gets_304_and_after_an_edit_the_new_one(
+    client, book, name
+):
+    """The book's files answer conditional GETs as the programme's feeds and the API do: a
+    reference manager re-checking a paper downloads nothing until something changes."""
+    address = (
+        card_url(book, name=name)
+        if name != "proceedings_pdf"
+        else url(name, slug=book["event"].slug)
+    )
+    first = client.get(address)
+    assert first.status_code == 200
+    assert client.get(address, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    since = client.get(address, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
+    author = book["kazakh"].authors.get(surname_kk="Ахманов")
+    author.surname_kk = "Ахметов"
+    author.save()
+    assert client.get(address, headers={"If-None-Match": first["ETag"]}).status_code == 200
+
+
 # --- Who sees what -------------------------------------------------------------------------------
 
 PUBLIC_URLS = [

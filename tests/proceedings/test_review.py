@@ -131,7 +131,7 @@ def test_a_paper_is_submitted_only_with_a_file(speaker):
 
     with pytest.raises(ValidationError, match="Upload the paper before submitting it"):
         review.move(paper, Status.SUBMITTED, speaker)
-    assert review.moves_for(speaker, paper) == [Status.WITHDRAWN]
+    assert review.allowed_moves(speaker, paper) == [Status.WITHDRAWN]
 
 
 @pytest.mark.parametrize("to", [Status.REVISION, Status.REJECTED])
@@ -144,12 +144,12 @@ def test_asking_for_a_revision_or_rejecting_needs_a_comment(speaker, chair, to):
     assert paper.status == Status.SUBMITTED
 
 
-def test_moves_for_each_role(speaker, chair):
+def test_allowed_moves_for_each_role(speaker, chair):
     paper = paper_of(speaker, status=Status.SUBMITTED)
 
-    assert review.moves_for(speaker, paper) == [Status.WITHDRAWN]
-    assert review.moves_for(chair, paper) == [Status.REVISION, Status.ACCEPTED, Status.REJECTED]
-    assert review.moves_for(UserFactory(), paper) == []
+    assert review.allowed_moves(speaker, paper) == [Status.WITHDRAWN]
+    assert review.allowed_moves(chair, paper) == [Status.REVISION, Status.ACCEPTED, Status.REJECTED]
+    assert review.allowed_moves(UserFactory(), paper) == []
 
 
 def test_a_revision_reopens_uploads_and_a_decision_closes_them(speaker, chair):

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from resolutions import drafting
+from resolutions import drafting, permissions
 from resolutions.models import Amendment, Resolution, ResolutionItem
 from tests.factories import UserFactory, organiser, participant
 from tests.resolutions.factories import (
@@ -126,7 +126,7 @@ def test_only_organisers_move_a_resolution(chair):
     resolution.refresh_from_db()
     assert resolution.status == Status.DRAFT
     assert not resolution.status_changes.exists()
-    assert drafting.is_organiser(chair) and not drafting.is_organiser(speaker)
+    assert permissions.is_organiser(chair) and not permissions.is_organiser(speaker)
 
 
 def test_a_superuser_may_move_a_resolution():
@@ -430,9 +430,9 @@ def test_participants_propose_only_while_the_resolution_is_discussed(chair):
     resolution = resolution_with()
     speaker, outsider = participant(resolution.event), UserFactory()
 
-    assert not drafting.can_propose(speaker, resolution)
+    assert not permissions.can_propose(speaker, resolution)
     drafting.change_status(resolution, Status.DISCUSSION, chair)
-    assert drafting.can_propose(speaker, resolution)
-    assert drafting.can_propose(chair, resolution)
-    assert not drafting.can_propose(outsider, resolution)
-    assert not drafting.can_propose(AnonymousUser(), resolution)
+    assert permissions.can_propose(speaker, resolution)
+    assert permissions.can_propose(chair, resolution)
+    assert not permissions.can_propose(outsider, resolution)
+    assert not permissions.can_propose(AnonymousUser(), resolution)
