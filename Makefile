@@ -13,7 +13,7 @@ test:
 serve:
 	@bash scripts/portal serve
 
-# make backup [DIR=var/backups/…]; make restore DIR=var/backups/<time> (README.md, "Backups").
+# make backup [DIR=var/backups/…]; make restore DIR=var/backups/<time> (docs/operating.md, "Backups").
 backup:
 	@bash scripts/portal backup $(DIR)
 
