@@ -2,13 +2,17 @@
 # tests. Both set up everything themselves (scripts/portal); see README.md. `make serve` runs the
 # production stack (gunicorn and the task worker) from settings in the environment; `make lint`
 # checks style, migrations and import contracts (the first step of `make test`).
-.PHONY: demo test serve setup lint format messages db-stop backup restore
+.PHONY: demo test test-fast serve setup lint format messages db-stop backup restore
 
 demo:
 	@bash scripts/portal demo
 
 test:
 	@bash scripts/portal test
+
+# The quick loop: every test but those marked slow, in parallel, without the lint.
+test-fast:
+	@bash scripts/portal test-fast
 
 serve:
 	@bash scripts/portal serve

@@ -66,7 +66,7 @@ def body(language, edit=0):
 
 
 def make_book(papers):
-    from tests.proceedings.factories import (
+    from tests.factories import (
         AuthorFactory,
         PaperFactory,
         ProceedingsFactory,
@@ -96,7 +96,7 @@ def make_book(papers):
 
 def edit_one(proceedings):
     from proceedings.models import Paper, PaperVersion
-    from tests.proceedings.factories import add_version
+    from tests.factories import add_version
 
     paper = Paper.objects.filter(event=proceedings.event).order_by("pk")[3]
     add_version(paper, f"PK{time.time()}".encode(), kind="docx", name="paper.docx")

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from portal import page_cache
+from tests import factories
 from tests.demo import import_demo
 from tests.letters import closed_port, smtp_mailers
 
@@ -50,3 +51,34 @@ def scratch_papers():
 def mail_server_down(settings):
     """Letters go by SMTP to a local port nobody listens on: each attempt is refused, for real."""
     settings.MAILERS = smtp_mailers(closed_port())
+
+
+# --- The roles permission tests ask about (tests/roles.py builds one per role by name) ---------
+
+
+@pytest.fixture
+def organiser(db):
+    """Staff in the organisers' group, as organisers are made on the site."""
+    return factories.organiser("aigerim")
+
+
+@pytest.fixture
+def staff(db):
+    """Staff outside the organisers' group: no rights over round tables' content."""
+    return factories.staff("guest")
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.superuser(username="root")
+
+
+@pytest.fixture
+def speaker(db):
+    """An account linked to a person of the roster, as an invitation leaves a speaker."""
+    return factories.speaker("serik")
+
+
+@pytest.fixture
+def other_speaker(db):
+    return factories.speaker("dana")

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from config.local_services import (
@@ -22,22 +23,27 @@ if not os.environ.get("REDIS_URL") and not local_redis_running():
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
 # The tests check the production settings, whatever DEBUG the shell that runs them has.
 os.environ["DEBUG"] = "0"
-# Uploaded papers of a test run go to a scratch directory (tests/conftest.py removes it).
-os.environ.setdefault("PAPERS_ROOT", tempfile.mkdtemp(prefix="roundtable-test-papers-"))
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-# The book's cache of typeset papers (proceedings/book.py): outside the project's var/. Entries are
-# named by the hash of their content, so runs can share it; tests that count cache hits use their
-# own tmp_path.
-os.environ.setdefault(
-    "BOOK_CACHE_DIR", os.path.join(tempfile.gettempdir(), "roundtable-test-book-cache")
-)
+# pytest-xdist's worker (gw0, gw1, …) when the tests run in parallel (make test): each worker has
+# its own test database (pytest-django adds the suffix), its own database of Redis and its own
+# scratch directories below, so no worker clears or prunes what another one uses.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+# Uploaded papers of a test run go to a scratch directory of each worker (tests/conftest.py removes
+# it). pytest-xdist's workers inherit the environment of the process that started them, which
+# read these settings too: the directory is named per worker, and the processes a test starts
+# (which inherit the worker's environment) find the same one.
+SCRATCH_PAPERS = f"ROUNDTABLE_TEST_PAPERS_{WORKER}"
+os.environ.setdefault(SCRATCH_PAPERS, tempfile.mkdtemp(prefix=f"roundtable-test-papers-{WORKER}-"))
+os.environ["PAPERS_ROOT"] = os.environ[SCRATCH_PAPERS]
 
 from config.settings import *  # noqa: E402, F403 (after the environment above)
 from config.settings import CACHES, STATIC_ROOT, STORAGES, env_flag  # noqa: E402
 
-# The tests' cache is database 1 of the site's Redis (REDIS_URL's server, or the local one): every
-# test clears it (tests/conftest.py), which never touches the cache of a demo or site in database 0.
-TESTS_REDIS_DATABASE = "1"
+# The tests' cache is database 1 of the site's Redis (REDIS_URL's server, or the local one), and
+# 2, 3, … for the other xdist workers (scripts/portal runs at most 8): every test clears its own
+# (tests/conftest.py), which never touches another worker's, nor the cache of a demo or site in
+# database 0.
+TESTS_REDIS_DATABASE = str(1 + WORKER)
 
 
 def tests_redis_url(url):
@@ -51,6 +57,12 @@ def tests_redis_url(url):
 CACHES = {
     "default": {**CACHES["default"], "LOCATION": tests_redis_url(CACHES["default"]["LOCATION"])}
 }
+
+# The book's cache of typeset papers (proceedings/book.py): outside the project's var/, one per
+# worker. Entries are named by the hash of their content, so successive runs share it; tests that
+# count cache hits, and the processes they start, name their own in BOOK_CACHE_DIR.
+if "BOOK_CACHE_DIR" not in os.environ:
+    BOOK_CACHE_DIR = Path(tempfile.gettempdir()) / f"roundtable-test-book-cache-{WORKER}"
 
 # The production stack's test (tests/portal/test_faults.py) collects static files into a
 # scratch directory, not into the checkout's var/static.

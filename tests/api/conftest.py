@@ -10,24 +10,23 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from proceedings.models import BookBuild, BookEntry, Paper
+from proceedings.models import BookBuild, Paper
 from resolutions.models import Resolution
 from speakers.models import AcademicTitle, Degree
 from tests.factories import (
+    AuthorFactory,
+    PaperFactory,
     ParticipationFactory,
     PersonFactory,
+    ProceedingsFactory,
     ProgrammeItemFactory,
     RankFactory,
     RoundTableFactory,
-)
-from tests.proceedings import view_factories as make
-from tests.proceedings.factories import (
-    AuthorFactory,
-    PaperFactory,
-    ProceedingsFactory,
     SectionFactory,
+    finished_build,
+    resolution_with,
+    two_pages_each,
 )
-from tests.resolutions.factories import resolution_with
 
 
 class ReadingFirst(APIClient):
@@ -67,24 +66,6 @@ def anonymous(db):
     return client_of()
 
 
-def built(proceedings, papers, *, pages=12, first_page=3):
-    """A succeeded build of `proceedings` with `papers` numbered 1, 2, … on two pages each, the
-    first from `first_page`."""
-    build = BookBuild.objects.create(
-        proceedings=proceedings, status=BookBuild.Status.SUCCEEDED, page_count=pages
-    )
-    BookBuild.objects.filter(pk=build.pk).update(finished_at=build.requested_at)
-    for number, paper in enumerate(papers, start=1):
-        BookEntry.objects.create(
-            build=build,
-            paper=paper,
-            number=number,
-            first_page=first_page + 2 * (number - 1),
-            last_page=first_page + 2 * (number - 1) + 1,
-        )
-    return build
-
-
 def round_table(number=0, *, talks=2):
     """A published round table as the public sees it: `talks` talks with their speakers, a
     published resolution, and published proceedings whose current book holds two papers (an
@@ -115,9 +96,9 @@ def round_table(number=0, *, talks=2):
     ]
     for paper in papers:
         AuthorFactory.create_batch(2, paper=paper)
-    old = built(proceedings, papers[:1], first_page=101)
+    old = finished_build(proceedings, two_pages_each(papers[:1], first_page=101))
     BookBuild.objects.filter(pk=old.pk).update(finished_at=old.requested_at.replace(year=2024))
-    built(proceedings, papers)
+    finished_build(proceedings, two_pages_each(papers))
     PaperFactory(event=event, speaker=people[0])  # a draft: never public
     return event
 
@@ -125,23 +106,3 @@ def round_table(number=0, *, talks=2):
 @pytest.fixture
 def event(db):
     return round_table()
-
-
-@pytest.fixture
-def speaker(db):
-    return make.speaker("serik")
-
-
-@pytest.fixture
-def other_speaker(db):
-    return make.speaker("dana")
-
-
-@pytest.fixture
-def organiser(db):
-    return make.organiser("aigerim")
-
-
-@pytest.fixture
-def staff(db):
-    return make.staff("guest")

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import throttling
+from tests import factories
+from tests.factories import tiny_proceedings
 from tests.pages import change_url, text_of
 from tests.proceedings import view_factories as make
-from tests.proceedings.factories import tiny_proceedings
 
 pytestmark = pytest.mark.django_db
 
@@ -79,11 +80,11 @@ def test_public_pages_use_no_nonce_so_that_they_can_be_cached_whole(client, demo
 
 
 def test_session_and_csrf_cookies_are_secure_http_only_and_same_site(client):
-    make.speaker("asel")
+    factories.speaker("asel")
     login = client.get("/en/accounts/login/", secure=True)
     signed_in = client.post(
         "/en/accounts/login/",
-        {"username": "asel@example.kz", "password": make.PASSWORD},
+        {"username": "asel@example.kz", "password": factories.PASSWORD},
         secure=True,
     )
 
@@ -176,12 +177,12 @@ def sign_in(client, username, password, language="en", **extra):
 
 
 def test_five_wrong_passwords_lock_the_name_with_a_page_that_says_for_how_long(client, axes_on):
-    make.speaker("asel")
+    factories.speaker("asel")
     # The e-mail matches in any letter case, and so do its failures.
     for typed in ["asel@example.kz", "Asel@example.kz", "ASEL@EXAMPLE.KZ ", "asel@Example.kz"]:
         assert sign_in(client, typed, "wrong").status_code == 200
     fifth = sign_in(client, "asel@example.kz", "wrong")
-    right = sign_in(client, "asel@example.kz", make.PASSWORD)
+    right = sign_in(client, "asel@example.kz", factories.PASSWORD)
 
     for response in (fifth, right):
         assert response.status_code == 429
@@ -190,93 +191,97 @@ def test_five_wrong_passwords_lock_the_name_with_a_page_that_says_for_how_long(c
         assert '<html lang="en">' in response.text
     assert "_auth_user_id" not in client.session
     # Russian readers get the page in Russian (its layout and links).
-    russian = sign_in(client, "asel@example.kz", make.PASSWORD, language="ru")
+    russian = sign_in(client, "asel@example.kz", factories.PASSWORD, language="ru")
     assert russian.status_code == 429
     assert '<html lang="ru">' in russian.text
     assert 'href="/ru/accounts/password_reset/"' in russian.text
 
 
 def test_the_lock_holds_the_account_from_every_address_and_no_other_account(client, axes_on):
-    make.speaker("asel")
-    make.speaker("bolat")
+    factories.speaker("asel")
+    factories.speaker("bolat")
     for number in range(5):
         sign_in(client, "asel@example.kz", "wrong", REMOTE_ADDR=f"10.0.0.{number}")
 
-    assert sign_in(client, "bolat@example.kz", make.PASSWORD).status_code == 302
-    elsewhere = sign_in(client, "asel@example.kz", make.PASSWORD, REMOTE_ADDR="10.1.2.3")
+    assert sign_in(client, "bolat@example.kz", factories.PASSWORD).status_code == 302
+    elsewhere = sign_in(client, "asel@example.kz", factories.PASSWORD, REMOTE_ADDR="10.1.2.3")
     assert elsewhere.status_code == 429
 
 
 def test_a_name_locked_out_cannot_sign_in_with_the_e_mail_instead(client, axes_on):
-    make.organiser("chair")  # e-mail chair@example.org
+    factories.organiser("chair")  # e-mail chair@example.org
     for _ in range(5):
         sign_in(client, "chair", "wrong")
 
     for typed in ("chair@example.org", "Chair@Example.org", "CHAIR"):
-        assert sign_in(client, typed, make.PASSWORD).status_code == 429, typed
+        assert sign_in(client, typed, factories.PASSWORD).status_code == 429, typed
     assert "_auth_user_id" not in client.session
 
 
 def test_failures_with_the_name_and_the_e_mail_add_up(client, axes_on):
-    make.speaker("asel")  # user name asel, e-mail asel@example.kz
+    factories.speaker("asel")  # user name asel, e-mail asel@example.kz
     for typed in ("asel", "asel@example.kz", "Asel", "ASEL@example.kz", "asel"):
         sign_in(client, typed, "wrong")
 
-    assert sign_in(client, "asel@example.kz", make.PASSWORD).status_code == 429
+    assert sign_in(client, "asel@example.kz", factories.PASSWORD).status_code == 429
 
 
 @override_settings(AXES_ADDRESS_FAILURE_LIMIT=8)
 def test_one_address_guessing_across_many_accounts_is_locked(client, axes_on):
-    make.speaker("asel")
+    factories.speaker("asel")
     for number in range(8):  # one failure each, far from any account's own limit
         sign_in(client, f"someone{number}@example.kz", "wrong")
 
-    assert sign_in(client, "asel@example.kz", make.PASSWORD).status_code == 429
-    elsewhere = sign_in(client, "asel@example.kz", make.PASSWORD, REMOTE_ADDR="10.1.2.3")
+    assert sign_in(client, "asel@example.kz", factories.PASSWORD).status_code == 429
+    elsewhere = sign_in(client, "asel@example.kz", factories.PASSWORD, REMOTE_ADDR="10.1.2.3")
     assert elsewhere.status_code == 302
 
 
 @override_settings(AXES_ADDRESS_FAILURE_LIMIT=8)
 def test_signing_in_to_ones_own_account_buys_no_more_guesses(client, axes_on):
-    make.speaker("asel")
-    make.speaker("mallory")
+    factories.speaker("asel")
+    factories.speaker("mallory")
     for _ in range(2):
         for _ in range(3):
             sign_in(client, "asel@example.kz", "wrong", REMOTE_ADDR="10.6.6.6")
         assert (
-            sign_in(client, "mallory@example.kz", make.PASSWORD, REMOTE_ADDR="10.6.6.6").status_code
+            sign_in(
+                client, "mallory@example.kz", factories.PASSWORD, REMOTE_ADDR="10.6.6.6"
+            ).status_code
             == 302
         )
         client.logout()
 
-    assert sign_in(client, "asel@example.kz", make.PASSWORD).status_code == 429
+    assert sign_in(client, "asel@example.kz", factories.PASSWORD).status_code == 429
 
 
 def test_the_right_password_works_again_after_the_cool_off(client, axes_on):
-    make.speaker("asel")
+    factories.speaker("asel")
     for _ in range(5):
         sign_in(client, "asel@example.kz", "wrong")
-    assert sign_in(client, "asel@example.kz", make.PASSWORD).status_code == 429
+    assert sign_in(client, "asel@example.kz", factories.PASSWORD).status_code == 429
 
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
 
-    assert sign_in(client, "asel@example.kz", make.PASSWORD).status_code == 302
+    assert sign_in(client, "asel@example.kz", factories.PASSWORD).status_code == 302
     assert client.session["_auth_user_id"]
 
 
 def test_the_admin_sign_in_is_throttled_too_and_axes_reset_lifts_the_lock(client, axes_on):
-    make.organiser("chair")
+    factories.organiser("chair")
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     login = reverse("admin:login")
     for _ in range(5):
         client.post(login, {"username": "chair", "password": "wrong"})
 
-    locked = client.post(login, {"username": "chair", "password": make.PASSWORD})
+    locked = client.post(login, {"username": "chair", "password": factories.PASSWORD})
     assert locked.status_code == 429
     assert "Too many failed sign-ins" in locked.text
 
     call_command("axes_reset", verbosity=0)
-    assert client.post(login, {"username": "chair", "password": make.PASSWORD}).status_code == 302
+    assert (
+        client.post(login, {"username": "chair", "password": factories.PASSWORD}).status_code == 302
+    )
 
 
 @override_settings(REVERSE_PROXY_COUNT=1)
@@ -294,7 +299,7 @@ def test_behind_the_proxy_the_address_is_the_one_it_appended():
 
 @pytest.fixture
 def paper():
-    serik = make.speaker("serik")
+    serik = factories.speaker("serik")
     event = tiny_proceedings().event
     return make.paper_of(serik, event, make.talk_of(serik, event))
 
@@ -322,7 +327,7 @@ def test_the_upload_beyond_the_hourly_limit_gets_429_with_a_message(client, pape
     assert message.split(" Try")[0] in page.text
     assert paper.versions.count() == 2
     # The limit is each user's own.
-    client.force_login(make.organiser())
+    client.force_login(factories.organiser("aigerim"))
     assert upload(client, paper, **as_script).status_code == 200
 
 
@@ -338,14 +343,14 @@ def test_the_preview_beyond_the_hourly_limit_gets_429(client, paper, view):
 
     assert refused.status_code == 429
     assert "too often" in refused.text
-    client.force_login(make.organiser())
+    client.force_login(factories.organiser("aigerim"))
     assert client.get(url).status_code == 200
 
 
 @override_settings(BOOK_BUILD_RATE_LIMIT="2/h")
 def test_the_book_build_beyond_the_hourly_limit_gets_429(client):
     proceedings = tiny_proceedings()
-    client.force_login(make.organiser("chair"))
+    client.force_login(factories.organiser("chair"))
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     url = reverse("admin:proceedings_proceedings_build", args=[proceedings.pk])
     page = change_url(proceedings)

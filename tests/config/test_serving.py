@@ -59,6 +59,7 @@ def test_gunicorn_takes_its_workers_from_the_cores_and_its_address_from_the_envi
     assert config["wsgi_app"] == "config.wsgi:application"
 
 
+@pytest.mark.slow
 def test_production_serves_compressed_static_files_under_hashed_names():
     result = manage(
         "shell",

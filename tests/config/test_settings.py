@@ -11,6 +11,9 @@ from django.conf import settings
 
 from config.local_services import local_postgres_running
 
+# manage.py, pytest and gunicorn in fresh processes, as a shell runs them.
+pytestmark = pytest.mark.slow
+
 PRODUCTION_KEY = "a-production-secret-" + "q7Zp" * 12
 needs_local_cluster = pytest.mark.skipif(
     not local_postgres_running(), reason="this checkout's PostgreSQL is not running"

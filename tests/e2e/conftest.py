@@ -9,7 +9,8 @@ Fixtures for the tests in this directory:
 - ``demo_site``: the live server's URL with the demo round table (slug ``public-safety-2025``)
   imported.
 
-Every test collected here gets the ``e2e`` marker (``pytest -m "not e2e"`` leaves them out).
+Every test collected here gets the ``e2e`` and ``slow`` markers (``pytest -m "not e2e"`` leaves
+them out, and so does ``make test-fast``).
 """
 
 import os
@@ -46,6 +47,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.is_relative_to(E2E_DIR):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from proceedings.models import BookBuild
+from tests.factories import PASSWORD, organiser, tiny_proceedings
 from tests.pages import change_url
-from tests.proceedings.factories import tiny_proceedings
-from tests.proceedings.view_factories import PASSWORD, organiser
 from tests.processes import ROOT, WORKER, stop, worker_environment
 
 

@@ -13,9 +13,10 @@ from playwright.sync_api import Browser, Page, expect
 from proceedings.models import Proceedings
 from roundtable.models import RoundTable
 from speakers.models import Participation
+from tests import factories
+from tests.factories import ProceedingsFactory
 from tests.pages import change_url
 from tests.proceedings import view_factories as make
-from tests.proceedings.factories import ProceedingsFactory
 
 # Reported by the page itself, so a violation of any kind (script, style, image, frame) shows up
 # in the console even when the browser's own message changes wording.
@@ -84,11 +85,11 @@ def visit(page: Page, path):
 def site(demo_site):
     """The demo round table with a speaker's uploaded paper and the proceedings."""
     event = RoundTable.objects.get(slug="public-safety-2025")
-    serik = make.speaker("serik")
+    serik = factories.speaker("serik")
     paper = make.paper_of(serik, event, make.talk_of(serik, event))
     make.upload(paper, serik)
     proceedings = Proceedings.objects.filter(event=event).first() or ProceedingsFactory(event=event)
-    make.organiser("chair")
+    factories.organiser("chair")
     return {"event": event, "paper": paper, "proceedings": proceedings, "url": demo_site}
 
 
@@ -107,7 +108,7 @@ def test_the_pages_run_under_the_policy_without_violations(watched, site):
     paper = site["paper"]
     speaker.goto(f"/en/accounts/login/?next=/en/my/papers/{paper.pk}/")
     speaker.get_by_label("E-mail").fill("serik@example.kz")
-    speaker.get_by_label("Password").fill(make.PASSWORD)
+    speaker.get_by_label("Password").fill(factories.PASSWORD)
     speaker.get_by_role("button", name="Sign in").click()
     visit(speaker, f"/kk/my/papers/{paper.pk}/")
     expect(speaker.locator(".drop-zone")).to_be_visible()  # upload.js took the form over
@@ -130,7 +131,7 @@ def test_the_pages_run_under_the_policy_without_violations(watched, site):
     desk = watched(site["url"], locale="en-GB")
     desk.goto("/admin/login/?next=/admin/")
     desk.get_by_label("Username").fill("chair")
-    desk.get_by_label("Password").fill(make.PASSWORD)
+    desk.get_by_label("Password").fill(factories.PASSWORD)
     desk.get_by_role("button", name="Log in").click()
     for obj in (paper, site["proceedings"]):
         visit(desk, change_url(obj))

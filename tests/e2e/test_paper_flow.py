@@ -15,6 +15,7 @@ from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
 
 from proceedings.models import Paper
+from tests import factories
 from tests.factories import ParticipationFactory, PersonFactory, RoundTableFactory
 from tests.letters import deliver_letters
 from tests.proceedings import view_factories as make
@@ -55,7 +56,7 @@ def status_label(status, language="kk"):
 def sign_in_to_admin(page: Page, username):
     page.goto("/admin/login/?next=/admin/")
     page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(make.PASSWORD)
+    page.locator("#id_password").fill(factories.PASSWORD)
     page.locator('input[type="submit"]').click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
@@ -67,7 +68,7 @@ def test_a_paper_from_invitation_to_acceptance(
     person = PersonFactory(email="serik@example.kz", language="kk")
     ParticipationFactory(event=event, person=person)
     talk = make.talk_of(person, event, title_kk=TALK_TITLE)
-    make.organiser("aigerim")
+    factories.organiser("aigerim")
     mail.outbox.clear()
 
     # The organiser invites the speaker from the People list of the admin (in English).

@@ -5,12 +5,11 @@ reads the amended text and sees the amendment taken."""
 from playwright.sync_api import Browser, Page, expect
 
 from resolutions.models import Amendment, Resolution, ResolutionItem
-from tests.factories import RoundTableFactory
+from tests.factories import RoundTableFactory, organiser
 from tests.resolutions.view_factories import (
     PASSWORD,
     demo_data,
     demo_resolution,
-    organiser,
     participant,
 )
 

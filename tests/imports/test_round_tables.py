@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 import yaml
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
@@ -15,6 +15,7 @@ from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection, ResolutionVersion
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation, Person
+from tests import factories
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "roundtable-2025-05-23.yaml"
 SLUG = "public-safety-2025"
@@ -417,8 +418,7 @@ def test_a_file_without_a_resolution_keeps_the_one_in_the_portal(text):
 
 def test_a_reimport_publishes_again_a_resolution_reopened_in_the_portal(text):
     import_roundtable(text)
-    organiser = User.objects.create_user("aigerim", is_staff=True)
-    organiser.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
+    organiser = factories.organiser("aigerim")
     resolution = Resolution.objects.get()
     drafting.change_status(resolution, "discussion", organiser, comment="A typo in section 3")
 

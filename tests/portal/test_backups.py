@@ -16,8 +16,13 @@ from django.db import connection
 from portal import backups, versions
 from proceedings.models import BookBuild
 from roundtable.models import RoundTable
-from tests.factories import RoundTableFactory, programme_of
-from tests.proceedings.factories import PaperFactory, ProceedingsFactory, add_version
+from tests.factories import (
+    PaperFactory,
+    ProceedingsFactory,
+    RoundTableFactory,
+    add_version,
+    programme_of,
+)
 
 
 @pytest.fixture

@@ -9,10 +9,16 @@ from proceedings.models import Paper, Proceedings
 from resolutions.models import Resolution
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Person
-from tests.factories import PersonFactory, ProgrammeItemFactory, RoundTableFactory, organiser
+from tests.factories import (
+    PaperFactory,
+    PersonFactory,
+    ProceedingsFactory,
+    ProgrammeItemFactory,
+    RoundTableFactory,
+    organiser,
+    resolution_with,
+)
 from tests.pages import admin_form_data, change_url, text_of
-from tests.proceedings.factories import PaperFactory, ProceedingsFactory
-from tests.resolutions.factories import resolution_with
 
 pytestmark = pytest.mark.django_db
 

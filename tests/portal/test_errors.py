@@ -6,8 +6,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.config.test_security import PUBLIC_POLICY, assert_nothing_inline_outside_the_policy
-from tests.factories import UserFactory, staff
-from tests.proceedings.factories import PaperFactory
+from tests.factories import PaperFactory, UserFactory, staff
 
 pytestmark = pytest.mark.django_db
 

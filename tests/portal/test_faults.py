@@ -30,11 +30,13 @@ from django.urls import reverse
 
 from proceedings import builds
 from proceedings.models import BookBuild, PaperVersion
-from tests.factories import RoundTableFactory
+from tests import factories
+from tests.factories import RoundTableFactory, organiser, tiny_proceedings
 from tests.proceedings import view_factories as make
-from tests.proceedings.factories import tiny_proceedings
-from tests.proceedings.view_factories import organiser
 from tests.processes import ROOT, WORKER, running_in, stop, worker_environment
+
+# Each test runs the production stack or a cluster of its own in subprocesses.
+pytestmark = pytest.mark.slow
 
 
 def pg_bin(name):
@@ -295,7 +297,7 @@ def part_of(script, name):
 
 REQUEST_A_BUILD = """
 from proceedings import builds
-from tests.proceedings.factories import tiny_proceedings
+from tests.factories import tiny_proceedings
 print(builds.request_build(tiny_proceedings(papers=2), None).pk)
 """
 
@@ -459,7 +461,7 @@ def tiny_disk(tmp_path, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_full_disk_refuses_the_upload_clearly_and_keeps_the_previous_version(client, tiny_disk):
-    serik = make.speaker("serik")
+    serik = factories.speaker("serik")
     paper = make.paper_of(serik, RoundTableFactory())
     first = make.upload(paper, serik, make.pdf_file("First.pdf"))
     with first.file.open("rb") as stored:

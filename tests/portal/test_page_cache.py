@@ -17,9 +17,8 @@ from django.utils import translation
 
 from portal import page_cache
 from resolutions.models import Resolution
-from tests.factories import ProgrammeItemFactory, RoundTableFactory
+from tests.factories import ProgrammeItemFactory, RoundTableFactory, resolution_with
 from tests.pages import page
-from tests.resolutions.factories import resolution_with
 
 pytestmark = pytest.mark.django_db
 

@@ -25,11 +25,15 @@ from django.test import override_settings
 from django.urls import reverse
 
 from portal import page_cache
+from tests import factories
 from tests.config.test_settings import manage
 from tests.factories import PASSWORD, RoundTableFactory
 from tests.portal.test_faults import free_port, server_answers, wait_for
 from tests.proceedings import view_factories as make
 from tests.processes import ROOT, stop, worker_environment
+
+# Servers and Redis instances of their own, in subprocesses.
+pytestmark = pytest.mark.slow
 
 # --- Two app servers -----------------------------------------------------------------------------
 
@@ -117,9 +121,9 @@ class Visitor:
 
 def test_two_servers_count_one_upload_limit_and_one_sign_in_lockout(two_servers):
     first, second = two_servers
-    serik = make.speaker("serik")
+    serik = factories.speaker("serik")
     paper = make.paper_of(serik, RoundTableFactory())
-    make.speaker("asel")
+    factories.speaker("asel")
 
     # Two wrong passwords, one on each server, lock the name on both.
     asel = Visitor()
@@ -196,7 +200,7 @@ def test_while_redis_is_away_pages_are_made_afresh_and_uploads_go_unlimited(
 ):
     event = RoundTableFactory()
     page = f"/ru/{event.slug}/"
-    serik = make.speaker("serik")
+    serik = factories.speaker("serik")
     paper = make.paper_of(serik, event)
     upload = reverse("proceedings:upload", kwargs={"pk": paper.pk})
     # RETRY_AFTER=0: every call tries Redis, so it is used again as soon as it is back.

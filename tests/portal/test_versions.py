@@ -7,14 +7,17 @@ from proceedings.models import Paper
 from roundtable import schedule
 from roundtable.models import RoundTable
 from tests.factories import (
+    AuthorFactory,
+    PaperFactory,
     ParticipationFactory,
     PersonFactory,
+    ProceedingsFactory,
     ProgrammeItemFactory,
     RankFactory,
+    ResolutionFactory,
+    ResolutionItemFactory,
     RoundTableFactory,
 )
-from tests.proceedings.factories import AuthorFactory, PaperFactory, ProceedingsFactory
-from tests.resolutions.factories import ItemFactory, ResolutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +136,7 @@ def test_papers_authors_proceedings_and_the_resolution_move_their_event():
     ProceedingsFactory(event=event)
     assert watch.moved() == [True]
 
-    item = ItemFactory(section__resolution=ResolutionFactory(event=event))
+    item = ResolutionItemFactory(section__resolution=ResolutionFactory(event=event))
     watch = Watch(event)
     item.text_ru = "поддерживать волонтёров;"
     item.save()
@@ -143,7 +146,7 @@ def test_papers_authors_proceedings_and_the_resolution_move_their_event():
 def test_deleting_a_round_table_with_everything_in_it_goes_through():
     event = RoundTableFactory()
     AuthorFactory(paper=PaperFactory(event=event))
-    ItemFactory(section__resolution=ResolutionFactory(event=event))
+    ResolutionItemFactory(section__resolution=ResolutionFactory(event=event))
 
     event.delete()
 

@@ -11,15 +11,18 @@ from django.utils import timezone
 
 from proceedings import review
 from proceedings.models import Paper, Section
-from tests.factories import PersonFactory, RoundTableFactory, UserFactory, organiser
-from tests.letters import deliver_letters
-from tests.pages import admin_form_data, change_url, shown
-from tests.proceedings.factories import (
+from tests.factories import (
     AuthorFactory,
     PaperFactory,
+    PersonFactory,
+    RoundTableFactory,
     SectionFactory,
+    UserFactory,
     add_version,
+    organiser,
 )
+from tests.letters import deliver_letters
+from tests.pages import admin_form_data, change_url, shown
 
 pytestmark = pytest.mark.django_db
 

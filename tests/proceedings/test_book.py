@@ -13,18 +13,20 @@ from weasyprint import HTML
 
 from proceedings import book, offprints
 from proceedings.models import PaperVersion
-from tests.factories import ParticipationFactory, PersonFactory
-from tests.proceedings import documents
-from tests.proceedings.factories import (
+from tests.factories import (
     AuthorFactory,
     PaperFactory,
+    ParticipationFactory,
+    PersonFactory,
     ProceedingsFactory,
     SectionFactory,
     add_version,
 )
+from tests.proceedings import documents
 from typesetting.printing import lay_out
 
-pytestmark = pytest.mark.django_db
+# Whole books typeset with WeasyPrint.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 KAZAKH_LETTERS = "әғқңөұүһі" + "ӘҒҚҢӨҰҮҺІ"
 KAZAKH = (

@@ -13,9 +13,8 @@ from pypdf import PdfReader
 
 from proceedings import builds
 from proceedings.models import BookBuild, Proceedings
+from tests.factories import PASSWORD, broken_paper, organiser, speaker, staff, tiny_proceedings
 from tests.pages import admin_form_data, change_url, shown, text_of
-from tests.proceedings.factories import broken_paper, tiny_proceedings
-from tests.proceedings.view_factories import PASSWORD, organiser, speaker, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +91,7 @@ def test_visitors_and_speakers_are_sent_to_sign_in(client, proceedings, who):
 
 def test_staff_outside_the_organisers_may_not_see_nor_build_the_book(client, proceedings):
     build = builds.run(builds.request_build(proceedings, None))
-    client.force_login(staff())
+    client.force_login(staff("guest"))
 
     for url in urls_of(proceedings, build).values():
         assert client.get(url).status_code == 403

@@ -19,15 +19,16 @@ from pypdf import PdfReader
 
 from proceedings import builds
 from proceedings.models import BookBuild, BookEntry, Paper
-from tests.factories import RoundTableFactory
-from tests.proceedings.factories import (
+from tests.factories import (
+    RoundTableFactory,
     broken_paper,
+    organiser,
     tiny_proceedings,
 )
-from tests.proceedings.view_factories import organiser
 from tests.processes import ROOT, WORKER, worker_environment
 
-pytestmark = pytest.mark.django_db
+# Whole books built, some by a task worker in a subprocess.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 Status = BookBuild.Status
 

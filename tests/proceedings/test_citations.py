@@ -18,9 +18,8 @@ from django.utils import translation
 from proceedings import citations
 from proceedings.citations import Name, Reference
 from proceedings.models import BookBuild, BookEntry, Paper
-from tests.factories import RoundTableFactory
-from tests.proceedings import view_factories as make
-from tests.proceedings.factories import AuthorFactory, PaperFactory, ProceedingsFactory
+from tests import factories
+from tests.factories import AuthorFactory, PaperFactory, ProceedingsFactory, RoundTableFactory
 
 AKHMANOV = Name("Ахманов", "Асқар", "Төлегенұлы")
 BEGALIEV = Name("Бегалиев", "Ерлан", "Нұрланұлы")
@@ -392,7 +391,9 @@ def test_csl_json_download_from_the_card(client):
 def test_csl_json_of_unpublished_proceedings_only_for_organisers(client, who, status):
     paper = published_paper(published=False)
     if who != "anonymous":
-        client.force_login(make.organiser() if who == "organiser" else make.staff())
+        client.force_login(
+            factories.organiser("aigerim") if who == "organiser" else factories.staff("guest")
+        )
     assert client.get(csl_url(paper)).status_code == status
 
 

@@ -125,6 +125,7 @@ def test_a_picture_larger_than_print_needs_is_scaled_down_to_300_dpi_over_the_pa
     assert 'width="151"' in html  # still 4 cm wide, as in Word
 
 
+@pytest.mark.slow
 def test_a_large_photo_stays_a_jpeg_when_scaled_down():
     photo = io.BytesIO()
     Image.new("RGB", (3000, 4500), (120, 90, 60)).save(photo, format="JPEG")

@@ -17,9 +17,8 @@ from django.utils import translation
 from proceedings import crossref
 from proceedings.citations import Name
 from proceedings.models import BookBuild, BookEntry, Paper
-from tests.factories import RoundTableFactory
-from tests.proceedings import view_factories as make
-from tests.proceedings.factories import AuthorFactory, PaperFactory, ProceedingsFactory
+from tests import factories
+from tests.factories import AuthorFactory, PaperFactory, ProceedingsFactory, RoundTableFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -383,7 +382,7 @@ def admin_url(book, name="crossref"):
 @pytest.mark.parametrize("who", ["anonymous", "speaker", "other speaker"])
 def test_only_staff_reach_the_export(client, book, who):
     if who != "anonymous":
-        speaker = make.speaker("serik" if who == "speaker" else "aliya")
+        speaker = factories.speaker("serik" if who == "speaker" else "aliya")
         if who == "speaker":
             Paper.objects.filter(pk=book["kazakh"].pk).update(speaker=speaker.person)
         client.force_login(speaker)
@@ -393,12 +392,12 @@ def test_only_staff_reach_the_export(client, book, who):
 
 
 def test_staff_outside_the_organisers_may_not_export(client, book):
-    client.force_login(make.staff())
+    client.force_login(factories.staff("guest"))
     assert client.get(admin_url(book)).status_code == 403
 
 
 def test_organisers_download_the_deposit(client, book):
-    client.force_login(make.organiser())
+    client.force_login(factories.organiser("aigerim"))
     page = client.get(admin_url(book, "change"))
     assert admin_url(book) in page.text
     response = client.get(admin_url(book))
@@ -418,7 +417,7 @@ def test_organisers_download_the_deposit(client, book):
 def test_without_a_doi_prefix_the_admin_says_so(client, book, settings):
     settings.CROSSREF_DOI_PREFIX = ""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(make.organiser())
+    client.force_login(factories.organiser("aigerim"))
     page = client.get(admin_url(book, "change"))
     assert "The portal has no DOI prefix yet" in page.text
     assert admin_url(book) not in page.text

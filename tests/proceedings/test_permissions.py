@@ -3,9 +3,9 @@
 import pytest
 
 from proceedings import permissions
-from tests.factories import RoundTableFactory
+from tests import factories
+from tests.factories import ProceedingsFactory, RoundTableFactory
 from tests.proceedings import view_factories as make
-from tests.proceedings.factories import ProceedingsFactory
 from tests.roles import ROLES, user_in
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_proceedings_are_read_once_published_and_before_by_organisers(role, publ
 @pytest.mark.parametrize("role", [*ROLES, "its speaker"])
 def test_a_paper_under_review_is_its_speakers_and_the_organisers_only(role):
     event = RoundTableFactory()
-    author = make.speaker()
+    author = factories.speaker()
     paper = make.paper_of(author, event)
     user = author if role == "its speaker" else user_in(role, event)
     assert permissions.can_view(user, paper) is (role in {"its speaker", "organiser"})

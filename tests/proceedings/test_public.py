@@ -9,67 +9,26 @@ The book here is test data made the way a build leaves it: a succeeded BookBuild
 import io
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 from lxml import html as lxml_html
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from pypdf import PdfReader
 
 from proceedings import offprints
-from proceedings.models import BookBuild, BookEntry, Paper
-from tests.factories import RoundTableFactory
-from tests.pages import text_of
-from tests.proceedings import view_factories as make
-from tests.proceedings.factories import (
+from proceedings.models import BookBuild, Paper
+from tests import factories
+from tests.factories import (
     AuthorFactory,
     PaperFactory,
     ProceedingsFactory,
+    RoundTableFactory,
     SectionFactory,
+    finished_build,
 )
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 BOOK_PAGES = 12
-
-
-def numbered_pdf(count):
-    """A PDF of `count` A4 pages, page N printing "page N" (as a book's folio would)."""
-    writer = PdfWriter()
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-            }
-        )
-    )
-    for number in range(1, count + 1):
-        page = writer.add_blank_page(width=595, height=842)
-        stream = DecodedStreamObject()
-        stream.set_data(f"BT /F1 12 Tf 280 40 Td (page {number}) Tj ET".encode())
-        page[NameObject("/Contents")] = writer._add_object(stream)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def built(proceedings, placements, *, pages=BOOK_PAGES):
-    """A succeeded build of `proceedings` with a numbered PDF and `placements`:
-    [(paper, number, first_page, last_page)]."""
-    build = BookBuild.objects.create(
-        proceedings=proceedings, status=BookBuild.Status.SUCCEEDED, page_count=pages
-    )
-    build.pdf.save("book.pdf", ContentFile(numbered_pdf(pages)))
-    BookBuild.objects.filter(pk=build.pk).update(finished_at=build.requested_at)
-    for paper, number, first, last in placements:
-        BookEntry.objects.create(
-            build=build, paper=paper, number=number, first_page=first, last_page=last
-        )
-    return build
 
 
 @pytest.fixture
@@ -112,7 +71,7 @@ def book():
     )
     third = PaperFactory(event=event, section=practice, language="ru", status=Paper.Status.ACCEPTED)
     AuthorFactory(paper=third)
-    build = built(proceedings, [(kazakh, 1, 3, 6), (russian, 2, 7, 7), (third, 3, 9, 12)])
+    build = finished_build(proceedings, [(kazakh, 1, 3, 6), (russian, 2, 7, 7), (third, 3, 9, 12)])
     return {
         "event": event,
         "proceedings": proceedings,
@@ -261,7 +220,7 @@ def test_card_query_count(client, book, django_assert_num_queries):
 def test_card_address_survives_a_rebuild_that_renumbers(client, book):
     """Cards are addressed by paper: a new build moves the paper, the card shows the new pages."""
     first_url = card_url(book, "russian")
-    built(
+    finished_build(
         book["proceedings"],
         [(book["russian"], 1, 3, 4), (book["kazakh"], 2, 5, 8), (book["third"], 3, 9, 12)],
     )
@@ -385,11 +344,11 @@ def test_unpublished_proceedings_do_not_exist_for_the_public(client, book, who):
     book["proceedings"].save()
     if who == "speaker":
         # The paper's own speaker sees it on their papers page, not here before publication.
-        user = make.speaker()
+        user = factories.speaker()
         Paper.objects.filter(pk=book["kazakh"].pk).update(speaker=user.person)
         client.force_login(user)
     elif who == "staff":
-        client.force_login(make.staff())
+        client.force_login(factories.staff("guest"))
     for address in every_url(book):
         assert client.get(address).status_code == 404, address
 
@@ -397,7 +356,7 @@ def test_unpublished_proceedings_do_not_exist_for_the_public(client, book, who):
 def test_organisers_preview_unpublished_proceedings(client, book):
     book["proceedings"].published = False
     book["proceedings"].save()
-    client.force_login(make.organiser())
+    client.force_login(factories.organiser("aigerim"))
     for address in every_url(book):
         assert client.get(address).status_code == 200, address
     assert "Not published" in client.get(card_url(book)).text
@@ -412,7 +371,7 @@ def test_published_proceedings_of_an_unpublished_round_table_stay_hidden(client,
 
 def test_a_paper_outside_the_current_book_has_no_card(client, book):
     later = PaperFactory(event=book["event"], status=Paper.Status.ACCEPTED)
-    client.force_login(make.organiser())
+    client.force_login(factories.organiser("aigerim"))
     for name in ("article", "article_pdf", "article_bibtex", "article_ris"):
         address = url(name, slug=book["event"].slug, pk=later.pk)
         assert client.get(address).status_code == 404, address
@@ -421,7 +380,7 @@ def test_a_paper_outside_the_current_book_has_no_card(client, book):
 def test_a_paper_of_another_round_table_has_no_card_here(client, book):
     other = ProceedingsFactory(published=True)
     paper = PaperFactory(event=other.event, status=Paper.Status.ACCEPTED)
-    built(other, [(paper, 1, 3, 4)])
+    finished_build(other, [(paper, 1, 3, 4)])
     assert client.get(url("article", slug=book["event"].slug, pk=paper.pk)).status_code == 404
 
 

@@ -339,6 +339,7 @@ def test_a_truncated_docx_is_refused():
     ]
 
 
+@pytest.mark.slow
 def test_a_docx_unpacking_to_300_mb_is_refused():
     data = docx_with_part("word/media/zeros.bin", zeros(300))
 

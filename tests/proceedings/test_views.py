@@ -17,7 +17,8 @@ from pypdf import PdfReader
 
 from proceedings import review
 from proceedings.models import Author, Paper, PaperStatusChange
-from tests.factories import PersonFactory, RoundTableFactory
+from tests import factories
+from tests.factories import AuthorFactory, PersonFactory, RoundTableFactory, SectionFactory
 from tests.pages import posted_values, shown, text_of
 from tests.proceedings import view_factories as make
 from tests.proceedings.documents import (
@@ -27,7 +28,6 @@ from tests.proceedings.documents import (
     png_bytes,
     png_header_bytes,
 )
-from tests.proceedings.factories import AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 Status = Paper.Status
@@ -55,7 +55,7 @@ def event():
 @pytest.fixture
 def serik():
     """The speaker whose paper the tests look at."""
-    return make.speaker("serik")
+    return factories.speaker("serik")
 
 
 @pytest.fixture
@@ -85,9 +85,9 @@ def sign_in(client, who, serik):
     users = {
         "anonymous": lambda: None,
         "speaker": lambda: serik,
-        "other_speaker": lambda: make.speaker("bolat"),
-        "organiser": lambda: make.organiser(),
-        "staff": lambda: make.staff(),
+        "other_speaker": lambda: factories.speaker("bolat"),
+        "organiser": lambda: factories.organiser("aigerim"),
+        "staff": lambda: factories.staff("guest"),
     }
     user = users[who]()
     if user:
@@ -154,7 +154,7 @@ def test_others_change_nothing(client, who, uploaded, serik, talk):
 
 
 def test_a_version_of_another_paper_is_not_found(client, uploaded, serik, event):
-    other = make.paper_of(make.speaker("bolat"), event)
+    other = make.paper_of(factories.speaker("bolat"), event)
     client.force_login(serik)
     assert client.get(url("download", pk=other.pk, number=1)).status_code == 404
     assert client.get(url("download", pk=uploaded.pk, number=2)).status_code == 404
@@ -170,7 +170,7 @@ def test_the_upload_checks_the_csrf_token(serik, paper):
 
 def test_pages_outside_the_paper_tell_nothing_of_it(client, uploaded, serik):
     """Another speaker's dashboard does not list the paper."""
-    client.force_login(make.speaker("bolat"))
+    client.force_login(factories.speaker("bolat"))
     html = client.get(url("my_papers")).text
     assert uploaded.title_kk not in html
 
@@ -206,7 +206,7 @@ def test_my_papers_lists_talks_with_their_papers_and_a_start_button(client, seri
 
 
 def test_an_account_without_a_person_is_told_to_ask_for_an_invitation(client):
-    client.force_login(make.organiser())
+    client.force_login(factories.organiser("aigerim"))
     response = client.get(url("my_papers"))
     assert response.status_code == 200
     assert "ask its organisers to invite you" in text_of(response.text)
@@ -262,7 +262,7 @@ def test_a_talk_without_a_title_language_starts_a_kazakh_paper(client, serik, ev
 
 
 def test_another_persons_talk_cannot_be_started(client, serik, event):
-    talk = make.talk_of(make.speaker("bolat"), event)
+    talk = make.talk_of(factories.speaker("bolat"), event)
     client.force_login(serik)
     assert client.post(url("start"), {"talk": talk.pk}).status_code == 404
     assert client.post(url("start"), {"talk": "x"}).status_code == 404
@@ -397,7 +397,7 @@ def test_an_author_needs_a_surname_in_the_papers_language(client, serik, paper):
 
 def test_after_acceptance_the_details_are_read_only(client, serik, uploaded):
     review.move(uploaded, Status.SUBMITTED, serik)
-    review.move(uploaded, Status.ACCEPTED, make.organiser(), "Жақсы мақала.")
+    review.move(uploaded, Status.ACCEPTED, factories.organiser("aigerim"), "Жақсы мақала.")
     client.force_login(serik)
     page = client.get(url("paper", pk=uploaded.pk))
     html = page.text
@@ -550,7 +550,7 @@ def test_after_the_deadline_uploads_are_refused_until_reopened(client, serik, up
     assert 'class="notice upload-closed"' in page
     assert 'name="file"' not in page
 
-    review.reopen_uploads(uploaded, make.organiser())
+    review.reopen_uploads(uploaded, factories.organiser("aigerim"))
     response = client.post(url("upload", pk=uploaded.pk), {"file": make.pdf_file()})
     assert shown(response) == ["Version 2 is uploaded: it is now the current one."]
     uploaded.refresh_from_db()
@@ -766,7 +766,7 @@ def test_the_speaker_cannot_accept(client, serik, uploaded):
 
 def test_organisers_decide_on_the_page_with_a_comment(client, serik, uploaded):
     review.move(uploaded, Status.SUBMITTED, serik)
-    client.force_login(make.organiser())
+    client.force_login(factories.organiser("aigerim"))
     page = client.get(url("paper", pk=uploaded.pk)).text
     assert (
         'textarea id="comment-revision" name="comment" rows="2" maxlength="2000" required' in page
@@ -827,7 +827,7 @@ def test_the_pages_in_english(client, serik, uploaded, event):
 
 def speaker_with_papers(count, event):
     """A speaker with `count` talks, each with its paper of two authors, a file and a decision."""
-    user = make.speaker("many")
+    user = factories.speaker("many")
     for number in range(count):
         talk = make.talk_of(user, event, title_kk=f"Баяндама {number}")
         paper = make.paper_of(user, event, talk)
@@ -888,7 +888,7 @@ def test_preview_queries_do_not_grow_with_authors(
 
 def test_a_person_added_later_sees_their_papers(client, event):
     """An account linked to a person by organisers after signing in once."""
-    user = make.staff("late")
+    user = factories.staff("late")
     client.force_login(user)
     assert "ask its organisers" in client.get(url("my_papers")).text
     person = PersonFactory(user=user)

@@ -7,39 +7,18 @@ import io
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
 from proceedings import submission
 from proceedings.dashboard import author_fields
-from tests import factories
-from tests.factories import PASSWORD, PersonFactory, ProgrammeItemFactory
+from tests.factories import PaperFactory, ProgrammeItemFactory
 from tests.proceedings.documents import make_docx
-from tests.proceedings.factories import PaperFactory
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # --- People ------------------------------------------------------------------------------------
-
-
-def speaker(username="serik", **person):
-    """An account linked to a person, as an invitation leaves a speaker."""
-    email = f"{username}@example.kz"
-    user = User.objects.create_user(username, email=email, password=PASSWORD)
-    PersonFactory(user=user, email=email, **person)
-    return user
-
-
-def organiser(username="aigerim"):
-    """An organiser with the name the view tests sign in with."""
-    return factories.organiser(username=username)
-
-
-def staff(username="guest"):
-    """Staff outside the organisers' group."""
-    return factories.staff(username=username)
 
 
 # --- Talks and papers --------------------------------------------------------------------------

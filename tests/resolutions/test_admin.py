@@ -7,14 +7,16 @@ from django.utils import timezone
 
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection
-from tests.factories import RoundTableFactory, UserFactory, organiser
-from tests.pages import admin_form_data, change_url, shown
-from tests.resolutions.factories import (
+from tests.factories import (
     AmendmentFactory,
-    ItemFactory,
-    SectionFactory,
+    ResolutionItemFactory,
+    ResolutionSectionFactory,
+    RoundTableFactory,
+    UserFactory,
+    organiser,
     resolution_with,
 )
+from tests.pages import admin_form_data, change_url, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +90,8 @@ def test_an_item_written_in_kazakh_only_is_saved_with_a_warning(chair, client):
 
 
 def test_an_item_may_be_written_in_russian_first(chair, client):
-    section = SectionFactory()
-    ItemFactory(section=section)
+    section = ResolutionSectionFactory()
+    ResolutionItemFactory(section=section)
     url = change_url(section)
     data = admin_form_data(client.get(url)) | {"items-1-text_ru": "сначала по-русски;"}
 
@@ -100,8 +102,8 @@ def test_an_item_may_be_written_in_russian_first(chair, client):
 
 
 def test_an_item_needs_a_kazakh_or_russian_text(chair, client):
-    section = SectionFactory()
-    item = ItemFactory(section=section)
+    section = ResolutionSectionFactory()
+    item = ResolutionItemFactory(section=section)
     url = change_url(section)
     data = admin_form_data(client.get(url)) | {"items-0-text_kk": "", "items-0-text_ru": ""}
 
@@ -271,8 +273,8 @@ def test_sortable_and_tabbed_scripts_are_on_the_page_and_all_exist(chair, client
 
 
 def test_the_language_tabs_group_each_text_in_kk_ru_and_en(chair, client):
-    section = SectionFactory()
-    ItemFactory(section=section)
+    section = ResolutionSectionFactory()
+    ResolutionItemFactory(section=section)
 
     html = client.get(change_url(section)).text
 

@@ -5,12 +5,14 @@ from django.utils import timezone, translation
 
 from resolutions import drafting, permissions
 from resolutions.models import Amendment, Resolution, ResolutionItem
-from tests.factories import UserFactory, organiser, participant
-from tests.resolutions.factories import (
+from tests.factories import (
     AmendmentFactory,
-    ItemFactory,
     ResolutionFactory,
-    SectionFactory,
+    ResolutionItemFactory,
+    ResolutionSectionFactory,
+    UserFactory,
+    organiser,
+    participant,
     resolution_with,
 )
 
@@ -233,7 +235,9 @@ def test_compare_marks_the_changed_words_in_each_language(chair):
     first = drafting.record_version(resolution, chair)
     item.text_ru = "повышать доверие населения к полиции;"
     item.save()
-    ItemFactory(section=item.section, text_kk="жаңа ұсыным;", text_ru="новая рекомендация;")
+    ResolutionItemFactory(
+        section=item.section, text_kk="жаңа ұсыным;", text_ru="новая рекомендация;"
+    )
     second = drafting.record_version(resolution, chair)
 
     russian = [row for row in drafting.compare(first, second, "ru") if row[0] != "same"]
@@ -265,8 +269,8 @@ def test_compare_shows_removed_lines_and_escapes_the_text(chair):
 
 def test_lines_number_sections_by_their_order_not_their_position_value(chair):
     resolution = ResolutionFactory()
-    SectionFactory(resolution=resolution, position=20, heading_ru="Второй раздел")
-    SectionFactory(resolution=resolution, position=10, heading_ru="Первый раздел")
+    ResolutionSectionFactory(resolution=resolution, position=20, heading_ru="Второй раздел")
+    ResolutionSectionFactory(resolution=resolution, position=10, heading_ru="Первый раздел")
 
     lines = drafting.lines_of(drafting.content_of(resolution), "ru")
 
@@ -275,7 +279,7 @@ def test_lines_number_sections_by_their_order_not_their_position_value(chair):
 
 def test_a_section_without_a_heading_keeps_its_number_alone_on_the_line():
     resolution = ResolutionFactory()
-    SectionFactory(resolution=resolution, position=1, heading_ru="")
+    ResolutionSectionFactory(resolution=resolution, position=1, heading_ru="")
 
     lines = drafting.lines_of(drafting.content_of(resolution), "ru")
 
@@ -299,9 +303,9 @@ def test_a_versions_note_reads_in_the_readers_language_whoever_made_it(chair, la
 def test_language_gaps_name_sections_with_an_item_written_in_one_language():
     resolution = resolution_with(sections=3, items=2)
     _first, second, third = resolution.sections.all()
-    ItemFactory(section=second, text_ru="")
-    ItemFactory(section=third, text_kk="")
-    ItemFactory(section=third, text_ru="")
+    ResolutionItemFactory(section=second, text_ru="")
+    ResolutionItemFactory(section=third, text_kk="")
+    ResolutionItemFactory(section=third, text_ru="")
 
     gaps = drafting.language_gaps(resolution)
 

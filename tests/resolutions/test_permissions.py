@@ -5,7 +5,7 @@ import pytest
 
 from resolutions import permissions
 from resolutions.models import Resolution
-from tests.resolutions.factories import resolution_with
+from tests.factories import resolution_with
 from tests.roles import ROLES, user_in
 
 pytestmark = pytest.mark.django_db

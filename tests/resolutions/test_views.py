@@ -11,16 +11,14 @@ from pypdf import PdfReader
 
 from resolutions import drafting, exports
 from resolutions.models import Amendment, Resolution, ResolutionItem, StatusChange
-from tests.factories import RoundTableFactory
+from tests.factories import RoundTableFactory, organiser, staff
 from tests.pages import page, text_of
 from tests.resolutions.view_factories import (
     build_resolution,
     demo_data,
     demo_resolution,
-    organiser,
     participant,
     sized_data,
-    staff,
 )
 from typesetting.printing import render_pdf
 
@@ -142,7 +140,7 @@ def test_participants_follow_the_discussion_but_not_the_draft(client, event):
 
 def test_organisers_read_the_draft(client, event):
     demo_resolution(event, Status.DRAFT)
-    client.force_login(organiser())
+    client.force_login(organiser("aigerim"))
     text = text_of(client.get(url("resolution", slug=event.slug)).text)
     assert "Draft" in text
     assert "Open the discussion" in text
@@ -276,7 +274,7 @@ def test_who_may_move_the_status(client, discussed, event, who, allowed):
 
 
 def test_decide_and_status_take_posts_only(client, discussed, event):
-    client.force_login(organiser())
+    client.force_login(organiser("aigerim"))
     assert client.get(url("resolution_status", slug=event.slug)).status_code == 405
 
 
@@ -372,7 +370,7 @@ def propose_and_accept(client, resolution, event, **texts):
     client.force_login(author)
     client.post(url("resolution_propose", slug=event.slug), proposal(item, **texts))
     amendment = Amendment.objects.get()
-    client.force_login(organiser())
+    client.force_login(organiser("aigerim"))
     response = client.post(
         url("resolution_decide", slug=event.slug, pk=amendment.pk),
         {"action": "accept", "comment": "Agreed."},
@@ -412,7 +410,7 @@ def test_declining_needs_a_comment(client, discussed, event):
         text_ru="новый пункт",
         proposed_by=participant(event),
     )
-    client.force_login(organiser())
+    client.force_login(organiser("aigerim"))
     decide = url("resolution_decide", slug=event.slug, pk=amendment.pk)
     response = client.post(decide, {"action": "decline", "comment": ""}, follow=True)
     assert "Say why the amendment is declined." in response.text
@@ -433,7 +431,7 @@ def test_amendment_of_another_resolution_is_not_found(client, discussed, event):
         text_ru="x",
         proposed_by=participant(other.event),
     )
-    client.force_login(organiser())
+    client.force_login(organiser("aigerim"))
     response = client.post(
         url("resolution_decide", slug=event.slug, pk=amendment.pk), {"action": "accept"}
     )
@@ -445,7 +443,7 @@ def test_amendment_of_another_resolution_is_not_found(client, discussed, event):
 
 def test_organiser_opens_adopts_and_publishes(client, event):
     demo_resolution(event, Status.DRAFT)
-    user = organiser()
+    user = organiser("aigerim")
     client.force_login(user)
     for status, button in [
         ("discussion", "Open the discussion"),
@@ -465,7 +463,7 @@ def test_organiser_opens_adopts_and_publishes(client, event):
 
 
 def test_reopening_needs_a_reason(client, published, event):
-    client.force_login(organiser())
+    client.force_login(organiser("aigerim"))
     html = client.get(url("resolution", slug=event.slug)).text
     assert "Reopen for discussion" in html
     assert '<textarea id="reopen-reason" name="comment"' in html
@@ -481,7 +479,7 @@ def test_reopening_needs_a_reason(client, published, event):
 
 def test_a_move_drafting_does_not_allow_is_explained(client, event):
     demo_resolution(event, Status.DRAFT)
-    client.force_login(organiser())
+    client.force_login(organiser("aigerim"))
     response = client.post(
         url("resolution_status", slug=event.slug), {"status": "published"}, follow=True
     )
@@ -693,7 +691,7 @@ def test_the_pdf_is_typeset_once_per_data_version(
 
 def test_signed_in_readers_get_the_file_typeset_once_and_kept_private(client, event, typesetting):
     demo_resolution(event, Status.DRAFT)
-    client.force_login(organiser())
+    client.force_login(organiser("aigerim"))
     address = url("resolution_pdf", "ru", slug=event.slug)
     first, again = client.get(address), client.get(address)
     assert again.content == first.content
@@ -743,7 +741,7 @@ def test_versions_page_queries_do_not_grow(
     client, django_assert_num_queries, event, sections, items, versions
 ):
     resolution = build_resolution(event, sized_data(sections, items), Status.PUBLISHED)
-    user = organiser()
+    user = organiser("aigerim")
     for number in range(versions - 1):
         item = first_item(resolution)
         item.text_ru = f"рекомендация {number}"
@@ -759,7 +757,7 @@ def test_amendments_page_queries_do_not_grow(
     client, django_assert_num_queries, event, sections, amendments
 ):
     resolution = build_resolution(event, sized_data(sections, 3), Status.DISCUSSION)
-    user = organiser()
+    user = organiser("aigerim")
     items = list(ResolutionItem.objects.filter(section__resolution=resolution)[:amendments])
     for item in items:
         drafting.accept(

@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection, ResolutionVersion
-from tests import factories
 from tests.factories import PASSWORD, ParticipationFactory, PersonFactory
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "roundtable-2025-05-23.yaml"
@@ -78,16 +77,6 @@ def sized_data(sections, items):
 
 
 # --- People ------------------------------------------------------------------------------------
-
-
-def organiser(username="aigerim"):
-    """An organiser with the name the view tests sign in with."""
-    return factories.organiser(username=username)
-
-
-def staff(username="guest"):
-    """Staff outside the organisers' group."""
-    return factories.staff(username=username)
 
 
 def participant(event, username="dana", **roles):

@@ -1,8 +1,7 @@
 import datetime
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from roundtable.models import ProgrammeItem
@@ -17,11 +16,10 @@ def at(hour, minute=0):
 
 
 @pytest.fixture
-def organiser(client):
-    user = User.objects.create_user("aigerim", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=settings.ORGANISERS_GROUP))
-    client.force_login(user)
-    return user
+def organiser(organiser, client):
+    """The organiser (tests/conftest.py), signed in."""
+    client.force_login(organiser)
+    return organiser
 
 
 def item_row(data, index, **values):

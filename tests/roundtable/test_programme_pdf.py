@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from tests import factories
 from tests.factories import PersonFactory, ProgrammeItemFactory, RoundTableFactory
-from tests.proceedings import view_factories as make
 
 pytestmark = pytest.mark.django_db
 
@@ -115,13 +115,13 @@ def test_unknown_language_is_not_found(client):
 def test_unpublished_round_table_programme_is_not_found_for_the_public(client):
     event = RoundTableFactory(published=False)
     assert client.get(url(event.slug)).status_code == 404
-    client.force_login(make.staff())
+    client.force_login(factories.staff("guest"))
     assert client.get(url(event.slug)).status_code == 404
 
 
 def test_organisers_print_an_unpublished_programme(client):
     event = RoundTableFactory(published=False)
-    client.force_login(make.organiser())
+    client.force_login(factories.organiser("aigerim"))
 
     text, _reader = read(client.get(url(event.slug) + "?language=kk"))
 

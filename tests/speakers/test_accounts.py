@@ -216,7 +216,9 @@ def test_signing_in_returns_to_the_page_asked_for(client, asel):
 
 
 def test_the_organiser_signs_in_with_the_user_name(client, organiser):
-    response = client.post("/en/accounts/login/", {"username": "organiser", "password": PASSWORD})
+    response = client.post(
+        "/en/accounts/login/", {"username": organiser.username, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert signed_in(client) == str(organiser.pk)
 

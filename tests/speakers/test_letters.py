@@ -12,10 +12,15 @@ from proceedings import review
 from proceedings.models import Paper
 from speakers import invitations, letters
 from speakers.models import Invitation, Letter
-from tests.factories import ParticipationFactory, PersonFactory, RoundTableFactory, organiser
+from tests.factories import (
+    PaperFactory,
+    ParticipationFactory,
+    PersonFactory,
+    RoundTableFactory,
+    organiser,
+)
 from tests.letters import MailServer, closed_port, deliver_letters
 from tests.pages import change_url, text_of
-from tests.proceedings.factories import PaperFactory
 from tests.processes import ROOT, WORKER, worker_environment
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +157,7 @@ def worker(*options, mail_port, retry_delays):
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_letter_the_mail_server_refuses_is_tried_again_later_and_then_goes():
     event = RoundTableFactory(theme_kk="Қоғамдық қауіпсіздік")
@@ -184,6 +190,7 @@ def test_a_letter_the_mail_server_refuses_is_tried_again_later_and_then_goes():
     assert Invitation.objects.get() == invitation
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_decision_letter_that_never_goes_is_shown_to_organisers_who_send_it_again(client):
     chair = organiser(username="chair")

@@ -6,7 +6,8 @@ import factory
 from django.core.files.base import ContentFile
 
 from proceedings.models import Author, Paper, PaperVersion, Proceedings, Section
-from tests.factories import PersonFactory, RoundTableFactory
+from tests.factories.people import PersonFactory
+from tests.factories.programme import RoundTableFactory
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

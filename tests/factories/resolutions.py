@@ -3,7 +3,8 @@
 import factory
 
 from resolutions.models import Amendment, Resolution, ResolutionItem, ResolutionSection
-from tests.factories import RoundTableFactory, UserFactory
+from tests.factories.people import UserFactory
+from tests.factories.programme import RoundTableFactory
 
 
 class ResolutionFactory(factory.django.DjangoModelFactory):
@@ -19,7 +20,7 @@ class ResolutionFactory(factory.django.DjangoModelFactory):
     closing_ru = "Рекомендации направляются заинтересованным органам."
 
 
-class SectionFactory(factory.django.DjangoModelFactory):
+class ResolutionSectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ResolutionSection
 
@@ -31,11 +32,11 @@ class SectionFactory(factory.django.DjangoModelFactory):
     lead_ru = "Рекомендуется:"
 
 
-class ItemFactory(factory.django.DjangoModelFactory):
+class ResolutionItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ResolutionItem
 
-    section = factory.SubFactory(SectionFactory)
+    section = factory.SubFactory(ResolutionSectionFactory)
     position = factory.LazyAttribute(lambda item: item.section.items.count() + 1)
     text_kk = factory.Sequence(lambda n: f"қоғамдық кеңестерді қолдау {n};")
     text_ru = factory.Sequence(lambda n: f"поддерживать общественные советы {n};")
@@ -45,7 +46,7 @@ class AmendmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Amendment
 
-    item = factory.SubFactory(ItemFactory)
+    item = factory.SubFactory(ResolutionItemFactory)
     section = factory.LazyAttribute(lambda amendment: amendment.item.section)
     resolution = factory.LazyAttribute(lambda amendment: amendment.section.resolution)
     text_ru = "развивать общественные советы при органах внутренних дел;"
@@ -57,6 +58,6 @@ def resolution_with(sections=2, items=3, **kwargs):
     """A resolution with `sections` sections of `items` items each, written in kk and ru."""
     resolution = ResolutionFactory(**kwargs)
     for _number in range(sections):
-        section = SectionFactory(resolution=resolution)
-        ItemFactory.create_batch(items, section=section)
+        section = ResolutionSectionFactory(resolution=resolution)
+        ResolutionItemFactory.create_batch(items, section=section)
     return resolution
