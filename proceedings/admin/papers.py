@@ -470,12 +470,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
             try:
                 moved = review.move(paper, decision, request.user, comment)
             except (ValidationError, PermissionDenied) as refusal:
-                self.message_user(
-                    request,
-                    gettext("“%(paper)s” was left as it is: %(reason)s")
-                    % {"paper": paper, "reason": refusal_text(refusal)},
-                    messages.ERROR,
-                )
+                self.say_refused(request, paper, refusal)
             else:
                 self.message_user(
                     request,
@@ -545,16 +540,20 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         for paper in queryset:
             self.reopen_one(request, paper)
 
+    def say_refused(self, request, paper, refusal):
+        """The message for a move the review refused: the paper stays as it was, and why."""
+        self.message_user(
+            request,
+            gettext("“%(paper)s” was left as it is: %(reason)s")
+            % {"paper": paper, "reason": refusal_text(refusal)},
+            messages.ERROR,
+        )
+
     def reopen_one(self, request, paper):
         try:
             review.reopen_uploads(paper, request.user)
         except (ValidationError, PermissionDenied) as refusal:
-            self.message_user(
-                request,
-                gettext("“%(paper)s” was left as it is: %(reason)s")
-                % {"paper": paper, "reason": refusal_text(refusal)},
-                messages.ERROR,
-            )
+            self.say_refused(request, paper, refusal)
         else:
             self.message_user(
                 request,
