@@ -97,7 +97,9 @@ def pg_client(*args):
 
 
 def environment(**env):
-    inherited = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    # PYTEST_XDIST_WORKER: the stack uses this worker's database of Redis (tests/settings.py).
+    names = ("PATH", "HOME", "LANG", "PYTEST_XDIST_WORKER")
+    inherited = {key: os.environ[key] for key in names if key in os.environ}
     return {
         **inherited,
         "DJANGO_SETTINGS_MODULE": "tests.settings",

@@ -276,7 +276,13 @@ def test_sites_of_two_databases_on_one_redis_never_read_each_other_s_pages():
             f"from django.core.cache import cache; {code}",
             DJANGO_SETTINGS_MODULE="tests.settings",
             DATABASE_URL=urllib.parse.urlunsplit(url._replace(path=f"/{database}")),
-            **{name: os.environ[name] for name in ("TMPDIR",) if name in os.environ},
+            # This xdist worker's own database of Redis (tests/settings.py), which no other
+            # worker clears between the two shells.
+            **{
+                name: os.environ[name]
+                for name in ("TMPDIR", "PYTEST_XDIST_WORKER")
+                if name in os.environ
+            },
         )
         assert result.returncode == 0, result.stderr
         return result.stdout.strip().splitlines()[-1]
