@@ -2,8 +2,9 @@
 
 `article(paper)` gathers what `templates/print/paper_article.html` sets, in the paper's own
 language: the authors as "Ахманов А.Т., Бегалиев Е.Н.", the scientific supervisor after them,
-the affiliations, the title, abstract and keywords, the converted text of the current version,
-and the title, abstract and keywords written in the other languages.
+the affiliations, the title, abstract and keywords, the converted text of the current version
+(with the editors' corrections, proofreading.py), and the title, abstract and keywords written
+in the other languages.
 
 The few words printed around them (“Ғылыми жетекшісі:”, “Ключевые слова:”) are the collection's
 fixed forms in the paper's language, whatever language the reader's page is in, so they are
@@ -18,6 +19,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from proceedings import proofreading
 from proceedings.models import Author, PaperVersion
 
 PRINTED = {
@@ -44,7 +46,7 @@ def with_authors(papers):
     """`papers` (a queryset) with what `article` reads, so that it makes no queries of its own."""
     authors = Author.objects.select_related("degree", "academic_title")
     return papers.select_related("current_version").prefetch_related(
-        Prefetch("authors", queryset=authors)
+        Prefetch("authors", queryset=authors), "corrections"
     )
 
 
@@ -89,7 +91,12 @@ def article(paper, version=None):
             "title": paper.title_in_own_language,
             "abstract": getattr(paper, f"abstract_{language}", "") or "",
             "keywords": getattr(paper, f"keywords_{language}", "") or "",
-            "body": mark_safe(body_of(version.html, paper.title_in_own_language))
+            "body": mark_safe(
+                body_of(
+                    proofreading.corrected_text(version.html, paper.corrections.all()),
+                    paper.title_in_own_language,
+                )
+            )
             if version and version.kind == PaperVersion.Kind.DOCX
             else "",
             "summaries": summaries(paper),

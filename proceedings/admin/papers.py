@@ -2,7 +2,9 @@
 
 Sections of the collection are dragged into order per round table. A paper's page edits its
 metadata in language tabs, shows it side by side in kk, ru and en, orders its authors by dragging
-and lists its versions and review history read only.
+and lists its versions and review history read only. Its text checks (proofreading.py) list the
+words written in two scripts, each with a button that writes it in its own script, and a reference
+list without numbers.
 
 The status is never a form field: decisions (accept, request a revision, reject) go through
 `review.move`, from list actions or the buttons on a paper's page, after a page that asks for the
@@ -21,16 +23,18 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from portal.admin_base import ReadOnlyInline, SortableTabbedAdmin
 from portal.concurrent_edits import RefusesStaleForms
-from proceedings import paper_list, review
+from proceedings import paper_list, proofreading, review
 from proceedings.models import (
     Author,
     Paper,
@@ -92,6 +96,22 @@ def version_summary(version):
         gettext("No. %(number)s") % {"number": version.number},
         version.get_kind_display(),
         filesizeformat(version.size),
+    )
+
+
+def marked_letters(mixed):
+    """The word with its letters of the other script marked, named in their title."""
+    script_names = {"latin": gettext("Latin letter"), "cyrillic": gettext("Cyrillic letter")}
+    odd = proofreading.odd_letters(mixed)
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html("<mark title='{}'>{}</mark>", script_names[odd[index]], letter),)
+            if index in odd
+            else (letter,)
+            for index, letter in enumerate(mixed.word)
+        ),
     )
 
 
@@ -339,6 +359,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         "created_at",
         "updated_at",
         "metadata_side_by_side",
+        "text_checks",
     ]
     inlines = [AuthorInline, VersionInline, StatusHistoryInline]
     actions = ["accept", "request_revision", "reject", "reopen_uploads", "export_csv"]
@@ -363,6 +384,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
             },
         ),
         (_("Metadata side by side"), {"fields": ["metadata_side_by_side"]}),
+        (_("Text checks"), {"fields": ["text_checks"]}),
     ]
 
     class Media:
@@ -439,6 +461,60 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
             "<tbody>{}</tbody></table>",
             header,
             body,
+        )
+
+    @admin.display(description=_("what an editor would correct"))
+    def text_checks(self, paper):
+        """Words in two scripts (with a button for those whose intent is clear; the button posts
+        the paper's form to the correction page, which reads only the word) and unnumbered
+        references."""
+        url = reverse("admin:proceedings_paper_correct", args=[paper.pk])
+        rows = [
+            format_html(
+                "<li><span class='mixed-script'>{}</span> {}</li>",
+                marked_letters(mixed),
+                format_html(
+                    "<button type='submit' formaction='{}' formnovalidate name='word' value='{}'>"
+                    "{}</button>",
+                    url,
+                    mixed.word,
+                    gettext("Write it in one script"),
+                )
+                if mixed.corrected
+                else gettext("which letters were meant is not clear: correct it by hand"),
+            )
+            for mixed in proofreading.findings(paper)
+        ]
+        rows += [
+            format_html(
+                "<li>{}</li>",
+                gettext("“%(original)s” was written in one script by %(user)s, %(date)s.")
+                % {
+                    "original": correction.original,
+                    "user": correction.made_by or "–",
+                    "date": date_format(localtime(correction.made_at), "DATETIME_FORMAT"),
+                },
+            )
+            for correction in paper.corrections.select_related("made_by")
+        ]
+        if paper.current_version is not None:
+            references = proofreading.unnumbered_references(paper.current_version.html)
+            if references and references.unnumbered:
+                rows.append(
+                    format_html(
+                        "<li>{}</li>",
+                        gettext("%(unnumbered)s of the %(total)s references have no number.")
+                        % {"unnumbered": references.unnumbered, "total": references.total},
+                    )
+                )
+        if not rows:
+            return gettext("Nothing found: no word mixes Latin and Cyrillic letters.")
+        intro = gettext(
+            "Words that mix Latin and Cyrillic letters look right but are not found by search "
+            "and are counted as other words by indexers."
+        )
+        return format_html(
+            "<p>{}</p><ul class='text-checks'>{}</ul>", intro, mark_safe("".join(rows))
         )
 
     @staticmethod
@@ -577,6 +653,11 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                 name="{}_{}_decide".format(*info),
             ),
             path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="{}_{}_correct".format(*info),
+            ),
+            path(
                 "<path:object_id>/reopen-uploads/",
                 self.admin_site.admin_view(self.reopen_uploads_view),
                 name="{}_{}_reopen_uploads".format(*info),
@@ -601,6 +682,33 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
             self.move_papers(request, [paper], Status(decision), form.cleaned_data["comment"])
             return HttpResponseRedirect(reverse("admin:proceedings_paper_change", args=[paper.pk]))
         return self.decision_page(request, [paper], Status(decision), form)
+
+    def correct_view(self, request, object_id):
+        """One word written in its own script (the button of the text checks)."""
+        paper = self.paper_to_change(request, object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:proceedings_paper_change", args=[paper.pk]))
+        word = request.POST.get("word", "")
+        try:
+            correction = proofreading.correct(paper, word, request.user)
+        except proofreading.NothingToCorrect:
+            self.message_user(
+                request,
+                gettext(
+                    "“%(word)s” is no longer in the paper, or which letters were meant is not "
+                    "clear: nothing was changed."
+                )
+                % {"word": word},
+                messages.WARNING,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("“%(original)s” is now written “%(corrected)s” in this paper.")
+                % {"original": correction.original, "corrected": correction.corrected},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:proceedings_paper_change", args=[paper.pk]))
 
     def reopen_uploads_view(self, request, object_id):
         paper = self.paper_to_change(request, object_id)

@@ -353,3 +353,44 @@ class PaperStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.paper}: {self.from_status} → {self.to_status}"
+
+
+class TextCorrection(models.Model):
+    """A word an editor had the portal write in its own script (proceedings/proofreading.py):
+    `Рolisia` → `Polisia`, printed so in every version of the paper. The uploaded files and
+    their converted text stay as the author sent them."""
+
+    paper = models.ForeignKey(
+        Paper, models.CASCADE, related_name="corrections", verbose_name=_("paper")
+    )
+    version = models.ForeignKey(
+        PaperVersion,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version"),
+    )
+    original = models.CharField(_("as written"), max_length=200)
+    corrected = models.CharField(_("corrected"), max_length=200)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("corrected by"),
+    )
+    made_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("text correction")
+        verbose_name_plural = _("text corrections")
+        ordering = ["paper", "made_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "original"], name="one_correction_per_word_of_a_paper"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.original} → {self.corrected}"

@@ -75,8 +75,11 @@ class AuthorFactory(factory.django.DjangoModelFactory):
     city_ru = "Алматы"
 
 
-def add_version(paper, content=b"%PDF-1.7\n%test\n", *, kind="pdf", name="paper.pdf", user=None):
-    """A stored file as the next version of `paper`, made current (without the upload checks)."""
+def add_version(
+    paper, content=b"%PDF-1.7\n%test\n", *, kind="pdf", name="paper.pdf", user=None, html=""
+):
+    """A stored file as the next version of `paper`, made current (without the upload checks);
+    `html` stands for the text a DOCX converts to."""
     number = paper.versions.count() + 1
     version = PaperVersion(
         paper=paper,
@@ -89,6 +92,7 @@ def add_version(paper, content=b"%PDF-1.7\n%test\n", *, kind="pdf", name="paper.
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=user,
+        html=html,
     )
     version.file.save(f"tests/{paper.pk}-{number}.{kind}", ContentFile(content), save=False)
     version.save()
