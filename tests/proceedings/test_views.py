@@ -880,9 +880,9 @@ def test_preview_queries_do_not_grow_with_authors(
         AuthorFactory(paper=paper, order=number)
     make.upload(paper, serik)
     client.force_login(serik)
-    # session, user, paper with its current version, authors (with degree and title), and
-    # the user's and their groups' permissions
-    with django_assert_num_queries(6):
+    # session, user, paper with its current version, authors (with degree and title), the
+    # editors' text corrections, and the user's and their groups' permissions
+    with django_assert_num_queries(7):
         client.get(url("preview", pk=paper.pk))
 
 
