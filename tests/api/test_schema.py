@@ -175,6 +175,7 @@ def exercise(strategy, *, examples, base_url, headers, statuses, failures):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(live_server):
     """Generated requests for every operation: reads anonymous, writes with an organiser's token.
     Bounded: a few examples per operation, no shrinking (a failure is reported as found)."""

@@ -157,6 +157,7 @@ def test_a_backup_others_could_have_changed_is_refused_before_anything_changes(
         assert backups.row_counts(target) == {}
 
 
+@pytest.mark.slow
 def test_a_restore_forgets_the_pages_cached_from_the_data_it_replaced(world, tmp_path):
     """Cache keys hold ids and data versions, which the restored data reuse for other content."""
     call_command("backup", str(tmp_path / "backup"))

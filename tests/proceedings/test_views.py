@@ -498,6 +498,7 @@ def test_picture_bombs_are_refused_and_the_current_version_stays(client, serik, 
     assert make.stored_files() == before
 
 
+@pytest.mark.slow
 def test_the_preview_pdf_prints_a_large_picture_at_300_dpi(client, serik, paper):
     """Its 6000 pixels across are scaled down at upload; the preview never decodes them."""
     make.upload(paper, serik, make.docx_file(pictures=[png_bytes(size=(6000, 4000))]))

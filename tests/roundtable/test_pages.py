@@ -93,7 +93,7 @@ def test_organisers_preview_an_unpublished_round_table(client):
     assert "Not published: only organisers see this page." in text
 
 
-@pytest.mark.parametrize("talks", [27, 270])
+@pytest.mark.parametrize("talks", [27, pytest.param(270, marks=pytest.mark.slow)])
 def test_event_page_queries_do_not_grow_with_the_programme(
     client, django_assert_num_queries, talks
 ):
@@ -106,7 +106,7 @@ def test_event_page_queries_do_not_grow_with_the_programme(
         assert page(client, "kk", "roundtable:event", slug=event.slug) == html
 
 
-@pytest.mark.parametrize("talks", [27, 270])
+@pytest.mark.parametrize("talks", [27, pytest.param(270, marks=pytest.mark.slow)])
 def test_home_page_queries(client, django_assert_num_queries, talks):
     for _ in range(talks // 27):
         RoundTableFactory()

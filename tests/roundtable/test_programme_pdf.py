@@ -39,6 +39,7 @@ def fonts(reader):
     }
 
 
+@pytest.mark.slow
 def test_kazakh_part_then_russian_part_as_the_seed_prints_it(client, demo_event):
     text, reader = read(client.get(url(demo_event.slug)))
     kazakh, russian = text.split("КРУГЛЫЙ СТОЛ", 1)

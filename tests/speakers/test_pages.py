@@ -64,7 +64,7 @@ def test_speaker_of_another_round_table_is_not_found(client, demo_event):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("talks", [27, 270])
+@pytest.mark.parametrize("talks", [27, pytest.param(270, marks=pytest.mark.slow)])
 @pytest.mark.parametrize(
     ("name", "queries"), [("roundtable:speakers", 3), ("roundtable:participants", 3)]
 )
@@ -78,7 +78,7 @@ def test_people_pages_queries_do_not_grow(client, django_assert_num_queries, tal
         assert page(client, "kk", name, slug=event.slug) == html
 
 
-@pytest.mark.parametrize("talks", [27, 270])
+@pytest.mark.parametrize("talks", [27, pytest.param(270, marks=pytest.mark.slow)])
 def test_speaker_page_queries(client, django_assert_num_queries, talks):
     event = programme_of(RoundTableFactory(), talks)
     person = event.participations.first().person
