@@ -1,0 +1,125 @@
+"""The edition's imprint: the back of the title page and the output data on the last page, read
+back from a really typeset book."""
+
+import datetime
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from proceedings import book
+from proceedings.imprint import conventional_sheets
+from tests.factories import ProceedingsFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cache(settings, tmp_path):
+    settings.BOOK_CACHE_DIR = tmp_path / "book-cache"
+
+
+def imprinted_proceedings(**fields):
+    return ProceedingsFactory(
+        udc="343.9:351.74",
+        bbk="67.408",
+        author_mark="М 34",
+        signed_to_print=datetime.date(2026, 11, 20),
+        paper_format="60x84/16",
+        paper_kk="офсеттік",
+        paper_ru="офсетная",
+        typeface="PT Serif",
+        print_run=300,
+        order_number="117",
+        printing_house_kk="Алматы академиясының баспаханасы",
+        printing_house_ru="Типография Алматинской академии",
+        printing_house_address_ru="г. Алматы, ул. Утепова, 29",
+        **fields,
+    )
+
+
+def texts(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader, [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+@pytest.mark.slow
+def test_the_imprint_prints_the_codes_once_and_the_real_page_count():
+    proceedings = imprinted_proceedings()
+    reader, pages = texts(book.build(proceedings).pdf)
+    count = len(reader.pages)
+    whole = " ".join(pages)
+    assert whole.count("343.9:351.74") == 1
+    assert whole.count("67.408") == 1
+    assert whole.count("М 34") == 1
+    assert whole.count("978-") == 1  # the ISBN, at the imprint's foot only
+    imprint = pages[3]
+    assert f"– {count} б." in imprint
+    assert f"– {count} с." in imprint
+    assert count % 2 == 0
+
+
+@pytest.mark.slow
+def test_the_output_data_is_on_the_last_page_with_the_sheets_computed():
+    proceedings = imprinted_proceedings()
+    reader, pages = texts(book.build(proceedings).pdf)
+    count = len(reader.pages)
+    last = pages[-1]
+    sheets = f"{conventional_sheets(count, '60x84/16'):.2f}".replace(".", ",")
+    assert f"Усл. печ. л. {sheets}" in last
+    assert f"Шартты баспа табағы {sheets}" in last
+    assert "Подписано в печать 20.11.2026" in last
+    assert "Формат 60×84/16" in last
+    assert "Тираж 300 экз." in last
+    assert "Заказ № 117" in last
+    assert "Типография Алматинской академии, г. Алматы, ул. Утепова, 29" in last
+    assert not any("Усл. печ. л." in page for page in pages[:-1])
+    # No folio on it: the output data is not a numbered page.
+    assert not re.search(rf"\b{count}\s*$", last)
+
+
+@pytest.mark.parametrize(
+    ("pages", "paper_format", "sheets"),
+    [
+        (176, "60x84/16", "10.23"),  # 176 / 16 × 0.93
+        (182, "60x84/8", "21.16"),  # 182 / 8 × 0.93 = 21.1575
+        (160, "70x100/16", "13.00"),  # 160 / 16 × 1.30
+        (96, "84x108/32", "5.04"),  # 96 / 32 × 1.68
+    ],
+)
+def test_conventional_printed_sheets_follow_pages_and_format(pages, paper_format, sheets):
+    assert str(conventional_sheets(pages, paper_format)) == sheets
+
+
+def test_an_organiser_saves_the_output_data_in_the_admin(client, django_user_model):
+    proceedings = imprinted_proceedings()
+    admin = django_user_model.objects.create_superuser("editor", "editor@example.kz", "pw")
+    client.force_login(admin)
+    url = f"/admin/proceedings/proceedings/{proceedings.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, list | bool)
+    }
+    data.update({name: "on" for name, value in form.initial.items() if value is True})
+    data.update(
+        {
+            "signed_to_print": "2026-12-01",
+            "paper_format": "60x84/8",
+            "print_run": "500",
+            "order_number": "204",
+            "printing_house_ru": "ТОО «Полиграф»",
+            "builds-TOTAL_FORMS": "0",
+            "builds-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    proceedings.refresh_from_db()
+    assert proceedings.signed_to_print == datetime.date(2026, 12, 1)
+    assert proceedings.paper_format == "60x84/8"
+    assert proceedings.print_run == 500
+    assert proceedings.order_number == "204"
+    assert proceedings.printing_house_ru == "ТОО «Полиграф»"
