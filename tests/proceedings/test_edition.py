@@ -6,11 +6,14 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
-from proceedings import book
+from proceedings import article_head, book, review
+from proceedings.classification import validate_irsti, validate_udc
 from proceedings.imprint import conventional_sheets
-from tests.factories import ProceedingsFactory
+from speakers import orcid
+from tests.factories import AuthorFactory, PaperFactory, ProceedingsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,10 +95,9 @@ def test_conventional_printed_sheets_follow_pages_and_format(pages, paper_format
     assert str(conventional_sheets(pages, paper_format)) == sheets
 
 
-def test_an_organiser_saves_the_output_data_in_the_admin(client, django_user_model):
+def test_an_organiser_saves_the_output_data_in_the_admin(client, organiser):
     proceedings = imprinted_proceedings()
-    admin = django_user_model.objects.create_superuser("editor", "editor@example.kz", "pw")
-    client.force_login(admin)
+    client.force_login(organiser)
     url = f"/admin/proceedings/proceedings/{proceedings.pk}/change/"
     form = client.get(url).context["adminform"].form
     data = {
@@ -123,3 +125,72 @@ def test_an_organiser_saves_the_output_data_in_the_admin(client, django_user_mod
     assert proceedings.print_run == 500
     assert proceedings.order_number == "204"
     assert proceedings.printing_house_ru == "ТОО «Полиграф»"
+
+
+def test_an_orcid_with_a_wrong_check_digit_is_refused():
+    orcid.validate("0000-0002-1825-0097")
+    orcid.validate("0000-0002-1694-233X")
+    with pytest.raises(ValidationError, match="check digit"):
+        orcid.validate("0000-0002-1825-0098")
+    with pytest.raises(ValidationError):
+        orcid.validate("0000-0002-1825")
+
+
+@pytest.mark.parametrize("code", ["343.9:351.74", "351.74", "343.98(574)"])
+def test_a_udc_as_collections_print_it_is_taken(code):
+    validate_udc(code)
+
+
+@pytest.mark.parametrize("code", ["343,9", "УДК 343.9", ":351"])
+def test_a_malformed_udc_is_refused(code):
+    with pytest.raises(ValidationError):
+        validate_udc(code)
+
+
+def test_an_irsti_has_two_or_three_groups_of_two_digits():
+    validate_irsti("10.77.51")
+    with pytest.raises(ValidationError):
+        validate_irsti("10.7.51")
+
+
+def complete_head(paper):
+    AuthorFactory(
+        paper=paper,
+        organisation_kk="Алматы академиясы",
+        city_kk="Алматы",
+        country_kk="Қазақстан",
+        email="author@example.kz",
+        orcid="0000-0002-1825-0097",
+    )
+    paper.udc, paper.irsti = "343.9:351.74", "10.77.51"
+    for lang in ("kk", "ru", "en"):
+        setattr(paper, f"abstract_{lang}", "Аңдатпа / Аннотация / Abstract")
+        setattr(paper, f"keywords_{lang}", "қауіпсіздік, право, safety")
+    paper.save()
+
+
+def test_the_missing_list_names_what_the_head_lacks():
+    paper = PaperFactory(abstract_kk="Аңдатпа", keywords_kk="қауіпсіздік")
+    AuthorFactory(paper=paper, surname_kk="Ахманов", email="a@example.kz")
+    lacks = article_head.missing(paper)
+    assert "ORCID of Ахманов" in lacks
+    assert "UDC" in lacks and "IRSTI (МРНТИ)" in lacks
+    assert "abstract in English" in lacks and "abstract in Kazakh" not in lacks
+    assert "e-mail of Ахманов" not in lacks
+
+
+def test_acceptance_is_refused_while_a_required_head_is_incomplete(organiser):
+    proceedings = ProceedingsFactory(require_article_head=True)
+    paper = PaperFactory(event=proceedings.event, status="submitted")
+    with pytest.raises(ValidationError, match=r"Missing: .*UDC"):
+        review.move(paper, "accepted", organiser)
+    paper.refresh_from_db()
+    assert paper.status == "submitted"
+    complete_head(paper)
+    assert review.move(paper, "accepted", organiser).status == "accepted"
+
+
+def test_acceptance_needs_no_head_unless_the_proceedings_require_it(organiser):
+    proceedings = ProceedingsFactory()
+    paper = PaperFactory(event=proceedings.event, status="submitted")
+    assert review.move(paper, "accepted", organiser).status == "accepted"
