@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from proceedings import article_head, book, review
+from proceedings.article import article
 from proceedings.classification import validate_irsti, validate_udc
 from proceedings.imprint import conventional_sheets
 from speakers import orcid
 from tests.factories import AuthorFactory, PaperFactory, ProceedingsFactory
+from typesetting.printing import lay_out
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +196,30 @@ def test_acceptance_needs_no_head_unless_the_proceedings_require_it(organiser):
     proceedings = ProceedingsFactory()
     paper = PaperFactory(event=proceedings.event, status="submitted")
     assert review.move(paper, "accepted", organiser).status == "accepted"
+
+
+@pytest.mark.slow
+def test_the_article_head_prints_codes_contacts_title_and_abstracts_in_order():
+    paper = PaperFactory(language="ru", title_ru="Полиция и общество")
+    complete_head(paper)
+    paper.abstract_ru, paper.abstract_kk, paper.abstract_en = (
+        "Русская аннотация.",
+        "Қазақша аңдатпа.",
+        "English abstract.",
+    )
+    paper.save()
+    html = book.render("print/book/paper.html", {"article": article(paper)}, "ru")
+    reader = PdfReader(io.BytesIO(lay_out(html).write_pdf()))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    order = [
+        "УДК 343.9:351.74",
+        "МРНТИ 10.77.51",
+        "ORCID 0000-0002-1825-0097",
+        "Полиция и общество",
+        "Аннотация. Русская аннотация.",
+        "Қазақша аңдатпа.",
+        "English abstract.",
+    ]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions, (positions, text)
+    assert positions == sorted(positions), text
