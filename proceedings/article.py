@@ -27,16 +27,22 @@ PRINTED = {
         "supervisor": "Ғылыми жетекшісі:",
         "abstract": "Аңдатпа.",
         "keywords": "Түйін сөздер:",
+        "udc": "ӘОЖ",
+        "irsti": "ҒТАМР",
     },
     "ru": {
         "supervisor": "Научный руководитель:",
         "abstract": "Аннотация.",
         "keywords": "Ключевые слова:",
+        "udc": "УДК",
+        "irsti": "МРНТИ",
     },
     "en": {
         "supervisor": "Scientific supervisor:",
         "abstract": "Abstract.",
         "keywords": "Keywords:",
+        "udc": "UDC",
+        "irsti": "IRSTI",
     },
 }
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -88,6 +94,17 @@ def article(paper, version=None):
             }
             if supervisor
             else None,
+            "udc": paper.udc,
+            "irsti": paper.irsti,
+            "contacts": [
+                {
+                    "name": author.short_name_in(language),
+                    "email": author.email,
+                    "orcid": author.orcid,
+                }
+                for author in authors
+                if author.email or author.orcid
+            ],
             "title": paper.title_in_own_language,
             "abstract": getattr(paper, f"abstract_{language}", "") or "",
             "keywords": getattr(paper, f"keywords_{language}", "") or "",

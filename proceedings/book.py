@@ -126,7 +126,7 @@ class Part:
 
     @property
     def numbered(self):
-        return self.kind != "front"
+        return self.kind not in ("front", "output")
 
 
 def build(proceedings, *, report=None):
@@ -147,6 +147,7 @@ def build(proceedings, *, report=None):
     typeset += typeset_parts([contents], cache)
     place([contents], first_page=parts[-1].last_page + 1)
     parts.append(contents)
+    typeset += imprint_parts(proceedings, parts, cache)
     report(Stage.MERGING, 88)
     pdf, page_count = merge(proceedings, parts, cache)
     prune(cache, settings.BOOK_CACHE_MAX_AGE)
@@ -322,6 +323,34 @@ def contents_part(proceedings, parts):
     return Part("contents", label, label, html=html)
 
 
+def imprint_parts(proceedings, parts, cache):
+    """Print the book's page count where the imprint gives it: the front matter's description
+    (“– 182 б.”) and the output data on the book's last page, with the conventional printed sheets
+    computed from it. The output data goes on the even page after the contents, the back of the
+    last leaf; the front matter keeps its pages (each of its four is a page of its own).
+
+    Returns the parts typeset anew; appends the output data's part to `parts`.
+    """
+    front, contents = parts[0], parts[-1]
+    output = Part("output", "")
+    parts.append(output)
+    first = contents.last_page + 1
+    pages = first + first % 2  # one page, on an even page
+    typeset = []
+    for part in (output, front):
+        template = f"print/book/{part.kind}.html"
+        context = {
+            "proceedings": proceedings,
+            "event": proceedings.event,
+            "pages": pages,
+            "sheets": proceedings.conventional_sheets(pages),
+        }
+        part.html = render(template, context)
+        typeset += typeset_parts([part], cache)
+    output.first_page, output.last_page = pages, pages + len(output.reader.pages) - 1
+    return typeset
+
+
 # --- Typesetting, cached --------------------------------------------------------------------------
 
 
@@ -484,7 +513,7 @@ def overlay_part(proceedings, parts):
 def add_outline(writer, parts):
     section, parent = None, None
     for part in parts:
-        if part.kind == "front":
+        if part.kind in ("front", "output"):
             continue
         if part.section is not None and part.section != section:
             section = part.section

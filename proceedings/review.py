@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from proceedings.article_head import refusal
 from proceedings.models import Paper, PaperStatusChange
 from proceedings.permissions import is_organiser, is_speaker_of
 from speakers.letters import send_letter
@@ -81,6 +82,8 @@ def move(paper, to, user, comment="", *, for_speaker=False):
             raise PermissionDenied(_("You may not move this paper to “%(to)s”.") % {"to": to.label})
         if to == Status.SUBMITTED and not paper.current_version_id:
             raise ValidationError(_("Upload the paper before submitting it."))
+        if to == Status.ACCEPTED and (refused := refusal(paper)):
+            raise ValidationError(refused)
         if to in NEEDS_COMMENT and not comment:
             raise ValidationError(_("Say what the speaker should change, or why it is rejected."))
         paper.status = to

@@ -27,5 +27,16 @@ class AuthorTranslation(TranslationOptions):
 @register(Proceedings)
 class ProceedingsTranslation(TranslationOptions):
     # The cover prints the title in Kazakh, Russian and English; the rest as the imprint needs.
-    fields = ("title", "subtitle", "organiser", "editors", "publisher", "city", "annotation")
+    fields = (
+        "title",
+        "subtitle",
+        "organiser",
+        "editors",
+        "publisher",
+        "city",
+        "annotation",
+        "paper",
+        "printing_house",
+        "printing_house_address",
+    )
     required_languages = ("kk", "ru")

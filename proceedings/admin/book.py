@@ -130,7 +130,7 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     list_select_related = ["event"]
     search_fields = ["title_kk", "title_ru", "title_en", "event__slug"]
     autocomplete_fields = ["event"]
-    readonly_fields = ["published_at"]
+    readonly_fields = ["published_at", "sheets_of_current_book"]
     fieldsets = [
         (_("Titles"), {"fields": ["event", "title", "subtitle", "organiser"]}),
         (
@@ -146,11 +146,36 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
             _("Publishing"),
             {"fields": ["publisher", "city", "year", "published", "published_at"]},
         ),
+        (
+            _("Output data"),
+            {
+                "fields": [
+                    "signed_to_print",
+                    "paper_format",
+                    "paper",
+                    "typeface",
+                    "sheets_of_current_book",
+                    "print_run",
+                    "order_number",
+                    "printing_house",
+                    "printing_house_address",
+                ]
+            },
+        ),
+        (_("Review"), {"fields": ["require_article_head"]}),
     ]
     inlines = [BuildHistoryInline]
 
     class Media:
         js = ["proceedings/build_progress.js"]
+
+    @admin.display(description=_("conventional printed sheets"))
+    def sheets_of_current_book(self, proceedings):
+        """Computed from the current book's pages and the format; a new build recomputes it."""
+        build = proceedings.current_build() if proceedings.pk else None
+        if build is None:
+            return _("Computed when the book is built.")
+        return proceedings.conventional_sheets(build.page_count)
 
     def has_build_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.build_proceedings")

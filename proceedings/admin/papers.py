@@ -34,7 +34,7 @@ from modeltranslation.admin import TranslationStackedInline
 
 from portal.admin_base import ReadOnlyInline, SortableTabbedAdmin
 from portal.concurrent_edits import RefusesStaleForms
-from proceedings import paper_list, proofreading, review
+from proceedings import article_head, paper_list, proofreading, review
 from proceedings.models import (
     Author,
     Paper,
@@ -243,6 +243,7 @@ class AuthorInline(RefusesStaleForms, SortableInlineAdminMixin, TranslationStack
         "city",
         "country",
         "email",
+        "orcid",
         "order",
     ]
     autocomplete_fields = ["person", "degree", "academic_title"]
@@ -360,13 +361,17 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         "updated_at",
         "metadata_side_by_side",
         "text_checks",
+        "head_missing",
     ]
     inlines = [AuthorInline, VersionInline, StatusHistoryInline]
     actions = ["accept", "request_revision", "reject", "reopen_uploads", "export_csv"]
 
     add_fieldsets = [
         (None, {"fields": ["event", "talk", "speaker", "language", "section"]}),
-        (_("Title, abstract and keywords"), {"fields": ["title", "abstract", "keywords"]}),
+        (
+            _("Title, abstract and keywords"),
+            {"fields": ["title", "abstract", "keywords", "udc", "irsti"]},
+        ),
     ]
     # modeltranslation shows `add_fieldsets` on the add page and these on a paper's page.
     fieldsets = [
@@ -378,6 +383,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                     "status_display",
                     "version_display",
                     "uploads_reopened",
+                    "head_missing",
                     "created_at",
                     "updated_at",
                 ]
@@ -410,6 +416,13 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
     @admin.display(description=_("current version"))
     def version_display(self, paper):
         return version_summary(paper.current_version)
+
+    @admin.display(description=_("the article head lacks"))
+    def head_missing(self, paper):
+        lacks = article_head.missing(paper)
+        if not lacks:
+            return gettext("Nothing: the article head is complete.")
+        return format_html_join(mark_safe("<br>"), "{}", ((what,) for what in lacks))
 
     @admin.display(description=_("in kk, ru and en"))
     def metadata_side_by_side(self, paper):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proceedings import isbn
+from proceedings import imprint, isbn
 from proceedings.models.papers import Paper, page_range, paper_storage
 
 
@@ -67,6 +67,37 @@ class Proceedings(models.Model):
         blank=True,
         help_text=_("The imprint page's note on what the collection holds and for whom."),
     )
+    signed_to_print = models.DateField(
+        _("signed to print"),
+        null=True,
+        blank=True,
+        help_text=_("The date the output data prints as “Signed to print”."),
+    )
+    paper_format = models.CharField(
+        _("format"),
+        max_length=20,
+        choices=imprint.PaperFormat.choices,
+        default=imprint.PaperFormat.F60X84_8,
+        help_text=_("The paper sheet and its share per page; the printed sheets follow from it."),
+    )
+    paper = models.CharField(
+        _("paper"), max_length=100, blank=True, help_text=_("E.g. “Офсетная”.")
+    )
+    typeface = models.CharField(_("typeface"), max_length=100, blank=True, default="PT Serif")
+    print_run = models.PositiveIntegerField(_("print run"), null=True, blank=True)
+    order_number = models.CharField(_("order number"), max_length=50, blank=True)
+    printing_house = models.CharField(_("printing house"), max_length=300, blank=True)
+    printing_house_address = models.CharField(
+        _("address of the printing house"), max_length=500, blank=True
+    )
+    require_article_head = models.BooleanField(
+        _("require the article head before acceptance"),
+        default=False,
+        help_text=_(
+            "A paper is then accepted only with its authors' ORCID, organisation and e-mail, its "
+            "UDC and IRSTI, and its abstracts and keywords in Kazakh, Russian and English."
+        ),
+    )
     include_programme = models.BooleanField(_("include the programme"), default=True)
     include_participants = models.BooleanField(_("include the participant list"), default=True)
     include_resolution = models.BooleanField(_("include the resolution"), default=True)
@@ -102,6 +133,10 @@ class Proceedings(models.Model):
     def isbn_printed(self):
         """The ISBN with its hyphens, as the imprint page and the cards print it."""
         return isbn.printed(self.isbn)
+
+    def conventional_sheets(self, pages):
+        """The output data's “усл. печ. л.” for a book of `pages` pages, e.g. “10,23”."""
+        return imprint.printed_sheets(pages, self.paper_format)
 
     def editor_lines(self):
         return [line.strip() for line in self.editors.splitlines() if line.strip()]

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from proceedings import conversion
-from speakers import names
+from proceedings import classification, conversion
+from speakers import names, orcid
 
 
 def paper_storage():
@@ -98,6 +98,12 @@ class Paper(models.Model):
     abstract = models.TextField(_("abstract"), blank=True)
     keywords = models.CharField(
         _("keywords"), max_length=500, blank=True, help_text=_("Separated by commas.")
+    )
+    udc = models.CharField(
+        _("UDC"), max_length=100, blank=True, validators=[classification.validate_udc]
+    )
+    irsti = models.CharField(
+        _("IRSTI (МРНТИ)"), max_length=20, blank=True, validators=[classification.validate_irsti]
     )
     section = models.ForeignKey(
         Section,
@@ -215,6 +221,7 @@ class Author(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    orcid = models.CharField("ORCID", max_length=19, blank=True, validators=[orcid.validate])
 
     class Meta:
         verbose_name = _("author")

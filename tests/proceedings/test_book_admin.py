@@ -299,6 +299,8 @@ def test_the_page_groups_the_fields_and_saves_them(chair, client, proceedings):
         "Editorial board",
         "Front matter",
         "Publishing",
+        "Output data",
+        "Review",
     ]
     data = admin_form_data(page)
     data.update({"isbn": "978-601-7943-00-4", "editors_ru": "Иванов И.И. – главный редактор"})
@@ -319,12 +321,13 @@ def test_the_page_groups_the_fields_and_saves_them(chair, client, proceedings):
 def test_queries_of_the_page_and_the_status(
     chair, client, proceedings, built, django_assert_num_queries
 ):
-    with django_assert_num_queries(9):
+    # One more for the current book, whose pages give the output data's printed sheets.
+    with django_assert_num_queries(10):
         assert client.get(change_url(proceedings)).status_code == 200
     with django_assert_num_queries(7):
         assert client.get(status_url(proceedings)).status_code == 200
     # The history does not add a query per build.
     for _ in range(3):
         BookBuild.objects.create(proceedings=proceedings, status=Status.FAILED, error="Stopped.")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get(change_url(proceedings)).status_code == 200
