@@ -475,7 +475,11 @@ def overlay_part(proceedings, parts):
             continue
         for number in range(part.first_page, part.last_page + 1):
             verso = number % 2 == 0
-            head = part.head if not verso else running_title(proceedings.title_kk)
+            head = (
+                part.head
+                if not verso
+                else running_title(proceedings.running_title or proceedings.title_kk)
+            )
             head = "" if number == part.first_page else running_title(head)
             pages.append({"folio": number, "head": head, "verso": verso})
             indexes.append(number - 1)
