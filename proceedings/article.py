@@ -109,9 +109,11 @@ def article(paper, version=None):
             "abstract": getattr(paper, f"abstract_{language}", "") or "",
             "keywords": getattr(paper, f"keywords_{language}", "") or "",
             "body": mark_safe(
-                body_of(
-                    proofreading.corrected_text(version.html, paper.corrections.all()),
-                    paper.title_in_own_language,
+                proofreading.references_hung(
+                    body_of(
+                        proofreading.corrected_text(version.html, paper.corrections.all()),
+                        paper.title_in_own_language,
+                    )
                 )
             )
             if version and version.kind == PaperVersion.Kind.DOCX

@@ -61,6 +61,7 @@ from roundtable.schedule import printed_programme
 from speakers.models import Participation
 from typesetting import folios
 from typesetting.printing import lay_out, static_file
+from typesetting.typography import running_title, tie_html
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +191,7 @@ def collect(proceedings):
 
 def render(template, context, lang=BOOK_LANGUAGE, title=""):
     with translation.override(lang):
-        return render_to_string(template, {**context, "lang": lang, "title": title})
+        return tie_html(render_to_string(template, {**context, "lang": lang, "title": title}))
 
 
 def programme_parts(event):
@@ -503,7 +504,12 @@ def overlay_part(proceedings, parts):
             continue
         for number in range(part.first_page, part.last_page + 1):
             verso = number % 2 == 0
-            head = "" if number == part.first_page else proceedings.title_kk if verso else part.head
+            head = (
+                part.head
+                if not verso
+                else running_title(proceedings.running_title or proceedings.title_kk)
+            )
+            head = "" if number == part.first_page else running_title(head)
             pages.append({"folio": number, "head": head, "verso": verso})
             indexes.append(number - 1)
     html = render("print/book/folios.html", {"pages": pages})

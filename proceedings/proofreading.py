@@ -220,3 +220,21 @@ def unnumbered_references(html):
             unnumbered = entries.count(False)
             return ReferenceCount(len(entries), unnumbered)
     return None
+
+
+def references_hung(html):
+    """`html` with the paragraphs of its reference list (after the heading up to the next
+    heading) marked `class="reference"`, which the print stylesheet sets with a hanging number
+    instead of the paragraph indent."""
+    blocks = list(BLOCK.finditer(html or ""))
+    for index, block in enumerate(blocks):
+        if block.group(1).lower() != "li" and REFERENCES_HEADING.match(strip_tags(block.group(2))):
+            pieces, last = [], block.end()
+            for entry in blocks[index + 1 :]:
+                if entry.group(1).lower().startswith("h"):
+                    break
+                if entry.group(1).lower() == "p" and "class=" not in entry.group(0)[:60]:
+                    pieces += [html[last : entry.start()], '<p class="reference"']
+                    last = entry.start() + 2
+            return html[: block.end()] + "".join(pieces) + html[last:]
+    return html

@@ -132,7 +132,7 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     autocomplete_fields = ["event"]
     readonly_fields = ["published_at", "sheets_of_current_book"]
     fieldsets = [
-        (_("Titles"), {"fields": ["event", "title", "subtitle", "organiser"]}),
+        (_("Titles"), {"fields": ["event", "title", "subtitle", "running_title", "organiser"]}),
         (
             _("Cataloguing"),
             {"fields": ["isbn", "udc", "bbk", "author_mark", "annotation"]},

@@ -31,6 +31,15 @@ class Proceedings(models.Model):
         help_text=_("As the cover prints it, e.g. “Materials of the round table …”."),
     )
     subtitle = models.CharField(_("subtitle"), max_length=500, blank=True)
+    running_title = models.CharField(
+        _("running title"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The short title on the book's left-hand pages; without it the title is shortened "
+            "after a whole word."
+        ),
+    )
     organiser = models.CharField(
         _("organiser"),
         max_length=500,

@@ -331,3 +331,24 @@ def test_kazakh_and_russian_text_is_hyphenated(language, text):
     extracted = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     broken = [line for line in extracted.splitlines() if line.endswith("\u2011")]
     assert len(broken) >= 3, extracted
+
+
+def test_left_pages_carry_the_running_title_or_the_title_cut_after_a_word(collection):
+    proceedings, _papers = collection
+    proceedings.title_kk = (
+        "«Құқық қорғау органдары мен азаматтық қоғамның өзара іс-қимылы» дөңгелек үстелінің "
+        "материалдары"
+    )
+    proceedings.save()
+
+    result = book.build(proceedings)
+    texts = page_texts(PdfReader(io.BytesIO(result.pdf)))
+    left = result.placements[0].first_page + 1
+    # The head stops after "өзара", a whole word, never inside "іс-қимылы" or "дөңгелек".
+    head = "«Құқық қорғау органдары мен азаматтық қоғамның өзара…"
+    assert texts[left - 1].endswith(f"{head} {left}")
+
+    proceedings.running_title = "Полиция және қоғам"
+    proceedings.save()
+    texts = page_texts(PdfReader(io.BytesIO(book.build(proceedings).pdf)))
+    assert texts[left - 1].endswith(f"Полиция және қоғам {left}")

@@ -1,10 +1,15 @@
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
+from weasyprint import HTML
 
 from proceedings import article, proofreading
 from proceedings.models import TextCorrection
 from tests.factories import AuthorFactory, PaperFactory, add_version, organiser, speaker
 from tests.pages import shown
+from typesetting.printing import BASE_URL, PrintURLFetcher, static_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +161,39 @@ def test_only_organisers_correct_a_paper(role, client):
     )
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not TextCorrection.objects.exists()
+
+
+REFERENCE = (
+    "Есбулатова И.М. Полиция и общество: партнёрство в обеспечении общественной "
+    "безопасности // Вестник академии. – 2024. – № 3. – С. 17–24."
+)
+
+
+def line_starts(pdf):
+    """The x of each line's first text run on the first page, top to bottom."""
+    starts = {}
+
+    def visit(text, cm, tm, font, size):
+        y = round(cm[5] + tm[5])
+        if text.strip() and y not in starts:
+            starts[y] = cm[4] + tm[4]
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    # WeasyPrint's text matrix counts y down the page.
+    return [starts[y] for y in sorted(starts)]
+
+
+def test_a_reference_list_hangs_its_numbers_instead_of_indenting_the_paragraph():
+    html = f"<h3>Список литературы</h3><p>1. {REFERENCE}</p><p>2. {REFERENCE}</p>"
+    hung = proofreading.references_hung(html)
+    assert hung.count('<p class="reference">') == 2
+    page = (
+        f'<html lang="ru"><head><link rel="stylesheet" href="{static_prefix()}print/print.css">'
+        f'</head><body><div class="paper-body">{hung}</div></body></html>'
+    )
+
+    pdf = HTML(string=page, base_url=BASE_URL, url_fetcher=PrintURLFetcher()).write_pdf()
+
+    _heading, number, following, *_rest = line_starts(pdf)
+    # The entry's second line starts right of its number (a paragraph indent does the reverse).
+    assert following > number + 10
