@@ -173,7 +173,7 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     def sheets_of_current_book(self, proceedings):
         """Computed from the current book's pages and the format; a new build recomputes it."""
         build = proceedings.current_build() if proceedings.pk else None
-        if build is None:
+        if build is None or build.page_count is None:
             return _("Computed when the book is built.")
         return proceedings.conventional_sheets(build.page_count)
 
