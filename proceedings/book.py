@@ -47,9 +47,9 @@ from pathlib import Path
 import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
 from portal.parent_death import die_with_parent
 from proceedings.article import article, contents_line, with_authors
@@ -59,7 +59,7 @@ from resolutions.models import Resolution
 from roundtable.models import RoundTable
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
-from typesetting import folios
+from typesetting import folios, structure_tree, xmp
 from typesetting.printing import lay_out, static_file
 from typesetting.typography import running_title, tie_html
 
@@ -86,10 +86,14 @@ PRINTED = {
     },
 }
 STYLESHEETS = ("print/print.css", "print/book.css")
-# Pictures are downsampled to print resolution and recompressed.
-PDF_OPTIONS = {"dpi": 300, "optimize_images": True, "jpeg_quality": 85}
+# Pictures are downsampled to print resolution and recompressed. Parts are tagged (headings,
+# paragraphs, lists, figures, links, each part's language) and structure_tree joins their tags.
+PDF_OPTIONS = {"dpi": 300, "optimize_images": True, "jpeg_quality": 85, "pdf_version": "1.7"}
+TAGGED = {"pdf_tags": True}
 # Change when the way parts are made changes, so that cached parts are made again.
-PIPELINE = "book-2"
+PIPELINE = "book-3"
+# Contents entries link to their pages with this scheme; merge() turns them into page links.
+PAGE_LINK = "book-page:"
 
 
 @dataclass
@@ -123,7 +127,12 @@ class Part:
     reader: PdfReader | None = None  # its typeset PDF, read once for counting and merging
     first_page: int = 0  # physical page numbers, once placed
     last_page: int = 0
+    tagged: bool = True  # the folio overlay is not: stamped on, it is marked as an artifact
     extra: dict = field(default_factory=dict)
+
+    @property
+    def pdf_options(self):
+        return {**PDF_OPTIONS, **(TAGGED if self.tagged else {})}
 
     @property
     def numbered(self):
@@ -317,6 +326,7 @@ def contents_part(proceedings, parts):
                 "title": part.extra.get("title", part.label),
                 "lang": part.extra.get("lang", BOOK_LANGUAGE),
                 "pages": page_range(part.first_page, part.last_page),
+                "link": f"{PAGE_LINK}{part.first_page}",
             }
         )
     label = " / ".join(PRINTED[lang]["contents"] for lang in LANGUAGES)
@@ -364,7 +374,8 @@ def stylesheets_digest():
 
 def cache_key(part, styles):
     digest = hashlib.sha256()
-    for piece in (PIPELINE, weasyprint.__version__, repr(sorted(PDF_OPTIONS.items())), styles):
+    options = repr(sorted(part.pdf_options.items()))
+    for piece in (PIPELINE, weasyprint.__version__, options, styles):
         digest.update(piece.encode())
     if part.source is not None:
         digest.update(b"pdf\0" + part.source)
@@ -388,7 +399,7 @@ def typeset_parts(parts, cache, report=None):
             path.touch()  # used now: prune() keeps it
         elif path not in {job[0] for job in jobs}:
             missing.append(part)
-            jobs.append((path, part.html, part.source))
+            jobs.append((path, part.html, part.source, part.pdf_options))
     # The longest first, so that no core is left with a long paper at the end.
     jobs.sort(key=lambda job: -len(job[1] or job[2] or b""))
     if len(jobs) == 1 or (jobs and (os.cpu_count() or 1) == 1):
@@ -438,8 +449,8 @@ def tie_to_parent(parent):
 
 def typeset_job(job):
     """In a worker: typeset HTML (or fit an uploaded PDF to A4) into the cache file `path`."""
-    path, html, source = job
-    pdf = folios.fit_to_a4(source) if source is not None else lay_out(html).write_pdf(**PDF_OPTIONS)
+    path, html, source, options = job
+    pdf = folios.fit_to_a4(source) if source is not None else lay_out(html).write_pdf(**options)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     partial.write_bytes(pdf)
@@ -486,6 +497,17 @@ def merge(proceedings, parts, cache):
             writer.add_blank_page(*folios.A4)
         writer.append(part.reader, import_outline=False)
     page_count = len(writer.pages)
+    structure_tree.join(
+        writer,
+        [
+            structure_tree.TaggedPart(
+                part.reader, part.first_page - 1, part.extra.get("lang", ""), part.label
+            )
+            for part in parts
+        ],
+        lang=BOOK_LANGUAGE,
+    )
+    link_contents(writer, parts)
     stamped, overlay = overlay_part(proceedings, parts)
     typeset_parts([overlay], cache)
     folios.stamp(writer, overlay.reader, stamped)
@@ -513,7 +535,24 @@ def overlay_part(proceedings, parts):
             pages.append({"folio": number, "head": head, "verso": verso})
             indexes.append(number - 1)
     html = render("print/book/folios.html", {"pages": pages})
-    return indexes, Part("folios", "", html=html)
+    return indexes, Part("folios", "", html=html, tagged=False)
+
+
+def link_contents(writer, parts):
+    """Make the contents' entries links to their first pages (typeset apart from the pages they
+    name, the contents can only point at them with a PAGE_LINK address)."""
+    contents = next(part for part in parts if part.kind == "contents")
+    labels = {part.first_page: part.label for part in parts}
+    for page in writer.pages[contents.first_page - 1 : contents.last_page]:
+        for annotation in structure_tree.annotations(page):
+            address = str(annotation.get("/A", {}).get("/URI", ""))
+            if not address.startswith(PAGE_LINK):
+                continue
+            number = int(address.removeprefix(PAGE_LINK))
+            del annotation["/A"]
+            target = writer.pages[number - 1].indirect_reference
+            annotation[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
+            annotation[NameObject("/Contents")] = TextStringObject(labels.get(number, ""))
 
 
 def add_outline(writer, parts):
@@ -532,19 +571,30 @@ def add_outline(writer, parts):
     writer.page_mode = "/UseOutlines"
 
 
-def add_metadata(writer, proceedings, parts):
+def add_metadata(writer, proceedings, parts, *, archival=False):
+    """The book's metadata, in its info dictionary and as XMP claiming PDF/UA-1 (and PDF/A-3u for
+    the archival book, whose parts WeasyPrint typeset as PDF/A-3u with their output intent)."""
     keywords = []
     for part in parts:
         if part.paper is not None:
             keywords += [word for word in part.paper.keyword_list() if word not in keywords]
-    writer.add_metadata(
-        {
-            "/Title": proceedings.title_kk,
-            "/Author": "; ".join(proceedings.editor_lines()) or proceedings.organiser_kk or "",
-            "/Subject": proceedings.event.theme_kk or "",
-            "/Keywords": ", ".join(keywords),
-            "/Creator": "roundtable proceedings",
-            "/Producer": f"WeasyPrint {weasyprint.__version__}, pypdf",
-        }
+    editors = proceedings.editor_lines() or [proceedings.organiser_kk or ""]
+    description = xmp.Description(
+        title=proceedings.title_kk,
+        lang=BOOK_LANGUAGE,
+        created=timezone.now(),
+        authors=[name for name in editors if name],
+        subject=proceedings.event.theme_kk or "",
+        keywords=keywords,
+        creator_tool="roundtable proceedings",
+        producer=f"WeasyPrint {weasyprint.__version__}, pypdf",
     )
-    writer._root_object[NameObject("/Lang")] = TextStringObject(BOOK_LANGUAGE)
+    intents = next(
+        (
+            part.reader.root_object["/OutputIntents"]
+            for part in parts
+            if "/OutputIntents" in part.reader.root_object
+        ),
+        None,
+    )
+    xmp.describe(writer, description, archival=archival, output_intents=intents)

@@ -63,7 +63,8 @@ def fit_to_a4(pdf):
 def stamp(writer, overlay, pages):
     """Draw page k of `overlay` (a PdfReader) over `writer`'s page `pages[k]` (an index)."""
     before = writer._add_object(stream(b"q\n"))
-    after = writer._add_object(stream(b"\nQ\nq " + STAMP.encode() + b" Do Q\n"))
+    # Marked as an artifact: a tagged book's readers skip running heads and folios.
+    after = writer._add_object(stream(b"\nQ\nq /Artifact BMC " + STAMP.encode() + b" Do EMC Q\n"))
     for index, overlay_page in zip(pages, overlay.pages, strict=True):
         page = writer.pages[index]
         form = stream(contents_of(overlay_page))

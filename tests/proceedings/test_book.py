@@ -217,6 +217,34 @@ def test_the_book_is_set_in_pt_serif_with_heads_outline_and_metadata(collection)
     assert reader.trailer["/Root"]["/Lang"] == "kk"
 
 
+def test_the_contents_link_to_the_papers_and_each_paper_is_tagged_in_its_language(collection):
+    proceedings, papers = collection
+
+    result = book.build(proceedings)
+
+    reader = PdfReader(io.BytesIO(result.pdf))
+    contents_start = book_contents_start(page_texts(reader))
+    links = {}
+    for page in reader.pages[contents_start:]:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            links[annotation["/Contents"]] = (
+                reader.get_page_number(annotation["/Dest"][0].get_object()) + 1
+            )
+    for paper, placement in zip(papers, result.placements, strict=True):
+        label = next(label for label in links if paper.title_in_own_language in label)
+        assert links[label] == placement.first_page
+    # Tagged: a part per paper in the structure tree, read in the paper's own language.
+    (document,) = reader.root_object["/StructTreeRoot"]["/K"]
+    parts = {
+        kid.get_object().get("/T", ""): kid.get_object() for kid in document.get_object()["/K"]
+    }
+    for paper in papers[:3]:  # the typeset ones; the uploaded PDF carries no tags
+        (part,) = [part for title, part in parts.items() if paper.title_in_own_language in title]
+        assert part["/Lang"] == paper.language
+    assert reader.root_object["/MarkInfo"]["/Marked"]
+
+
 def test_a_rebuild_typesets_only_what_changed(collection):
     proceedings, papers = collection
     assert book.build(proceedings).papers_typeset == 4
