@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from proceedings.models import Author, Paper, Proceedings, Section
+from proceedings.models import Application, Author, Call, Paper, Proceedings, Section
 
 
 @register(Section)
@@ -40,3 +40,17 @@ class ProceedingsTranslation(TranslationOptions):
         "printing_house_address",
     )
     required_languages = ("kk", "ru")
+
+
+@register(Call)
+class CallTranslation(TranslationOptions):
+    fields = ("requirements",)
+    required_languages = ()
+
+
+@register(Application)
+class ApplicationTranslation(TranslationOptions):
+    # The applicant's name as the roster prints it in Kazakh and Russian (and in English when
+    # they give it): the form asks for one of Kazakh and Russian at least.
+    fields = ("surname", "given_name", "patronymic")
+    required_languages = ()

@@ -16,5 +16,5 @@ def can_preview(user):
 def viewable_by(user):
     """The round tables `user` may see, with the resolution and the proceedings joined in: every
     event page links to them."""
-    events = RoundTable.objects.select_related("resolution", "proceedings")
+    events = RoundTable.objects.select_related("resolution", "proceedings", "call")
     return events if can_preview(user) else events.published()

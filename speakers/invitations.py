@@ -94,18 +94,18 @@ def invite(person, event, invited_by, request_or_base_url):
     if not person.email:
         raise InvitationError(_("%(person)s has no e-mail address.") % {"person": person})
     with transaction.atomic():
-        user = _account_for(person)
+        user = account_for(person)
         invitation = Invitation.objects.create(person=person, event=event, invited_by=invited_by)
         with translation.override(person.language):
             login_path = reverse("login")
-            link_path = None if user.has_usable_password() else _link_path(user)
+            link_path = None if user.has_usable_password() else password_link_path(user)
         letters.send_letter(
             person,
             "invitation",
             {
                 "event": event,
-                "link": link_path and _absolute(request_or_base_url, link_path),
-                "login_link": _absolute(request_or_base_url, login_path),
+                "link": link_path and absolute(request_or_base_url, link_path),
+                "login_link": absolute(request_or_base_url, login_path),
                 "valid_days": valid_days(),
                 "invited_by": invited_by,
             },
@@ -122,7 +122,7 @@ def accept(user):
     )
 
 
-def _account_for(person):
+def account_for(person):
     """The person's account: linked already, found by the e-mail as user name, or created.
 
     A new account has no usable password until the person sets one through the link. An existing
@@ -161,7 +161,7 @@ def _account_for(person):
     return user
 
 
-def _link_path(user):
+def password_link_path(user):
     """The path of the link that sets the password of `user`, in the active language."""
     return reverse(
         "accept_invitation",
@@ -172,7 +172,7 @@ def _link_path(user):
     )
 
 
-def _absolute(request_or_base_url, path):
+def absolute(request_or_base_url, path):
     if isinstance(request_or_base_url, str):
         return request_or_base_url.rstrip("/") + path
     return request_or_base_url.build_absolute_uri(path)

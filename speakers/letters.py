@@ -52,8 +52,22 @@ def send_letter(person, name, context=None, *, reply_to=None, about=None):
     """
     if not person.email:
         raise NoAddress(_("%(person)s has no e-mail address.") % {"person": person})
-    language = person.language or settings.LANGUAGE_CODE
-    context = {"person": person, "language": language, **(context or {})}
+    return write(
+        person.email,
+        person.language,
+        name,
+        {"person": person, **(context or {})},
+        person=person,
+        reply_to=reply_to,
+        about=about,
+    )
+
+
+def write(address, language, name, context, *, person=None, reply_to=None, about=None):
+    """Write the letter `name` to `address` in `language` and queue it: `send_letter` for
+    someone not yet on the roster (an applicant who has still to confirm their address)."""
+    language = language or settings.LANGUAGE_CODE
+    context = {"language": language, **context}
     with translation.override(language):
         subject = get_template(f"{LETTERS}/{name}_subject.txt").render(context)
         body = get_template(f"{LETTERS}/{name}.txt").render(context)
@@ -62,7 +76,7 @@ def send_letter(person, name, context=None, *, reply_to=None, about=None):
     letter = Letter.objects.create(
         kind=name,
         person=person,
-        to=person.email,
+        to=address,
         subject=" ".join(subject.split()),  # a header: one line
         body=body,
         html=html,

@@ -263,6 +263,7 @@ class Letter(models.Model):
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("invitation")
         PAPER_DECISION = "paper_decision", _("decision on a paper")
+        APPLICATION_CONFIRMATION = "application_confirmation", _("confirmation of an application")
 
     kind = models.CharField(_("kind of letter"), max_length=50, choices=Kind)
     person = models.ForeignKey(

@@ -1,6 +1,6 @@
-"""The organisers' desk: papers and their sections (`papers`), the proceedings and their book
-(`book`). Importing both registers their admins."""
+"""The organisers' desk: papers and their sections (`papers`), the open call and its applications
+(`calls`), the proceedings and their book (`book`). Importing them registers their admins."""
 
-from proceedings.admin import book, papers
+from proceedings.admin import book, calls, papers
 
-__all__ = ["book", "papers"]
+__all__ = ["book", "calls", "papers"]

@@ -1,6 +1,8 @@
-"""The proceedings' models: papers and their review (`papers`), the book (`book`)."""
+"""The proceedings' models: papers and their review (`papers`), the open call and its
+applications (`calls`), the book (`book`)."""
 
 from proceedings.models.book import BookBuild, BookEntry, Proceedings, book_path
+from proceedings.models.calls import Application, Call
 from proceedings.models.papers import (
     Author,
     Paper,
@@ -14,9 +16,11 @@ from proceedings.models.papers import (
 )
 
 __all__ = [
+    "Application",
     "Author",
     "BookBuild",
     "BookEntry",
+    "Call",
     "Paper",
     "PaperStatusChange",
     "PaperVersion",

@@ -9,6 +9,7 @@ from tests.factories.books import (
 )
 from tests.factories.papers import (
     AuthorFactory,
+    CallFactory,
     PaperFactory,
     ProceedingsFactory,
     SectionFactory,
@@ -45,6 +46,7 @@ __all__ = [
     "PASSWORD",
     "AmendmentFactory",
     "AuthorFactory",
+    "CallFactory",
     "PaperFactory",
     "ParticipationFactory",
     "PersonFactory",

@@ -1,11 +1,13 @@
 """Factories for papers: a paper in Kazakh with its title in kk and ru, authors, sections, files."""
 
+import datetime
 import hashlib
 
 import factory
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from proceedings.models import Author, Paper, PaperVersion, Proceedings, Section
+from proceedings.models import Author, Call, Paper, PaperVersion, Proceedings, Section
 from tests.factories.people import PersonFactory
 from tests.factories.programme import RoundTableFactory
 
@@ -122,3 +124,19 @@ def broken_paper(proceedings):
     AuthorFactory(paper=paper)
     add_version(paper, b"%PDF-1.7\nthis is not a PDF at all\n")
     return paper
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """A published call, open from yesterday for a month."""
+
+    class Meta:
+        model = Call
+
+    event = factory.SubFactory(RoundTableFactory)
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    requirements_kk = "Көлемі 5–8 бет, Times New Roman 14."
+    requirements_ru = "Объём 5–8 страниц, Times New Roman 14."
+    max_pages = 8
+    originality_share = 70
+    published = True
