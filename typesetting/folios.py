@@ -60,8 +60,27 @@ def fit_to_a4(pdf):
     return output.getvalue()
 
 
+def add_blank_page(writer, like):
+    """A blank page at the end of `writer`, with the page boxes of the page `like`."""
+    page = writer.add_blank_page(*A4)
+    frame_like(page, like)
+    return page
+
+
+def frame_like(page, like):
+    """Give `page` the page boxes of `like`: in a book with bleed (a MediaBox larger than the
+    trimmed A4), blank pages and A4 uploads are then cut where the typeset pages are. Both pages
+    draw A4 from the origin, so the content stays where it is."""
+    page.mediabox = RectangleObject(like.mediabox)
+    page.cropbox = RectangleObject(like.cropbox)
+    page.bleedbox = RectangleObject(like.bleedbox)
+    page.trimbox = RectangleObject(like.trimbox)
+    page.artbox = RectangleObject(like.artbox)
+
+
 def stamp(writer, overlay, pages):
-    """Draw page k of `overlay` (a PdfReader) over `writer`'s page `pages[k]` (an index)."""
+    """Draw page k of `overlay` (a PdfReader) over `writer`'s page `pages[k]` (an index), clipped
+    to the overlay page's trim box: with bleed, its crop marks are the page's own already."""
     before = writer._add_object(stream(b"q\n"))
     after = writer._add_object(stream(b"\nQ\nq " + STAMP.encode() + b" Do Q\n"))
     for index, overlay_page in zip(pages, overlay.pages, strict=True):
@@ -71,7 +90,7 @@ def stamp(writer, overlay, pages):
             {
                 NameObject("/Type"): NameObject("/XObject"),
                 NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): RectangleObject(overlay_page.mediabox),
+                NameObject("/BBox"): RectangleObject(overlay_page.trimbox),
                 NameObject("/Resources"): overlay_page["/Resources"].clone(writer),
             }
         )
