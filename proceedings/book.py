@@ -31,9 +31,9 @@ Page numbers are physical: page 1 is the cover, and page n is the PDF's page ind
 A build is of one variant (BookBuild.Variant, see VARIANTS): the screen book, the same book for
 the printing house (print/press.css after the other stylesheets: 3 mm bleed with crop marks, text
 and rules in CMYK black, and a back cover carrying the ISBN's barcode, the page count a multiple
-of 4), or the archive copy (PDF/A-3u). What a variant changes is part of every cache key. In a
-book with bleed every page, the blank ones and the uploaded papers' included, gets the page boxes
-of the typeset ones, and the folio overlay is drawn within the trim box.
+of 4), or the archive copy (PDF/A-3u). What a variant changes is part of every cache key. Blank
+pages are typeset too, and uploaded papers get their page boxes, so that in a book with bleed
+every page has the same boxes; the folio overlay is drawn within the trim box.
 
 Each build touches the cached parts it uses and deletes those no build has used for
 BOOK_CACHE_MAX_AGE, so the cache holds what current books are made of, not every draft ever.
@@ -544,19 +544,22 @@ def place(parts, first_page):
 def merge(proceedings, parts, cache, variant):
     """The merged, stamped book as (PDF bytes, page count).
 
-    Blank pages and uploaded papers get the page boxes of the cover as the variant typesets it
-    (with bleed, a larger MediaBox around the trimmed A4), so that every page is cut alike.
+    The blank pages are a typeset blank page, and uploaded papers get its page boxes and what it
+    draws: in the print book, every page has the same bleed around the trimmed A4, with the crop
+    marks, so that every page is cut alike.
     """
     writer = PdfWriter()
-    frame = parts[0].reader.pages[0]
+    blank = Part("blank", "", html=render("print/book/blank.html", {}))
+    typeset_parts([blank], cache, variant)
+    frame = blank.reader.pages[0]
     for part in parts:
         while len(writer.pages) < part.first_page - 1:
-            folios.add_blank_page(writer, like=frame)
+            writer.add_page(frame)
         start = len(writer.pages)
         writer.append(part.reader, import_outline=False)
         if part.source is not None:
-            for page in writer.pages[start:]:
-                folios.frame_like(page, frame)
+            for index in range(start, len(writer.pages)):
+                folios.frame_like(writer, index, frame)
     page_count = len(writer.pages)
     stamped, overlay = overlay_part(proceedings, parts)
     typeset_parts([overlay], cache, variant)

@@ -85,6 +85,20 @@ def test_every_page_of_the_print_book_is_a4_trimmed_from_a_3_mm_bleed():
     assert len(pdf.pages) % 4 == 0
 
 
+def test_every_page_of_the_print_book_has_crop_marks_in_its_bleed():
+    build = built(with_uploaded_paper(tiny_proceedings()), Variant.PRINT)
+    with build.pdf.open("rb") as stored:
+        document = pypdfium2.PdfDocument(stored.read())
+
+    marked = []
+    for page in document:
+        image = page.render(scale=4).to_pil().convert("L")  # 4 px a point
+        # The top left corner of the bleed, up to the trim lines that the marks point at.
+        corner = image.crop((0, 0, 36, 36))
+        marked.append(min(corner.getdata()) < 128)
+    assert marked == [True] * len(document)
+
+
 def test_the_screen_book_built_after_a_print_one_has_no_bleed():
     proceedings = tiny_proceedings()
     built(proceedings, Variant.PRINT)
