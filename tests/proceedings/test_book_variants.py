@@ -10,6 +10,7 @@ import io
 import pypdfium2
 import pytest
 import zxingcpp
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -233,6 +234,27 @@ def test_the_screen_book_has_no_back_cover():
     assert barcodes_on(data, screen.page_count - 1) == []
     # Its last page is the output data.
     assert "Шартты баспа табағы" in PdfReader(io.BytesIO(data)).pages[-1].extract_text()
+
+
+def test_the_command_builds_the_print_book(tmp_path):
+    proceedings = tiny_proceedings()
+    output = tmp_path / "press.pdf"
+
+    call_command(
+        "build_proceedings", proceedings.event.slug, variant="print", output=output, verbosity=0
+    )
+
+    build = proceedings.builds.get()
+    assert build.variant == Variant.PRINT
+    pdf = PdfReader(output)
+    assert len(pdf.pages) == build.page_count
+    assert len(pdf.pages) % 4 == 0
+    assert float(pdf.pages[0].mediabox.width) > A4[0] + 16
+    # Asked again unless built: the print book is there, the screen book is not.
+    call_command("build_proceedings", proceedings.event.slug, variant="print", unless_built=True)
+    assert proceedings.builds.count() == 1
+    call_command("build_proceedings", proceedings.event.slug, unless_built=True, verbosity=0)
+    assert proceedings.current_build().variant == Variant.SCREEN
 
 
 # --- The public book stays the screen book ------------------------------------------------------
