@@ -34,8 +34,9 @@ MINE = OpenApiParameter(
 
 
 def current_builds(events, user):
-    """The current build (the last successful one) of each visible proceedings of `events`."""
-    latest = BookBuild.objects.succeeded().filter(proceedings=OuterRef("proceedings"))[:1]
+    """The current build (the last successful screen one) of each visible proceedings of
+    `events`."""
+    latest = BookBuild.objects.books().filter(proceedings=OuterRef("proceedings"))[:1]
     builds = BookBuild.objects.filter(
         pk=Subquery(latest.values("pk")), proceedings__event__in=events
     )

@@ -28,6 +28,13 @@ one pass gives every range. The contents still set their leader dots with CSS `l
 
 Page numbers are physical: page 1 is the cover, and page n is the PDF's page index n - 1.
 
+A build is of one variant (BookBuild.Variant, see VARIANTS): the screen book, the same book for
+the printing house (print/press.css after the other stylesheets: 3 mm bleed with crop marks, text
+and rules in CMYK black, and a back cover carrying the ISBN's barcode, the page count a multiple
+of 4), or the archive copy (PDF/A-3u). What a variant changes is part of every cache key. Blank
+pages are typeset too, and uploaded papers get their page boxes, so that in a book with bleed
+every page has the same boxes; the folio overlay is drawn within the trim box.
+
 Each build touches the cached parts it uses and deletes those no build has used for
 BOOK_CACHE_MAX_AGE, so the cache holds what current books are made of, not every draft ever.
 """
@@ -47,11 +54,13 @@ from pathlib import Path
 import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone, translation
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
 from portal.parent_death import die_with_parent
+from proceedings import barcodes
 from proceedings.article import article, contents_line, with_authors
 from proceedings.models import BookBuild, Paper, PaperVersion, page_range
 from resolutions.exports import printed_text
@@ -94,6 +103,31 @@ TAGGED = {"pdf_tags": True}
 PIPELINE = "book-3"
 # Contents entries link to their pages with this scheme; merge() turns them into page links.
 PAGE_LINK = "book-page:"
+# Parts printed without folios, running heads or an entry in the outline.
+UNNUMBERED = ("front", "output", "back")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How one variant of the book is typeset; everything it changes is in its repr, which the
+    parts' cache keys include."""
+
+    stylesheets: tuple[str, ...] = ()  # static names linked after STYLESHEETS
+    pdf_options: tuple[tuple[str, object], ...] = ()  # WeasyPrint's, beside PDF_OPTIONS
+    back_cover: bool = False  # a back cover with the ISBN barcode; pages a multiple of 4
+    archival: bool = False  # claims PDF/A-3u in its metadata (typesetting/xmp.py)
+
+    def options(self):
+        return {**PDF_OPTIONS, **dict(self.pdf_options)}
+
+
+VARIANTS = {
+    BookBuild.Variant.SCREEN: Variant(),
+    BookBuild.Variant.PRINT: Variant(stylesheets=("print/press.css",), back_cover=True),
+    # Its parts are PDF/A-3u (fonts embedded, sRGB output intent, printable annotations); the
+    # merged book gets the output intent, the identifier and the XMP claim in add_metadata.
+    BookBuild.Variant.ARCHIVE: Variant(pdf_options=(("pdf_variant", "pdf/a-3u"),), archival=True),
+}
 
 
 @dataclass
@@ -130,36 +164,37 @@ class Part:
     tagged: bool = True  # the folio overlay is not: stamped on, it is marked as an artifact
     extra: dict = field(default_factory=dict)
 
-    @property
-    def pdf_options(self):
-        return {**PDF_OPTIONS, **(TAGGED if self.tagged else {})}
+    def pdf_options(self, variant):
+        return {**variant.options(), **(TAGGED if self.tagged else {})}
 
     @property
     def numbered(self):
-        return self.kind not in ("front", "output")
+        return self.kind not in UNNUMBERED
 
 
-def build(proceedings, *, report=None):
-    """Typeset the book of `proceedings`; see the module docstring.
+def build(proceedings, *, variant=BookBuild.Variant.SCREEN, report=None):
+    """Typeset the book of `proceedings` in `variant` (a BookBuild.Variant); see the module
+    docstring.
 
     `report(stage, progress)` is called as the build goes (progress 0..100).
     """
+    variant = VARIANTS[variant]
     report = report or (lambda stage, progress: None)
     report(Stage.COLLECTING, 0)
     cache = Path(settings.BOOK_CACHE_DIR)
     cache.mkdir(parents=True, exist_ok=True)
     parts = collect(proceedings)
     report(Stage.PAPERS, 5)
-    typeset = typeset_parts(parts, cache, report)
+    typeset = typeset_parts(parts, cache, variant, report)
     place(parts, first_page=1)
     report(Stage.FRONT_MATTER, 80)
     contents = contents_part(proceedings, parts)
-    typeset += typeset_parts([contents], cache)
+    typeset += typeset_parts([contents], cache, variant)
     place([contents], first_page=parts[-1].last_page + 1)
     parts.append(contents)
-    typeset += imprint_parts(proceedings, parts, cache)
+    typeset += imprint_parts(proceedings, parts, cache, variant)
     report(Stage.MERGING, 88)
-    pdf, page_count = merge(proceedings, parts, cache)
+    pdf, page_count = merge(proceedings, parts, cache, variant)
     prune(cache, settings.BOOK_CACHE_MAX_AGE)
     papers = [part for part in parts if part.kind == "paper"]
     report(Stage.MERGING, 100)
@@ -334,49 +369,62 @@ def contents_part(proceedings, parts):
     return Part("contents", label, label, html=html)
 
 
-def imprint_parts(proceedings, parts, cache):
+def imprint_parts(proceedings, parts, cache, variant):
     """Print the book's page count where the imprint gives it: the front matter's description
-    (“– 182 б.”) and the output data on the book's last page, with the conventional printed sheets
-    computed from it. The output data goes on the even page after the contents, the back of the
-    last leaf; the front matter keeps its pages (each of its four is a page of its own).
+    (“– 182 б.”) and the output data, with the conventional printed sheets computed from it. The
+    output data goes on the even page after the contents, the back of the last leaf, which is the
+    book's last page; the front matter keeps its pages (each of its four is a page of its own).
 
-    Returns the parts typeset anew; appends the output data's part to `parts`.
+    With a back cover (the print book), that is the last page instead: the first multiple of 4
+    after the output data, as printing houses fold their sheets, blank pages between.
+
+    Returns the parts typeset anew; appends the output data's part (and the back cover's) to
+    `parts`.
     """
     front, contents = parts[0], parts[-1]
     output = Part("output", "")
     parts.append(output)
     first = contents.last_page + 1
-    pages = first + first % 2  # one page, on an even page
+    output_page = first + first % 2  # one page, on an even page
+    pages, finishing, barcode = output_page, [output, front], ""
+    if variant.back_cover:
+        pages = 4 * (output_page // 4 + 1)
+        back = Part("back", "", first_page=pages, last_page=pages)
+        parts.append(back)
+        finishing.append(back)
+        barcode = barcodes.isbn_barcode(proceedings.isbn)
     typeset = []
-    for part in (output, front):
+    for part in finishing:
         template = f"print/book/{part.kind}.html"
         context = {
             "proceedings": proceedings,
             "event": proceedings.event,
             "pages": pages,
             "sheets": proceedings.conventional_sheets(pages),
+            "barcode": barcode,
         }
         part.html = render(template, context)
-        typeset += typeset_parts([part], cache)
-    output.first_page, output.last_page = pages, pages + len(output.reader.pages) - 1
+        typeset += typeset_parts([part], cache, variant)
+    output.first_page, output.last_page = output_page, output_page + len(output.reader.pages) - 1
     return typeset
 
 
 # --- Typesetting, cached --------------------------------------------------------------------------
 
 
-def stylesheets_digest():
+def stylesheets_digest(variant):
     digest = hashlib.sha256()
-    for name in STYLESHEETS:
+    for name in STYLESHEETS + variant.stylesheets:
         digest.update(static_file(name).read_bytes())
     return digest.hexdigest()
 
 
-def cache_key(part, styles):
+def cache_key(part, styles, variant):
     digest = hashlib.sha256()
-    options = repr(sorted(part.pdf_options.items()))
+    options = repr(sorted(part.pdf_options(variant).items()))
     for piece in (PIPELINE, weasyprint.__version__, options, styles):
         digest.update(piece.encode())
+    digest.update(repr(variant).encode())
     if part.source is not None:
         digest.update(b"pdf\0" + part.source)
     else:
@@ -388,18 +436,20 @@ def cached(cache, key):
     return cache / f"{key[:2]}" / f"{key}.pdf"
 
 
-def typeset_parts(parts, cache, report=None):
-    """Typeset the parts missing from the cache; returns them. Sets every part's key and pages."""
-    styles = stylesheets_digest()
+def typeset_parts(parts, cache, variant, report=None):
+    """Typeset the parts missing from the cache in `variant` (a Variant); returns them. Sets every
+    part's key and pages."""
+    styles = stylesheets_digest(variant)
     missing, jobs = [], []
     for part in parts:
-        part.key = cache_key(part, styles)
+        part.key = cache_key(part, styles, variant)
         path = cached(cache, part.key)
         if path.exists():
             path.touch()  # used now: prune() keeps it
         elif path not in {job[0] for job in jobs}:
             missing.append(part)
-            jobs.append((path, part.html, part.source, part.pdf_options))
+            html = part.html and linked(part.html, variant.stylesheets)
+            jobs.append((path, html, part.source, part.pdf_options(variant)))
     # The longest first, so that no core is left with a long paper at the end.
     jobs.sort(key=lambda job: -len(job[1] or job[2] or b""))
     if len(jobs) == 1 or (jobs and (os.cpu_count() or 1) == 1):
@@ -447,8 +497,22 @@ def tie_to_parent(parent):
     die_with_parent(parent, signal.SIGKILL)
 
 
+def linked(html, stylesheets):
+    """`html` with the static `stylesheets` linked at the end of its head, after its own.
+
+    Linked in the document rather than given to WeasyPrint's `stylesheets`, which would make them
+    user stylesheets: those lose to the document's own in the cascade.
+    """
+    if not stylesheets:
+        return html
+    links = "".join(f'<link rel="stylesheet" href="{static(name)}">' for name in stylesheets)
+    head, end, rest = html.partition("</head>")
+    return head + links + end + rest
+
+
 def typeset_job(job):
-    """In a worker: typeset HTML (or fit an uploaded PDF to A4) into the cache file `path`."""
+    """In a worker: typeset HTML with WeasyPrint's `options` (or fit an uploaded PDF to A4) into
+    the cache file `path`."""
     path, html, source, options = job
     pdf = folios.fit_to_a4(source) if source is not None else lay_out(html).write_pdf(**options)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -489,13 +553,25 @@ def place(parts, first_page):
 # --- Merging --------------------------------------------------------------------------------------
 
 
-def merge(proceedings, parts, cache):
-    """The merged, stamped book as (PDF bytes, page count)."""
+def merge(proceedings, parts, cache, variant):
+    """The merged, stamped book as (PDF bytes, page count).
+
+    The blank pages are a typeset blank page, and uploaded papers get its page boxes and what it
+    draws: in the print book, every page has the same bleed around the trimmed A4, with the crop
+    marks, so that every page is cut alike.
+    """
     writer = PdfWriter()
+    blank = Part("blank", "", html=render("print/book/blank.html", {}), tagged=False)
+    typeset_parts([blank], cache, variant)
+    frame = blank.reader.pages[0]
     for part in parts:
         while len(writer.pages) < part.first_page - 1:
-            writer.add_blank_page(*folios.A4)
+            writer.add_page(frame)
+        start = len(writer.pages)
         writer.append(part.reader, import_outline=False)
+        if part.source is not None:
+            for index in range(start, len(writer.pages)):
+                folios.frame_like(writer, index, frame)
     page_count = len(writer.pages)
     structure_tree.join(
         writer,
@@ -509,10 +585,10 @@ def merge(proceedings, parts, cache):
     )
     link_contents(writer, parts)
     stamped, overlay = overlay_part(proceedings, parts)
-    typeset_parts([overlay], cache)
+    typeset_parts([overlay], cache, variant)
     folios.stamp(writer, overlay.reader, stamped)
     add_outline(writer, parts)
-    add_metadata(writer, proceedings, parts)
+    add_metadata(writer, proceedings, parts, archival=variant.archival)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue(), page_count
@@ -558,7 +634,7 @@ def link_contents(writer, parts):
 def add_outline(writer, parts):
     section, parent = None, None
     for part in parts:
-        if part.kind in ("front", "output"):
+        if part.kind in UNNUMBERED:
             continue
         if part.section is not None and part.section != section:
             section = part.section

@@ -16,6 +16,10 @@ that no worker takes up counts as dead after `BOOK_BUILD_STALE_AFTER` seconds.
 A failure never replaces good data: the PDF and the page ranges of a build are stored together,
 in one transaction, only when the book came out whole; the last successful build stays the book
 (`Proceedings.current_build`) until a newer one succeeds.
+
+A build is of one variant (`BookBuild.Variant`): the screen book readers get, the print book for
+the printing house, or the archive copy. Only screen builds become the book; the others are kept
+in the history for staff to download.
 """
 
 import logging
@@ -54,25 +58,28 @@ class AlreadyBuilding(Exception):
         super().__init__(gettext_lazy("This book is already being built: wait until it ends."))
 
 
-def request_build(proceedings, user):
-    """A queued build of `proceedings`, handed to the task backend once the transaction commits."""
-    build = new_build(proceedings, user)
+def request_build(proceedings, user, variant=BookBuild.Variant.SCREEN):
+    """A queued build of `proceedings` in `variant`, handed to the task backend once the
+    transaction commits."""
+    build = new_build(proceedings, user, variant)
     transaction.on_commit(partial(enqueue, build, translation.get_language()))
     return build
 
 
-def build_now(proceedings, user=None):
+def build_now(proceedings, user=None, variant=BookBuild.Variant.SCREEN):
     """Build `proceedings` here and now, without the task queue; returns the finished build."""
-    build = new_build(proceedings, user)
+    build = new_build(proceedings, user, variant)
     return run(build)
 
 
-def new_build(proceedings, user):
+def new_build(proceedings, user, variant):
     """A queued build, after failing a stale one; AlreadyBuilding while another is active."""
     fail_stale(proceedings)
     try:
         with transaction.atomic():
-            return BookBuild.objects.create(proceedings=proceedings, requested_by=user)
+            return BookBuild.objects.create(
+                proceedings=proceedings, requested_by=user, variant=variant
+            )
     except IntegrityError as error:
         if constraint_of(error) == ONE_ACTIVE_BUILD:
             raise AlreadyBuilding from error
@@ -182,7 +189,7 @@ def run(build, *, language=None):
     try:
         progress = Progress(build)
         with Heartbeat(build):
-            made = book.build(build.proceedings, report=progress)
+            made = book.build(build.proceedings, variant=build.variant, report=progress)
         progress(Stage.SAVING, 100)
         store(build, made)
     except BaseException as error:

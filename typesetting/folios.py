@@ -28,6 +28,7 @@ A4 = (595.2756, 841.8898)
 # Sizes that differ by less than this (points) count as A4 already.
 TOLERANCE = 2
 STAMP = NameObject("/BookFolio")
+MARKS = NameObject("/BookMarks")
 
 
 def fit_to_a4(pdf):
@@ -60,32 +61,67 @@ def fit_to_a4(pdf):
     return output.getvalue()
 
 
+def frame_like(writer, index, like):
+    """Give `writer`'s page `index` the page boxes of the page `like`, and draw `like` under it.
+
+    `like` is a typeset blank page: in a book with bleed (a MediaBox larger than the trimmed A4)
+    its crop marks are in the bleed, and an upload fitted to A4 is then cut, and marked, where
+    the typeset pages are. Both draw A4 from the origin, so the upload stays where it is.
+    """
+    page = writer.pages[index]
+    page.mediabox = RectangleObject(like.mediabox)
+    page.cropbox = RectangleObject(like.cropbox)
+    page.bleedbox = RectangleObject(like.bleedbox)
+    page.trimbox = RectangleObject(like.trimbox)
+    page.artbox = RectangleObject(like.artbox)
+    add_form(page, MARKS, writer._add_object(form_of(writer, like, like.mediabox)))
+    draw = writer._add_object(stream(b"q " + MARKS.encode() + b" Do Q\n"))
+    page[NameObject("/Contents")] = ArrayObject([draw, *contents_list(page)])
+
+
 def stamp(writer, overlay, pages):
-    """Draw page k of `overlay` (a PdfReader) over `writer`'s page `pages[k]` (an index)."""
+    """Draw page k of `overlay` (a PdfReader) over `writer`'s page `pages[k]` (an index), clipped
+    to the overlay page's trim box: with bleed, its crop marks are the page's own already."""
     before = writer._add_object(stream(b"q\n"))
     # Marked as an artifact: a tagged book's readers skip running heads and folios.
     after = writer._add_object(stream(b"\nQ\nq /Artifact BMC " + STAMP.encode() + b" Do EMC Q\n"))
     for index, overlay_page in zip(pages, overlay.pages, strict=True):
         page = writer.pages[index]
-        form = stream(contents_of(overlay_page))
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): RectangleObject(overlay_page.mediabox),
-                NameObject("/Resources"): overlay_page["/Resources"].clone(writer),
-            }
-        )
-        # A fresh resource dictionary per page: pages of one document may share theirs.
-        resources = DictionaryObject(page.get("/Resources") or {})
-        xobjects = DictionaryObject(resources.get("/XObject") or {})
-        xobjects[STAMP] = writer._add_object(form)
-        resources[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = resources
-        contents = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
-        if not isinstance(contents.get_object(), ArrayObject):
-            contents = ArrayObject([contents])
-        page[NameObject("/Contents")] = ArrayObject([before, *contents.get_object(), after])
+        form = form_of(writer, overlay_page, overlay_page.trimbox)
+        add_form(page, STAMP, writer._add_object(form))
+        page[NameObject("/Contents")] = ArrayObject([before, *contents_list(page), after])
+
+
+def form_of(writer, page, box):
+    """`page` (of another document) as a form XObject for `writer`, clipped to `box`."""
+    form = stream(contents_of(page))
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): RectangleObject(box),
+            NameObject("/Resources"): page["/Resources"].clone(writer),
+        }
+    )
+    return form
+
+
+def add_form(page, name, form):
+    """Name the form XObject `form` `name` in `page`'s resources."""
+    # A fresh resource dictionary per page: pages of one document may share theirs.
+    resources = DictionaryObject(page.get("/Resources") or {})
+    xobjects = DictionaryObject(resources.get("/XObject") or {})
+    xobjects[name] = form
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+
+
+def contents_list(page):
+    """The page's content streams, as a list of references."""
+    contents = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
+    if not isinstance(contents.get_object(), ArrayObject):
+        contents = ArrayObject([contents])
+    return list(contents.get_object())
 
 
 def stream(data):

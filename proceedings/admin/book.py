@@ -9,7 +9,13 @@ book downloads as a Crossref deposit (`crossref`), or the page says what it stil
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
@@ -70,6 +76,8 @@ def book_state(latest, current):
         "build": latest
         and {
             "id": latest.pk,
+            "variant": latest.variant,
+            "variant_display": latest.get_variant_display(),
             "status": latest.status,
             "status_display": latest.get_status_display(),
             "stage": latest.stage,
@@ -91,11 +99,12 @@ def book_state(latest, current):
 
 
 class BuildHistoryInline(ReadOnlyInline):
-    """Every build of the book, the newest first: who asked, how it went, its PDF."""
+    """Every build of the book, the newest first: its variant, who asked, how it went, its PDF."""
 
     model = BookBuild
     fields = [
         "requested_at",
+        "variant",
         "requested_by",
         "status",
         "stage",
@@ -222,23 +231,32 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
 
     @staticmethod
     def builds_of(proceedings):
-        """The newest build, whatever its outcome, and the last successful one (the book)."""
+        """The newest build, whatever its outcome and variant, and the book: the last successful
+        screen build."""
         latest = proceedings.builds.order_by("-requested_at", "-pk").first()
         # A build whose worker was killed shows as failed on the next look (the change page or
         # the panel's polling), not only when a new one is asked for.
         if latest is not None:
             builds.fail_if_stale(latest)
-        succeeded = latest is not None and latest.status == BookBuild.Status.SUCCEEDED
-        return latest, latest if succeeded else proceedings.current_build()
+        is_book = (
+            latest is not None
+            and latest.status == BookBuild.Status.SUCCEEDED
+            and latest.variant == BookBuild.Variant.SCREEN
+        )
+        return latest, latest if is_book else proceedings.current_build()
 
     def book_state_of(self, proceedings):
         return book_state(*self.builds_of(proceedings))
 
     @method_decorator(throttling.per_user("BOOK_BUILD_RATE_LIMIT"))
     def build_view(self, request, object_id):
+        """Queue a build of the variant the form chose (the screen book without a choice)."""
         proceedings = self.proceedings_for(request, object_id, build=True)
+        variant = request.POST.get("variant", BookBuild.Variant.SCREEN)
+        if variant not in BookBuild.Variant.values:
+            return HttpResponseBadRequest(gettext("There is no such variant of the book."))
         try:
-            builds.request_build(proceedings, request.user)
+            builds.request_build(proceedings, request.user, variant)
         except builds.AlreadyBuilding as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
         else:
@@ -290,6 +308,7 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
                 "status_url": reverse("admin:proceedings_proceedings_build_status", args=[obj.pk]),
                 "build_url": reverse("admin:proceedings_proceedings_build", args=[obj.pk]),
                 "can_build": self.has_build_permission(request),
+                "variants": BookBuild.Variant.choices,
             }
             context["crossref"] = {
                 "url": reverse("admin:proceedings_proceedings_crossref", args=[obj.pk]),

@@ -151,8 +151,12 @@ class Proceedings(models.Model):
         return [line.strip() for line in self.editors.splitlines() if line.strip()]
 
     def current_build(self):
-        """The last successful build: its PDF is the book until a newer build succeeds."""
-        return self.builds.succeeded().first()
+        """The last successful screen build: its PDF is the book until a newer one succeeds.
+
+        Print and archive builds are for the printing house and the archives; they never replace
+        the book the site, the offprints and the feeds serve.
+        """
+        return self.builds.books().first()
 
     def running_build(self):
         return self.builds.filter(status__in=BookBuild.ACTIVE).order_by("-pk").first()
@@ -166,6 +170,10 @@ class BookBuildQuerySet(models.QuerySet):
     def succeeded(self):
         """The successful builds, the current book first."""
         return self.filter(status=BookBuild.Status.SUCCEEDED).order_by("-finished_at", "-pk")
+
+    def books(self):
+        """The successful screen builds, the books readers get, the current one first."""
+        return self.succeeded().filter(variant=BookBuild.Variant.SCREEN)
 
 
 class BookBuild(models.Model):
@@ -191,10 +199,20 @@ class BookBuild(models.Model):
         SAVING = "saving", _("Saving the book")
         DONE = "done", _("Done")
 
+    class Variant(models.TextChoices):
+        """What a build is for; proceedings/book.py says how each variant is typeset."""
+
+        SCREEN = "screen", _("For reading and the site")
+        PRINT = "print", _("For the printing house")
+        ARCHIVE = "archive", _("For archives and indexers (PDF/A-3u)")
+
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     proceedings = models.ForeignKey(
         Proceedings, models.CASCADE, related_name="builds", verbose_name=_("proceedings")
+    )
+    variant = models.CharField(
+        _("variant"), max_length=10, choices=Variant, default=Variant.SCREEN, editable=False
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.QUEUED, editable=False

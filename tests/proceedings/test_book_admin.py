@@ -194,6 +194,8 @@ def test_the_status_of_a_queued_build(chair, client, proceedings):
     assert state["book"] is None
     assert state["build"] | {"requested_at": ""} == {
         "id": build.pk,
+        "variant": "screen",
+        "variant_display": "For reading and the site",
         "status": "queued",
         "status_display": "Queued",
         "stage": "waiting",

@@ -20,17 +20,25 @@ class Command(BaseCommand):
             "--output", type=Path, help="Also write the PDF to this file, e.g. book.pdf."
         )
         parser.add_argument(
+            "--variant",
+            choices=BookBuild.Variant.values,
+            default=BookBuild.Variant.SCREEN,
+            help="What the book is for: screen (the site's, the default), print (for the "
+            "printing house: bleed, crop marks, a back cover with the ISBN barcode) or archive.",
+        )
+        parser.add_argument(
             "--unless-built",
             action="store_true",
-            help="Do nothing when the book has been built before (make demo uses it).",
+            help="Do nothing when the book has been built before in this variant (make demo "
+            "uses it).",
         )
 
-    def handle(self, *args, slug, output, unless_built, **options):
+    def handle(self, *args, slug, output, variant, unless_built, **options):
         proceedings = self.proceedings_of(slug)
-        if unless_built and proceedings.current_build() is not None:
+        if unless_built and proceedings.builds.succeeded().filter(variant=variant).exists():
             return
         try:
-            build = builds.build_now(proceedings)
+            build = builds.build_now(proceedings, variant=variant)
         except builds.AlreadyBuilding as error:
             raise CommandError(str(error)) from error
         if build.status != BookBuild.Status.SUCCEEDED:
