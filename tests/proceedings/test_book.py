@@ -322,14 +322,14 @@ def test_only_web_and_mail_links_reach_the_book_and_the_offprint_from_an_uploade
 def test_kazakh_and_russian_text_is_hyphenated(language, text):
     html = (
         f'<html lang="{language}"><body><p style="width: 45mm; hyphens: auto; '
-        f"hyphenate-character: '\\2011'; font-family: PT Serif; text-align: justify\">"
+        f"hyphenate-character: '-'; font-family: PT Serif; text-align: justify\">"
         f"{text * 2}</p></body></html>"
     )
 
     pdf = lay_out(html).write_pdf()
 
     extracted = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    broken = [line for line in extracted.splitlines() if line.endswith("\u2011")]
+    broken = [line for line in extracted.splitlines() if line.endswith("-")]
     assert len(broken) >= 3, extracted
 
 
