@@ -12,13 +12,19 @@ The book is built from parts, each typeset as a document of its own and cached o
     resolution    in Kazakh, then in Russian                   (include_resolution)
     contents      Мазмұны / Содержание
 
-Every part starts on a right-hand (odd) page; a blank page goes before it when needed. A rebuild
+Every part starts on a right-hand (odd) page, a blank page before it when needed; papers may run
+on instead (Proceedings.papers_start): a paper that follows a paper, or its section's heading
+page, starts on the next page, odd or even. The print stylesheet mirrors the margins, and each
+part is a document of its own whose first page WeasyPrint takes for a right-hand page, so a part
+placed on an even page is typeset again starting on a left-hand page (Part.starts_left; its HTML,
+and so its cache key, says so). Left and right pages have the same measure, so a part has as many
+pages either way and the placement stands. A rebuild
 typesets only the parts whose hash is not in the cache, in a pool of worker processes (one per
 core, ending with the build: when it fails, is stopped or its process dies); the parent renders
 the HTML from the database, the workers only typeset it. Then the parts are merged with pypdf
-and the folios and running heads (the collection's title on left pages, the part's authors or
-title on right pages; none on the front, on blank pages, nor on the first page of a part, as books
-do) are stamped on from an overlay (typesetting/folios.py).
+and the folios and running heads (the collection's title on left pages; on right pages a paper's
+running title, else its authors, and another part's title; none on the front, on blank pages, nor
+on the first page of a part, as books do) are stamped on from an overlay (typesetting/folios.py).
 
 Page numbers are therefore known from where the parts fall, not from WeasyPrint: CSS
 `target-counter` counts pages within one document and cannot reach across separately typeset
@@ -162,6 +168,7 @@ class Part:
     first_page: int = 0  # physical page numbers, once placed
     last_page: int = 0
     tagged: bool = True  # the folio overlay is not: stamped on, it is marked as an artifact
+    starts_left: bool = False  # typeset with its first page a left-hand one
     extra: dict = field(default_factory=dict)
 
     def pdf_options(self, variant):
@@ -170,6 +177,14 @@ class Part:
     @property
     def numbered(self):
         return self.kind not in UNNUMBERED
+
+    @property
+    def document(self):
+        """The HTML typeset: the root's class `starts-left` (print/book.css) makes WeasyPrint
+        take the first page for a left-hand page."""
+        if not self.starts_left:
+            return self.html
+        return self.html.replace("<html ", '<html class="starts-left" ', 1)
 
 
 def build(proceedings, *, variant=BookBuild.Variant.SCREEN, report=None):
@@ -186,7 +201,12 @@ def build(proceedings, *, variant=BookBuild.Variant.SCREEN, report=None):
     parts = collect(proceedings)
     report(Stage.PAPERS, 5)
     typeset = typeset_parts(parts, cache, variant, report)
-    place(parts, first_page=1)
+    typeset += place_sides(
+        parts,
+        cache,
+        variant,
+        run_on=proceedings.papers_start == proceedings.PaperStart.NEXT_PAGE,
+    )
     report(Stage.FRONT_MATTER, 80)
     contents = contents_part(proceedings, parts)
     typeset += typeset_parts([contents], cache, variant)
@@ -205,7 +225,8 @@ def build(proceedings, *, variant=BookBuild.Variant.SCREEN, report=None):
             Placement(part.paper.pk, part.extra["number"], part.first_page, part.last_page)
             for part in papers
         ],
-        papers_typeset=sum(1 for part in typeset if part.kind == "paper"),
+        # A paper typeset again for a left-hand start counts once.
+        papers_typeset=len({part.paper.pk for part in typeset if part.kind == "paper"}),
     )
 
 
@@ -292,6 +313,7 @@ def paper_parts(proceedings):
         version = paper.current_version
         printed = article(paper)
         authors = ", ".join(author["name"] for author in printed["authors"])
+        head = paper.running_title.strip() or authors
         label = contents_line(authors, printed["title"])
         extra = {
             "number": number,
@@ -304,13 +326,11 @@ def paper_parts(proceedings):
                 parts.append(section_part(opens))
             with version.file.open("rb") as file:
                 source = file.read()
-            parts.append(Part("paper", label, authors, source=source, paper=paper, extra=extra))
+            parts.append(Part("paper", label, head, source=source, paper=paper, extra=extra))
             continue
         context = {"article": printed, "section": section_heading(opens) if opens else None}
         html = render("print/book/paper.html", context, paper.language, printed["title"])
-        parts.append(
-            Part("paper", label, authors, html=html, paper=paper, section=opens, extra=extra)
-        )
+        parts.append(Part("paper", label, head, html=html, paper=paper, section=opens, extra=extra))
     return parts
 
 
@@ -428,7 +448,7 @@ def cache_key(part, styles, variant):
     if part.source is not None:
         digest.update(b"pdf\0" + part.source)
     else:
-        digest.update(b"html\0" + part.html.encode())
+        digest.update(b"html\0" + part.document.encode())
     return digest.hexdigest()
 
 
@@ -448,7 +468,7 @@ def typeset_parts(parts, cache, variant, report=None):
             path.touch()  # used now: prune() keeps it
         elif path not in {job[0] for job in jobs}:
             missing.append(part)
-            html = part.html and linked(part.html, variant.stylesheets)
+            html = part.document and linked(part.document, variant.stylesheets)
             jobs.append((path, html, part.source, part.pdf_options(variant)))
     # The longest first, so that no core is left with a long paper at the end.
     jobs.sort(key=lambda job: -len(job[1] or job[2] or b""))
@@ -540,14 +560,36 @@ def prune(cache, max_age):
     return removed
 
 
-def place(parts, first_page):
-    """Give each part its pages: each starts on the next odd page from `first_page` on."""
-    page = first_page
+def place(parts, first_page, *, run_on=False):
+    """Give each part its pages: each starts on the next odd page from `first_page` on; with
+    `run_on`, a paper that follows a paper or a section's heading page starts on the next page."""
+    page, previous = first_page, None
     for part in parts:
-        if page % 2 == 0:
+        runs_on = (
+            run_on
+            and part.kind == "paper"
+            and part.section is None  # the first paper of a section opens it
+            and previous is not None
+            and previous.kind in ("paper", "section")
+        )
+        if page % 2 == 0 and not runs_on:
             page += 1
         part.first_page, part.last_page = page, page + len(part.reader.pages) - 1
-        page = part.last_page + 1
+        page, previous = part.last_page + 1, part
+
+
+def place_sides(parts, cache, variant, *, run_on):
+    """Place the parts, and typeset again starting on a left-hand page each one placed on an even
+    page (an uploaded PDF is not typeset: its pages stay as they are). Returns the parts typeset
+    anew. Both sides have the same measure, so such a part keeps its page count; placing again
+    keeps every range exact all the same."""
+    place(parts, first_page=1, run_on=run_on)
+    turned = [part for part in parts if part.source is None and part.first_page % 2 == 0]
+    for part in turned:
+        part.starts_left = True
+    typeset = typeset_parts(turned, cache, variant)
+    place(parts, first_page=1, run_on=run_on)
+    return typeset
 
 
 # --- Merging --------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 between a surname and its initials (no `И. М. / Есбулатова`, `С. / Джобса`), after `№` and
 `§`, between a number and its unit (`25 %`, `10 км`), before `т.б.`/`т.д.` and before a dash.
 `tie_html` applies it to the text of an HTML document only, never inside its tags.
-`running_title` shortens a title for a running head on a word boundary, with an ellipsis.
+`running_title` shortens a title for a running head where a line may break, with an ellipsis.
 """
 
 import re
@@ -57,11 +57,15 @@ def tie_html(html):
 
 
 def running_title(title, limit=60):
-    """`title` fit for a running head: as it is when short, else cut after a word, with `…`."""
-    title = " ".join(title.split())
+    """`title` fit for a running head: as it is when short, else cut after a word, with `…`.
+
+    It is cut only where `tie` lets a line break, so never between a surname and its initials
+    (“Тұрсынбекова…” for “Тұрсынбекова А.Т.”): a list of authors ends on a whole name.
+    """
+    title = tie(" ".join(title.split()))
     if len(title) <= limit:
         return title
     cut = title[: limit - 1]
     if title[limit - 1] != " " and " " in cut:
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:–—-«(") + "…"
+    return cut.rstrip(" ,;:–—-«(\u00a0") + "…"

@@ -151,6 +151,7 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
             _("Front matter"),
             {"fields": ["include_programme", "include_participants", "include_resolution"]},
         ),
+        (_("Layout"), {"fields": ["papers_start"]}),
         (
             _("Publishing"),
             {"fields": ["publisher", "city", "year", "published", "published_at"]},

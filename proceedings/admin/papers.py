@@ -370,7 +370,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         (None, {"fields": ["event", "talk", "speaker", "language", "section"]}),
         (
             _("Title, abstract and keywords"),
-            {"fields": ["title", "abstract", "keywords", "udc", "irsti"]},
+            {"fields": ["title", "running_title", "abstract", "keywords", "udc", "irsti"]},
         ),
     ]
     # modeltranslation shows `add_fieldsets` on the add page and these on a paper's page.

@@ -107,6 +107,22 @@ class Proceedings(models.Model):
             "UDC and IRSTI, and its abstracts and keywords in Kazakh, Russian and English."
         ),
     )
+
+    class PaperStart(models.TextChoices):
+        RIGHT_HAND = "right", _("On a right-hand page")
+        NEXT_PAGE = "next", _("On the next page")
+
+    papers_start = models.CharField(
+        _("papers start"),
+        max_length=5,
+        choices=PaperStart,
+        default=PaperStart.RIGHT_HAND,
+        help_text=_(
+            "On the next page, a paper runs on after the one before it, without a blank page "
+            "between them; the front matter, each section, the resolution and the contents "
+            "still start on a right-hand page."
+        ),
+    )
     include_programme = models.BooleanField(_("include the programme"), default=True)
     include_participants = models.BooleanField(_("include the participant list"), default=True)
     include_resolution = models.BooleanField(_("include the resolution"), default=True)

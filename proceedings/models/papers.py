@@ -95,6 +95,15 @@ class Paper(models.Model):
         _("language of the paper"), max_length=2, choices=settings.LANGUAGES
     )
     title = models.CharField(_("title"), max_length=500, blank=True)
+    running_title = models.CharField(
+        _("running title"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "A short title, printed at the top of the paper's right-hand pages in the book; "
+            "without it they print the authors."
+        ),
+    )
     abstract = models.TextField(_("abstract"), blank=True)
     keywords = models.CharField(
         _("keywords"), max_length=500, blank=True, help_text=_("Separated by commas.")

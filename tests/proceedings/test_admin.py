@@ -246,6 +246,19 @@ def test_an_organiser_adds_a_paper_with_its_authors(chair, client):
     assert [author.short_name for author in paper.authors.all()] == ["Жумабаева А."]
 
 
+def test_an_organiser_gives_a_paper_a_running_title(chair, client):
+    paper = submitted_paper()
+    page = client.get(change_url(paper))
+    assert "printed at the top of the paper's right-hand pages" in page.text
+    data = admin_form_data(page) | {"running_title": "Полиция және қоғам"}
+
+    response = client.post(change_url(paper), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    paper.refresh_from_db()
+    assert paper.running_title == "Полиция және қоғам"
+
+
 def test_a_paper_needs_its_title_in_its_own_language(chair, client):
     url = reverse("admin:proceedings_paper_add")
     data = admin_form_data(client.get(url)) | {

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import itertools
 import os
 import re
 import time
@@ -11,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from proceedings import book, offprints
+from proceedings import book, builds, offprints
 from proceedings.models import PaperVersion
 from tests.factories import (
     AuthorFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
     ProceedingsFactory,
     SectionFactory,
     add_version,
+    organiser,
 )
 from tests.proceedings import documents
 from typesetting.printing import lay_out
@@ -350,14 +352,14 @@ def test_only_web_and_mail_links_reach_the_book_and_the_offprint_from_an_uploade
 def test_kazakh_and_russian_text_is_hyphenated(language, text):
     html = (
         f'<html lang="{language}"><body><p style="width: 45mm; hyphens: auto; '
-        f"hyphenate-character: '\\2011'; font-family: PT Serif; text-align: justify\">"
+        f"hyphenate-character: '-'; font-family: PT Serif; text-align: justify\">"
         f"{text * 2}</p></body></html>"
     )
 
     pdf = lay_out(html).write_pdf()
 
     extracted = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    broken = [line for line in extracted.splitlines() if line.endswith("\u2011")]
+    broken = [line for line in extracted.splitlines() if line.endswith("-")]
     assert len(broken) >= 3, extracted
 
 
@@ -380,3 +382,130 @@ def test_left_pages_carry_the_running_title_or_the_title_cut_after_a_word(collec
     proceedings.save()
     texts = page_texts(PdfReader(io.BytesIO(book.build(proceedings).pdf)))
     assert texts[left - 1].endswith(f"Полиция және қоғам {left}")
+
+
+@pytest.fixture
+def short_papers():
+    """Six short papers in two sections, of one page or two, so that run on they start on pages of
+    either side; the proceedings without programme or participant list."""
+    proceedings = ProceedingsFactory(include_programme=False, include_participants=False)
+    legal = SectionFactory(event=proceedings.event, position=1, name_kk="Құқық", name_ru="Право")
+    digital = SectionFactory(event=proceedings.event, position=2, name_kk="Цифр", name_ru="Цифра")
+    lengths = [(legal, 2), (legal, 5), (legal, 2), (digital, 2), (digital, 5), (digital, 2)]
+    surnames = ["Әлиев", "Бегалиев", "Ким", "Садыков", "Нұров", "Омаров"]
+    papers = [
+        docx_paper(proceedings, section, position, paragraphs=paragraphs, surname=surname)
+        for position, ((section, paragraphs), surname) in enumerate(
+            zip(lengths, surnames, strict=True)
+        )
+    ]
+    return proceedings, papers, {papers[0], papers[3]}
+
+
+def left_edges(page):
+    """(where the page's text block begins, where its folio begins), in mm from the left edge
+    of the paper; the running head above the block is left out."""
+    block, folio = [], []
+
+    def visit(text, cm, tm, _font, _size):
+        x = (tm[4] * cm[0] + tm[5] * cm[2] + cm[4]) * 25.4 / 72
+        y = (tm[4] * cm[1] + tm[5] * cm[3] + cm[5]) * 25.4 / 72
+        if text.strip() and y < 297 - 20:
+            (folio if y < 22 else block).append(x)
+
+    page.extract_text(visitor_text=visit)
+    return min(block), min(folio)
+
+
+def test_papers_run_on_without_blank_pages_on_pages_of_either_side(short_papers):
+    proceedings, papers, openings = short_papers
+    chair = organiser(username="chair")
+    books, typeset = {}, {}
+    for start in ("right", "next"):
+        proceedings.papers_start = start
+        proceedings.save()
+        build = builds.run(builds.request_build(proceedings, chair))
+        with build.pdf.open("rb") as stored:
+            reader = PdfReader(io.BytesIO(stored.read()))
+        books[start] = (reader, page_texts(reader), list(build.entries.order_by("number")))
+        typeset[start] = build.papers_typeset
+
+    blank_pages = {}
+    for start, (reader, texts, entries) in books.items():
+        assert [entry.paper for entry in entries] == papers
+        contents_start = book_contents_start(texts) + 1
+        assert contents_start % 2 == 1
+        # Each entry's range holds its paper: its title on its first page, nowhere else before
+        # the contents.
+        for entry in entries:
+            title = entry.paper.title_in_own_language
+            assert [
+                number
+                for number, text in enumerate(texts[: contents_start - 1], start=1)
+                if title in text
+            ] == [entry.first_page], (start, entry.number)
+        # Sections open on right-hand pages either way.
+        assert [entry.first_page % 2 for entry in entries if entry.paper in openings] == [1, 1]
+        # Every page of the papers is set in the margins of its side, its folio too (centred
+        # under the text): the left margin is 25 mm on a right-hand (odd) page and 15 mm on a
+        # left-hand one, so both begin 10 mm further left there.
+        first, last = entries[0].first_page, entries[-1].last_page
+        edges = {
+            number: left_edges(reader.pages[number - 1])
+            for number in range(first, last + 1)
+            if texts[number - 1]
+        }
+        (block, folio) = edges[first]
+        for number, (block_edge, folio_edge) in edges.items():
+            shift = 10 if number % 2 == 0 else 0
+            assert block_edge == pytest.approx(block - shift, abs=0.3), (start, number)
+            assert folio_edge == pytest.approx(folio - shift, abs=1), (start, number)
+        blank_pages[start] = [n for n in range(first, last + 1) if n not in edges]
+
+    right_hand, run_on = books["right"][2], books["next"][2]
+    assert all(entry.first_page % 2 == 1 for entry in right_hand)
+    assert blank_pages["right"]
+    # Run on, a paper starts on the page after the one before it unless it opens a section, so
+    # some start on a left-hand page; a blank page is left only before a section.
+    for before, entry in itertools.pairwise(run_on):
+        if entry.paper not in openings:
+            assert entry.first_page == before.last_page + 1
+    assert any(entry.first_page % 2 == 0 for entry in run_on)
+    opening_pages = {entry.first_page for entry in run_on if entry.paper in openings}
+    assert all(number + 1 in opening_pages for number in blank_pages["next"])
+    assert len(books["next"][0].pages) < len(books["right"][0].pages)
+    # Typeset anew for the run-on book are the papers that start on a left-hand page; a rebuild
+    # takes them all from the cache.
+    assert typeset == {
+        "right": len(papers),
+        "next": sum(1 for entry in run_on if entry.first_page % 2 == 0),
+    }
+    assert book.build(proceedings).papers_typeset == 0
+    print(
+        f"\nblank pages among the papers: {len(blank_pages['right'])} starting on right-hand "
+        f"pages, {len(blank_pages['next'])} run on; "
+        f"book {len(books['right'][0].pages)} → {len(books['next'][0].pages)} pages"
+    )
+
+
+def test_right_hand_pages_carry_the_paper_running_title_or_its_authors_cut_after_a_name():
+    proceedings = ProceedingsFactory(include_programme=False, include_participants=False)
+    titled = docx_paper(proceedings, None, 1, paragraphs=8, surname="Әлиев")
+    titled.running_title = "Полиция мен қоғам серіктестігі"
+    titled.save()
+    crowded = docx_paper(proceedings, None, 2, paragraphs=8, surname="Бегалиев")
+    for surname in ["Жұмабаева", "Сейітов", "Тұрсынбекова", "Қасымов", "Омарова"]:
+        AuthorFactory(paper=crowded, surname_kk=surname, surname_ru=surname)
+
+    result = book.build(proceedings)
+
+    texts = page_texts(PdfReader(io.BytesIO(result.pdf)))
+    heads = {}
+    for placement in result.placements:
+        assert placement.last_page - placement.first_page >= 2
+        right = placement.first_page + 2
+        heads[placement.paper_id] = texts[right - 1].removesuffix(f" {right}")
+    assert heads[titled.pk].endswith(" Полиция мен қоғам серіктестігі")
+    # Six authors do not fit: the head stops after a whole name, never between a surname and
+    # its initials ("… Тұрсынбекова…").
+    assert heads[crowded.pk].endswith(" Бегалиев А.Т., Жұмабаева А.Т., Сейітов А.Т.…")

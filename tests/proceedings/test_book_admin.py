@@ -300,12 +300,15 @@ def test_the_page_groups_the_fields_and_saves_them(chair, client, proceedings):
         "Cataloguing",
         "Editorial board",
         "Front matter",
+        "Layout",
         "Publishing",
         "Output data",
         "Review",
     ]
     data = admin_form_data(page)
     data.update({"isbn": "978-601-7943-00-4", "editors_ru": "Иванов И.И. – главный редактор"})
+    assert data["papers_start"] == "right"  # as books have always been set
+    data["papers_start"] = "next"
     data["published"] = "on"
 
     response = client.post(change_url(proceedings), data)
@@ -315,6 +318,7 @@ def test_the_page_groups_the_fields_and_saves_them(chair, client, proceedings):
     assert proceedings.isbn == "9786017943004"
     assert proceedings.editors_ru == "Иванов И.И. – главный редактор"
     assert proceedings.published_at is not None
+    assert proceedings.papers_start == Proceedings.PaperStart.NEXT_PAGE
 
 
 # --- Queries -------------------------------------------------------------------------------------

@@ -70,10 +70,11 @@ def page_texts(reader):
 
 
 def squeezed(text):
-    """Extracted text as one line: words split by hyphenation (U+2011, see print.css) joined,
-    a line ending in a real hyphen (бизнес-|қоғамдастықтың) joined with it, spaces single."""
-    text = re.sub(r"\u2011\n", "", text)
-    text = re.sub(r"-\n", "-", text)
+    """Extracted text as one line, spaces single, hyphens between letters left out: a line-end
+    hyphen (U+002D, see print.css) is a hyphenation break or a compound's own hyphen
+    (бизнес-|қоғамдастықтың), which pypdf's text cannot tell apart. Compare squeezed texts."""
+    text = re.sub(r"-\n", "", text)
+    text = re.sub(r"(?<=\w)-(?=\w)", "", text)
     return re.sub(r"\s+", " ", text)
 
 

@@ -23,12 +23,12 @@ def url(slug, language="en"):
 
 
 def read(response):
-    """(text, reader): the PDF's text with lines joined, hyphenation at line ends undone."""
+    """(text, reader): the PDF's text with its lines joined by single spaces."""
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    return re.sub(r"\s+", " ", re.sub(r"\u2011\n", "", text)), reader
+    return re.sub(r"\s+", " ", text), reader
 
 
 def fonts(reader):

@@ -12,7 +12,14 @@ SHIMMED = ("apt-get", "pip", "pip3")
 
 
 def missing_packages():
-    wanted = ["gettext", "chromium", "fonts-dejavu-core", "fonts-paratype", "libharfbuzz-subset0"]
+    wanted = [
+        "gettext",
+        "chromium",
+        "poppler-utils",
+        "fonts-dejavu-core",
+        "fonts-paratype",
+        "libharfbuzz-subset0",
+    ]
     listed = subprocess.run(
         ["dpkg-query", "-W", "-f=${Package} ${Status}\\n", *wanted], capture_output=True, text=True
     ).stdout

@@ -65,3 +65,11 @@ def test_a_long_running_title_ends_on_a_word_with_an_ellipsis():
     assert len(head) <= 60 and head.endswith("…")
     assert title.startswith(head[:-1]) and title[len(head) - 1] == " "
     assert running_title("Қысқа атау") == "Қысқа атау"
+
+
+def test_a_running_title_of_authors_ends_on_a_whole_name():
+    authors = "Бегалиев А.Т., Жұмабаева А.Т., Сейітов А.Т., Тұрсынбекова А.Т., Қасымов А.Т."
+
+    head = running_title(authors)
+
+    assert head.replace("\u00a0", " ") == "Бегалиев А.Т., Жұмабаева А.Т., Сейітов А.Т.…"
