@@ -365,11 +365,12 @@ class VersionUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File of the paper"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx"}),
     )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
     )
 
