@@ -62,7 +62,7 @@ def check_upload_for_speaker(paper, user, reason):
     if not permissions.is_organiser(user):
         raise PermissionDenied(_("Only organisers upload a version for the speaker."))
     if needs_reason(paper) and not reason:
-        raise ValidationError({"reason": REASON_REQUIRED}, code="reason_required")
+        raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="reason_required")})
 
 
 def add_version(paper, uploaded_file, user, *, for_speaker=False, reason=""):
