@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -192,6 +193,17 @@ def test_anonymous_visitors_are_sent_to_the_sign_in(client, accepted):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+    assert accepted.versions.count() == 1
+
+
+def test_the_domain_refuses_an_upload_for_the_speaker_by_others_or_without_a_reason(
+    accepted, speaker, organiser
+):
+    with pytest.raises(PermissionDenied):
+        submission.add_version(accepted, make.pdf_file(), speaker, for_speaker=True, reason="x")
+    with pytest.raises(ValidationError) as refused:
+        submission.add_version(accepted, make.pdf_file(), organiser, for_speaker=True)
+    assert refused.value.message_dict == {"reason": [str(submission.REASON_REQUIRED)]}
     assert accepted.versions.count() == 1
 
 
