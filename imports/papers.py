@@ -13,8 +13,10 @@ round table's Proceedings (the collection's cover and imprint, optional key `pro
 round table, sections by their place in the list (positions 1, 2, …; sections beyond the list are
 kept, they may be the organisers'), a paper by its round table, speaker and the file name of its
 version 1, authors by their place in the list and the supervisor as the paper's one supervisor
-(authors beyond the list are deleted). As in the round-table import, a text's `en` left out keeps
-what the portal holds.
+(authors beyond the list are deleted). The texts of a paper and of its authors are written in the
+paper's language and may be translated: a Russian paper titled only in Russian has empty Kazakh
+texts (readers of other languages get the Russian through the fallbacks). As in the round-table
+import, a text's `en` left out keeps what the portal holds.
 
 The import acts as an organiser: files are stored through `submission.add_version`, and a file
 that differs from every stored version of its paper becomes the next version while the paper still
@@ -48,6 +50,7 @@ from imports.reading import (
     read_source,
     read_string,
     read_text,
+    read_text_in,
     read_time,
     translated,
 )
@@ -138,9 +141,10 @@ def read_person(value, spot):
     return person
 
 
-def read_texts(entries, key):
-    """{kk, ru, en?} of `key`, or empty kk and ru when the key is left out."""
-    return read_text(*entries[key]) if key in entries else NO_TEXT
+def read_texts(entries, key, language):
+    """{kk, ru, en?} of `key`, written in the paper's `language`; empty kk and ru when the key is
+    left out."""
+    return read_text_in(*entries[key], language) if key in entries else NO_TEXT
 
 
 def read_sections(value, spot):
@@ -175,11 +179,11 @@ def read_term(value, spot, model, fields):
     )
 
 
-def read_author(value, spot, role, order):
+def read_author(value, spot, role, order, language):
     entries = read_keys(value, spot, ("surname", "given_name"), AUTHOR_KEYS)
     columns = {"role": role, "order": order, "person_id": None, "email": ""}
     for key in AUTHOR_TEXTS:
-        columns |= translated(key, read_texts(entries, key))
+        columns |= translated(key, read_texts(entries, key, language))
     if "person" in entries:
         columns["person_id"] = read_person(*entries["person"]).pk
     columns["degree_id"] = columns["academic_title_id"] = None
@@ -250,20 +254,21 @@ def read_paper(value, spot, event, section_ids, base):
     upload, checked = read_file(*entries["file"], base)
     speaker = read_person(*entries["speaker"])
     talk = read_talk(event, speaker, entries.get("talk"), entries["speaker"][1])
-    columns = {"talk_id": talk.pk, "language": read_choice(*entries["language"], LANGUAGES)}
+    language = read_choice(*entries["language"], LANGUAGES)
+    columns = {"talk_id": talk.pk, "language": language}
     for key in PAPER_TEXTS:
-        columns |= translated(key, read_texts(entries, key))
+        columns |= translated(key, read_texts(entries, key, language))
     section = None
     if "section" in entries:
         section = section_ids[read_choice(*entries["section"], list(section_ids))]
     authors = [
-        read_author(author, author_spot, Author.Role.AUTHOR, order)
+        read_author(author, author_spot, Author.Role.AUTHOR, order, language)
         for order, (author, author_spot) in enumerate(read_list(*entries["authors"]))
     ]
     if not authors:
         entries["authors"][1].fail(_("a paper has at least one author"))
     if "supervisor" in entries:
-        authors.append(read_author(*entries["supervisor"], Author.Role.SUPERVISOR, 0))
+        authors.append(read_author(*entries["supervisor"], Author.Role.SUPERVISOR, 0, language))
     status = Status(read_choice(*entries["status"], STATUS_PATH))
     return PaperEntry(
         spot, entries["file"][1], upload, checked, speaker, columns, section, authors, status
@@ -280,7 +285,7 @@ def read_proceedings(value, spot):
     if "published" in entries:
         columns["published"] = read_bool(*entries["published"])
     for key in PROCEEDINGS_TEXTS:
-        columns |= translated(key, read_texts(entries, key))
+        columns |= translated(key, read_text(*entries[key]) if key in entries else NO_TEXT)
     for key in PROCEEDINGS_CODES:
         columns[key] = read_string(*entries[key]).strip() if key in entries else ""
     # Stored without hyphens (Proceedings.clean), so that importing again changes nothing.

@@ -188,6 +188,14 @@ def read_text(value, spot):
     return {language: read_string(*entries[language]) for language in entries}
 
 
+def read_text_in(value, spot, language):
+    """A text written in `language` and perhaps translated, as {language: text}: Kazakh and
+    Russian left out are "" (a paper in one language has no other title), English left out is
+    left out (the portal keeps what it holds)."""
+    entries = read_keys(value, spot, (language,), [code for code in LANGUAGES if code != language])
+    return NO_TEXT | {code: read_string(*entries[code]) for code in entries}
+
+
 def read_slug(value, spot):
     try:
         validate_slug(read_string(value, spot))

@@ -3,6 +3,12 @@
 A version is stored whole or not at all: the file is checked by content, converted when it is a
 DOCX, saved under a name nobody can guess, and only then made current. Any refusal leaves the
 previous version current and nothing on disk.
+
+Organisers also upload for the speaker (the paper's admin page): a file that came by e-mail, or
+a corrected one for an accepted paper. The same checks apply, but neither the paper's status nor
+the deadline stops them; replacing an accepted paper's file, which the book prints, takes a
+reason, kept with the version. Versions are numbered under a lock on the paper, so of two
+uploads at once (the speaker's and an organiser's) the later becomes current and both are kept.
 """
 
 import errno
@@ -14,9 +20,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from proceedings import conversion, permissions, review, uploads
 from proceedings.models import Paper, PaperVersion
+
+REASON_REQUIRED = gettext_lazy(
+    "Say why this accepted paper gets a new version: the book will print the new file."
+)
 
 
 def deadline_passed(paper, now=None):
@@ -41,14 +52,31 @@ def upload_refusal(paper, user, now=None):
     return None
 
 
-def add_version(paper, uploaded_file, user):
+def needs_reason(paper):
+    """Whether an organiser uploading for the speaker must say why: the paper is accepted."""
+    return paper.status == Paper.Status.ACCEPTED
+
+
+def check_upload_for_speaker(paper, user, reason):
+    """Refuse an upload for the speaker by anyone but an organiser, or without a needed reason."""
+    if not permissions.is_organiser(user):
+        raise PermissionDenied(_("Only organisers upload a version for the speaker."))
+    if needs_reason(paper) and not reason:
+        raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="reason_required")})
+
+
+def add_version(paper, uploaded_file, user, *, for_speaker=False, reason=""):
     """Check `uploaded_file`, store it as the next version of `paper` and make it current.
 
-    Raises PermissionDenied or ValidationError (with a message for the speaker) and then changes
+    With `for_speaker`, an organiser uploads on the speaker's behalf, whatever the paper's status
+    and the deadline, giving `reason` (required once the paper is accepted). Raises
+    PermissionDenied or ValidationError (with a message for the uploader) and then changes
     nothing.
     """
-    refusal = upload_refusal(paper, user)
-    if refusal:
+    reason = reason.strip()
+    if for_speaker:
+        check_upload_for_speaker(paper, user, reason)
+    elif refusal := upload_refusal(paper, user):
         raise PermissionDenied(refusal)
     checked = uploads.check(uploaded_file)
     try:
@@ -72,6 +100,7 @@ def add_version(paper, uploaded_file, user):
                 size=checked.size,
                 sha256=checked.sha256,
                 uploaded_by=user,
+                reason=reason,
                 html=converted.html if converted else "",
                 conversion_warnings=list(converted.warnings) if converted else [],
             )

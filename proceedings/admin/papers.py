@@ -9,7 +9,13 @@ list without numbers.
 The status is never a form field: decisions (accept, request a revision, reject) go through
 `review.move`, from list actions or the buttons on a paper's page, after a page that asks for the
 comment the speaker receives. The paper list downloads as CSV for Excel.
+
+"Upload a version" stores a file for the speaker through `submission.add_version` (the speaker's
+checks, whatever the status and the deadline; a reason once the paper is accepted) and then shows
+the preview the speaker sees. The version list says who uploaded each version and why.
 """
+
+from functools import wraps
 
 from adminsortable2.admin import SortableAdminMixin, SortableInlineAdminMixin
 from django import forms
@@ -23,6 +29,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -30,11 +37,21 @@ from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from modeltranslation.admin import TranslationStackedInline
 
+from portal import throttling
 from portal.admin_base import ReadOnlyInline, SortableTabbedAdmin
 from portal.concurrent_edits import RefusesStaleForms
-from proceedings import article_head, paper_list, proofreading, review
+from proceedings import (
+    article_head,
+    paper_list,
+    permissions,
+    proofreading,
+    review,
+    submission,
+    uploads,
+)
 from proceedings.models import (
     Author,
     Paper,
@@ -263,8 +280,9 @@ class VersionInline(ReadOnlyInline):
         "kind",
         "file_size",
         "checksum",
-        "uploaded_by",
+        "uploader",
         "uploaded_at",
+        "reason",
         "download",
         "warnings",
     ]
@@ -272,7 +290,18 @@ class VersionInline(ReadOnlyInline):
     verbose_name_plural = _("versions (the newest first)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        return super().get_queryset(request).select_related("uploaded_by", "paper__speaker")
+
+    @admin.display(description=_("uploaded by"))
+    def uploader(self, version):
+        """The account that uploaded it, and whether that was the speaker or someone for them."""
+        user = version.uploaded_by
+        if user is None:
+            return "–"
+        name = user.get_full_name() or user.get_username()
+        if user.pk == version.paper.speaker.user_id:
+            return gettext("%(user)s, the speaker") % {"user": name}
+        return gettext("%(user)s, for the speaker") % {"user": name}
 
     @admin.display(description=_("size"))
     def file_size(self, version):
@@ -327,6 +356,62 @@ class DecisionForm(forms.Form):
             field.help_text = _("Required. The speaker reads it in the letter and on their page.")
         else:
             field.help_text = _("Optional. The speaker reads it in the letter and on their page.")
+
+
+class VersionUploadForm(forms.Form):
+    """A file for the speaker and why. The file is checked by `submission.add_version`; a file
+    the size limit skipped while it streamed in arrives as `refusal`."""
+
+    file = forms.FileField(
+        label=_("File of the paper"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+    )
+
+    def __init__(self, *args, paper, refusal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+        self.fields["file"].help_text = _("DOCX or PDF, at most %(limit)s.") % {
+            "limit": filesizeformat(settings.PAPER_UPLOAD_MAX_BYTES)
+        }
+        reason = self.fields["reason"]
+        if submission.needs_reason(paper):
+            reason.required = True
+            reason.error_messages["required"] = submission.REASON_REQUIRED
+            reason.help_text = _(
+                "Required: the paper is accepted. Kept with the version, for the speaker and "
+                "the other organisers."
+            )
+        else:
+            reason.help_text = _(
+                "Optional. Kept with the version, for the speaker and the other organisers."
+            )
+
+    def clean_file(self):
+        if self.refusal is not None:
+            raise self.refusal
+        if not self.cleaned_data.get("file"):
+            raise ValidationError(_("Choose the file of the paper: a DOCX or a PDF."))
+        return self.cleaned_data["file"]
+
+
+def organisers_only(view):
+    """A signed-in user who is not an organiser is refused (403) rather than offered the admin's
+    sign-in page; anyone else goes on to the admin's own checks."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.is_organiser(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 @admin.register(Paper)
@@ -675,6 +760,11 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                 self.admin_site.admin_view(self.reopen_uploads_view),
                 name="{}_{}_reopen_uploads".format(*info),
             ),
+            path(
+                "<path:object_id>/upload/",
+                organisers_only(self.admin_site.admin_view(self.upload_view)),
+                name="{}_{}_upload".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -739,6 +829,65 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
             },
         )
 
+    @csrf_exempt
+    def upload_view(self, request, object_id):
+        """The page that uploads a version for the speaker.
+
+        As on the speaker's page (proceedings/views.py), the size limit is installed before
+        anything reads the request's body, and the CSRF check, which reads it, comes after.
+        """
+        if request.method == "POST":
+            limit = uploads.limit_upload_size(request)
+            return self.store_upload(request, object_id, limit)
+        paper = self.paper_to_change(request, object_id)
+        return self.upload_page(request, paper, VersionUploadForm(paper=paper))
+
+    @method_decorator(csrf_protect)
+    @method_decorator(throttling.per_user("UPLOAD_RATE_LIMIT"))
+    def store_upload(self, request, object_id, limit):
+        paper = self.paper_to_change(request, object_id)
+        form = VersionUploadForm(request.POST, request.FILES, paper=paper, refusal=limit.refusal)
+        if form.is_valid():
+            try:
+                version = submission.add_version(
+                    paper,
+                    form.cleaned_data["file"],
+                    request.user,
+                    for_speaker=True,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as refusal:
+                form.add_error(None if hasattr(refusal, "error_dict") else "file", refusal)
+            else:
+                self.message_user(request, self.uploaded_message(paper, version), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("proceedings:preview", args=[paper.pk]))
+        return self.upload_page(request, paper, form, status=400)
+
+    @staticmethod
+    def uploaded_message(paper, version):
+        text = gettext(
+            "Version %(number)s of “%(paper)s” is uploaded for %(speaker)s: it is now the "
+            "current one. This is the preview the speaker sees."
+        ) % {"number": version.number, "paper": paper, "speaker": paper.speaker}
+        if version.conversion_warnings:
+            text += " " + gettext("Some parts could not be converted: see the preview.")
+        return text
+
+    def upload_page(self, request, paper, form, status=200):
+        return TemplateResponse(
+            request,
+            "admin/proceedings/paper/upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("Upload a version"),
+                "paper": paper,
+                "form": form,
+                "current": version_summary(paper.current_version),
+            },
+            status=status,
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         paper = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
@@ -754,6 +903,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                 for status, texts in DECISIONS.items()
                 if status in allowed
             ]
+            extra_context["upload_url"] = reverse("admin:proceedings_paper_upload", args=[paper.pk])
             if paper.status in review.OPEN_FOR_UPLOADS and not paper.uploads_reopened:
                 extra_context["reopen_uploads_url"] = reverse(
                     "admin:proceedings_paper_reopen_uploads", args=[paper.pk]

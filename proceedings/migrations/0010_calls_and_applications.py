@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proceedings', '0008_book_variants'),
+        ('proceedings', '0009_version_uploaded_by'),
         ('roundtable', '0006_dates_between_1990_and_2100'),
         ('speakers', '0005_letter'),
     ]

@@ -315,6 +315,11 @@ class PaperVersion(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_("Why an organiser uploaded this version for the speaker."),
+    )
     html = models.TextField(
         _("converted text"), blank=True, help_text=_("The DOCX as sanitised HTML, for the book.")
     )

@@ -289,3 +289,75 @@ def test_only_an_organiser_imports(demo_event):
         import_papers(MANIFEST, user=UserFactory(username="speaker"))
 
     assert not Paper.objects.exists()
+
+
+# --- A paper written and titled in one language ----------------------------------------------
+
+ONE_LANGUAGE = {
+    "ru": {
+        "title": "Правовое регулирование участия граждан в охране общественного порядка",
+        "abstract": "В статье рассматриваются формы участия граждан в охране порядка.",
+        "keywords": "общественный порядок, участие граждан, полиция",
+        "surname": "Культемирова",
+        "given_name": "Лейла",
+    },
+    "kk": {
+        "title": "Азаматтардың қоғамдық тәртіпті сақтауға қатысуын құқықтық реттеу",
+        "abstract": "Мақалада азаматтардың тәртіпті сақтауға қатысу нысандары қарастырылады.",
+        "keywords": "қоғамдық тәртіп, азаматтардың қатысуы, полиция",
+        "surname": "Культемирова",
+        "given_name": "Лейла",
+    },
+}
+
+
+def one_language_manifest(tmp_path, language):
+    """A manifest of one paper of the demo's speaker kultemirova, every text of it written in
+    `language` only."""
+    texts = ONE_LANGUAGE[language]
+    shutil.copy(MANIFEST.parent / "kultemirova-2025-ru.docx", tmp_path)
+    path = tmp_path / "papers.yaml"
+    path.write_text(
+        "event: public-safety-2025\n"
+        "papers:\n"
+        "  - file: kultemirova-2025-ru.docx\n"
+        "    speaker: kultemirova\n"
+        f"    language: {language}\n"
+        "    status: submitted\n"
+        f'    title: {{{language}: "{texts["title"]}"}}\n'
+        f'    abstract: {{{language}: "{texts["abstract"]}"}}\n'
+        f'    keywords: {{{language}: "{texts["keywords"]}"}}\n'
+        "    authors:\n"
+        f'      - surname: {{{language}: "{texts["surname"]}"}}\n'
+        f'        given_name: {{{language}: "{texts["given_name"]}"}}\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_a_paper_titled_only_in_its_own_language_imports_with_the_other_languages_empty(
+    organiser, tmp_path, language
+):
+    other = {"ru": "kk", "kk": "ru"}[language]
+    texts = ONE_LANGUAGE[language]
+
+    import_papers(one_language_manifest(tmp_path, language), user=organiser)
+
+    paper = Paper.objects.get()
+    assert paper.language == language
+    for name in ("title", "abstract", "keywords"):
+        assert getattr(paper, f"{name}_{language}") == texts[name]
+        assert getattr(paper, f"{name}_{other}") == ""
+        assert not getattr(paper, f"{name}_en")
+    [author] = paper.authors.all()
+    assert getattr(author, f"surname_{language}") == texts["surname"]
+    assert getattr(author, f"surname_{other}") == ""
+    # The portal names the paper by its own title, and readers of other languages fall back to it.
+    assert str(paper) == texts["title"]
+    for reader in ("kk", "ru", "en"):
+        with translation.override(reader):
+            assert paper.title == texts["title"]
+    assert paper.current_version.number == 1
+    # Importing again changes nothing.
+    assert not import_papers(one_language_manifest(tmp_path, language), user=organiser).changed

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from proceedings import review
+from proceedings import review, submission
 from proceedings.models import Author, Paper, PaperStatusChange
 from tests import factories
 from tests.factories import AuthorFactory, PersonFactory, RoundTableFactory, SectionFactory
@@ -443,6 +443,21 @@ def test_a_second_upload_is_version_two_and_the_first_stays(client, serik, uploa
     html = client.get(url("paper", pk=uploaded.pk)).text
     assert html.index('id="version-2"') < html.index('id="version-1"')
     assert 'class="version version--current" id="version-2"' in html
+
+
+def test_the_speaker_reads_why_an_organiser_uploaded_a_version_for_them(client, serik, uploaded):
+    chair = factories.organiser("aigerim")
+    reason = "Исправлен список литературы по просьбе редакции."
+    make.upload(uploaded, chair, make.pdf_file("Final.pdf"))
+    submission.add_version(uploaded, make.pdf_file(), chair, for_speaker=True, reason=reason)
+    client.force_login(serik)
+
+    html = client.get(url("paper", pk=uploaded.pk)).text
+
+    current = html[html.index('id="version-3"') : html.index('id="version-2"')]
+    assert "aigerim" in current
+    assert reason in text_of(current)
+    assert 'class="version-reason"' not in html[html.index('id="version-2"') :]
 
 
 def test_a_renamed_program_is_refused_and_changes_nothing(client, serik, uploaded):
