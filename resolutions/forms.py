@@ -93,6 +93,8 @@ class StatusForm(forms.Form):
 
     status = forms.ChoiceField(choices=Resolution.Status.choices)
     comment = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    # A date input sends ISO dates whatever the page's language.
+    adopted_on = forms.DateField(label=_("Adopted on"), required=False, input_formats=["%Y-%m-%d"])
 
 
 class CompareForm(forms.Form):

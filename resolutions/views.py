@@ -158,7 +158,15 @@ def move_buttons(document):
             label = REOPEN_LABEL
         elif document.status == Status.PUBLISHED and status == Status.ADOPTED:
             label = UNPUBLISH_LABEL
-        moves.append({"status": status.value, "label": label, "needs_reason": reopening})
+        adopting = status == Status.ADOPTED and document.status != Status.PUBLISHED
+        moves.append(
+            {
+                "status": status.value,
+                "label": label,
+                "needs_reason": reopening,
+                "adoption_date": drafting.adoption_date(document) if adopting else None,
+            }
+        )
     return moves
 
 
@@ -232,7 +240,11 @@ def change_status(request, slug):
         return redirect("roundtable:resolution", slug=event.slug)
     try:
         drafting.change_status(
-            document, form.cleaned_data["status"], request.user, form.cleaned_data["comment"]
+            document,
+            form.cleaned_data["status"],
+            request.user,
+            form.cleaned_data["comment"],
+            adopted_on=form.cleaned_data["adopted_on"],
         )
     except ValidationError as error:
         for message in error.messages:

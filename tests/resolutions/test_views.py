@@ -3,10 +3,11 @@ amendments and status moves through the pages, versions and their comparison, qu
 
 import io
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from resolutions import drafting, exports
@@ -475,6 +476,35 @@ def test_reopening_needs_a_reason(client, published, event):
     client.post(status_url, {"status": "discussion", "comment": "A typo in 2.1."})
     published.refresh_from_db()
     assert published.status == Status.DISCUSSION
+
+
+def test_the_adopt_form_offers_the_earlier_adoption_date_after_a_typo_fix(client, published, event):
+    Resolution.objects.filter(pk=published.pk).update(adopted_on=date(2025, 5, 23))
+    client.force_login(organiser("aigerim"))
+    status_url = url("resolution_status", slug=event.slug)
+    client.post(status_url, {"status": "discussion", "comment": "A typo in 2.1."})
+
+    html = client.get(url("resolution", slug=event.slug)).text
+    assert 'name="adopted_on" value="2025-05-23"' in html
+    client.post(status_url, {"status": "adopted", "adopted_on": "2025-05-23"})
+
+    published.refresh_from_db()
+    assert (published.status, published.adopted_on) == (Status.ADOPTED, date(2025, 5, 23))
+    html = client.get(url("resolution", slug=event.slug)).text
+    assert '<time datetime="2025-05-23">' in html
+
+
+def test_an_organiser_dates_a_first_adoption(client, discussed, event):
+    client.force_login(organiser("aigerim"))
+    html = client.get(url("resolution", slug=event.slug)).text
+    assert f'name="adopted_on" value="{timezone.localdate():%Y-%m-%d}"' in html
+
+    client.post(
+        url("resolution_status", slug=event.slug), {"status": "adopted", "adopted_on": "2025-05-22"}
+    )
+
+    discussed.refresh_from_db()
+    assert discussed.adopted_on == date(2025, 5, 22)
 
 
 def test_a_move_drafting_does_not_allow_is_explained(client, event):
