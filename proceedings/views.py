@@ -106,8 +106,17 @@ def start(request):
 
 
 def move_buttons(user, paper):
-    """The buttons for the moves the rules allow `user` now."""
+    """The buttons for the moves the rules allow `user` now, submitting first: a draft without a
+    file shows its Submit button disabled, so that its first button is never Withdraw."""
     moves = []
+    if review.submits_once_uploaded(user, paper):
+        moves.append(
+            {
+                "status": Status.SUBMITTED.value,
+                "label": MOVE_LABELS[Status.SUBMITTED],
+                "waits": True,
+            }
+        )
     for status in review.allowed_moves(user, paper):
         label = MOVE_LABELS[status]
         if status == Status.SUBMITTED and paper.status == Status.REJECTED:
@@ -118,6 +127,7 @@ def move_buttons(user, paper):
                 "label": label,
                 "needs_comment": status in review.NEEDS_COMMENT,
                 "decision": status in review.DECISIONS,
+                "confirmed": status in review.CONFIRMED_MOVES,
             }
         )
     return moves
@@ -310,10 +320,16 @@ def move(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose what to do with the paper."))
         return redirect(paper)
-    try:
-        moved = review.move(
-            paper, form.cleaned_data["status"], request.user, form.cleaned_data["comment"]
+    to = Status(form.cleaned_data["status"])
+    confirming = to in review.CONFIRMED_MOVES and to in review.allowed_moves(request.user, paper)
+    if confirming and not form.cleaned_data["confirmed"]:
+        return render(
+            request,
+            "proceedings/confirm_move.html",
+            {"paper": paper, "move": {"status": to.value, "label": MOVE_LABELS[to]}},
         )
+    try:
+        moved = review.move(paper, to, request.user, form.cleaned_data["comment"])
     except (PermissionDenied, ValidationError) as error:
         for message in getattr(error, "messages", None) or [str(error)]:
             messages.error(request, message)

@@ -167,6 +167,26 @@ def language_gaps(resolution):
 # --- Moving through the states -----------------------------------------------------------------
 
 
+def takes_back(resolution, to_status):
+    """Whether the move takes back what was adopted or published (reopening the adopted text,
+    withdrawing the publication): organisers confirm such a move before it is made."""
+    reopening = resolution.is_frozen and to_status == Status.DISCUSSION
+    unpublishing = resolution.status == Status.PUBLISHED and to_status == Status.ADOPTED
+    return reopening or unpublishing
+
+
+def ordered_moves(resolution):
+    """The moves allowed now, the next step forward first, moves back after the forward ones."""
+    order = list(Status)
+    start = order.index(resolution.status)
+
+    def rank(status):
+        step = order.index(status) - start
+        return (step < 0, abs(step))
+
+    return sorted(MOVES[resolution.status], key=rank)
+
+
 def adoption_date(resolution):
     """The date an adoption is dated by default: the earlier adoption's when the resolution was
     reopened (to fix a typo, say), or today for a first adoption."""

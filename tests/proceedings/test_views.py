@@ -103,7 +103,7 @@ def request(client, name, paper, talk):
         "start": lambda: client.post(url("start"), {"talk": talk.pk}),
         "paper": lambda: client.get(url("paper", **pk)),
         "upload": lambda: client.post(url("upload", **pk), {"file": make.pdf_file()}),
-        "move": lambda: client.post(url("move", **pk), {"status": "withdrawn"}),
+        "move": lambda: client.post(url("move", **pk), {"status": "withdrawn", "confirmed": "1"}),
         "preview": lambda: client.get(url("preview", **pk)),
         "preview_pdf": lambda: client.get(url("preview_pdf", **pk)),
         "download": lambda: client.get(url("download", number=1, **pk)),
@@ -728,7 +728,7 @@ def test_the_speaker_submits_and_withdraws_and_reopens(client, serik, uploaded):
     uploaded.refresh_from_db()
     assert uploaded.status == Status.SUBMITTED
 
-    client.post(url("move", pk=uploaded.pk), {"status": "withdrawn"})
+    client.post(url("move", pk=uploaded.pk), {"status": "withdrawn", "confirmed": "1"})
     uploaded.refresh_from_db()
     assert uploaded.status == Status.WITHDRAWN
     page = client.get(url("paper", pk=uploaded.pk)).text
@@ -742,6 +742,27 @@ def test_the_speaker_submits_and_withdraws_and_reopens(client, serik, uploaded):
         "withdrawn",
         "draft",
     ]
+
+
+def test_a_new_draft_shows_submit_first_and_withdraw_asks_first(client, serik, paper):
+    client.force_login(serik)
+    page = client.get(url("paper", pk=paper.pk)).text
+    moves = page[page.index('id="moves-heading"') : page.index('id="history-heading"')]
+    buttons = re.findall(r"<button[^>]*>([^<]+)</button>", moves)
+    assert buttons == ["Submit for review", "Withdraw the paper"]
+    assert '<button type="button" disabled' in moves
+    assert "Upload the file of the paper first." in moves
+
+    response = client.post(url("move", pk=paper.pk), {"status": "withdrawn"})
+
+    assert response.status_code == 200
+    assert "Withdraw the paper? It leaves the review" in response.text
+    assert 'name="confirmed" value="1"' in response.text
+    paper.refresh_from_db()
+    assert paper.status == Status.DRAFT
+    client.post(url("move", pk=paper.pk), {"status": "withdrawn", "confirmed": "1"})
+    paper.refresh_from_db()
+    assert paper.status == Status.WITHDRAWN
 
 
 def test_a_paper_without_a_file_is_not_submitted(client, serik, paper):
