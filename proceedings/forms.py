@@ -196,3 +196,5 @@ AuthorFormSet = inlineformset_factory(
 class MoveForm(forms.Form):
     status = forms.ChoiceField(choices=Paper.Status.choices)
     comment = forms.CharField(required=False, max_length=MOVE_COMMENT_MAX)
+    # Sent by the page that asks before a withdrawal.
+    confirmed = forms.BooleanField(required=False)

@@ -38,19 +38,32 @@ DECISIONS = {Status.ACCEPTED, Status.REVISION, Status.REJECTED}
 NEEDS_COMMENT = {Status.REVISION, Status.REJECTED}
 # While the speaker may still change the file (before the deadline, or once reopened).
 OPEN_FOR_UPLOADS = {Status.DRAFT, Status.SUBMITTED, Status.REVISION}
+# Moves the speaker confirms on a page of their own first: a withdrawn paper leaves the review.
+CONFIRMED_MOVES = {Status.WITHDRAWN}
+
+
+def roles_of(user, paper):
+    roles = {SPEAKER} if is_speaker_of(user, paper) else set()
+    if is_organiser(user):
+        roles.add(ORGANISER)
+    return roles
 
 
 def allowed_moves(user, paper):
     """The statuses `user` may move `paper` to now, in the order of Paper.Status."""
-    roles = {SPEAKER} if is_speaker_of(user, paper) else set()
-    if is_organiser(user):
-        roles.add(ORGANISER)
+    roles = roles_of(user, paper)
     return [
         status
         for status in Status
         if MOVES.get((Status(paper.status), status)) in roles
         and (status != Status.SUBMITTED or paper.current_version_id)
     ]
+
+
+def submits_once_uploaded(user, paper):
+    """Whether `user` could submit `paper` but for its file: none is uploaded yet."""
+    who = MOVES.get((Status(paper.status), Status.SUBMITTED))
+    return not paper.current_version_id and who in roles_of(user, paper)
 
 
 def move(paper, to, user, comment="", *, for_speaker=False):

@@ -106,8 +106,17 @@ def start(request):
 
 
 def move_buttons(user, paper):
-    """The buttons for the moves the rules allow `user` now."""
+    """The buttons for the moves the rules allow `user` now, submitting first: a draft without a
+    file shows its Submit button disabled, so that its first button is never Withdraw."""
     moves = []
+    if review.submits_once_uploaded(user, paper):
+        moves.append(
+            {
+                "status": Status.SUBMITTED.value,
+                "label": MOVE_LABELS[Status.SUBMITTED],
+                "waits": True,
+            }
+        )
     for status in review.allowed_moves(user, paper):
         label = MOVE_LABELS[status]
         if status == Status.SUBMITTED and paper.status == Status.REJECTED:
@@ -118,6 +127,7 @@ def move_buttons(user, paper):
                 "label": label,
                 "needs_comment": status in review.NEEDS_COMMENT,
                 "decision": status in review.DECISIONS,
+                "confirmed": status in review.CONFIRMED_MOVES,
             }
         )
     return moves
@@ -138,8 +148,20 @@ def paper_forms(request, paper, editable):
     return form, formset
 
 
+@csrf_exempt
 @login_required
 def paper(request, pk):
+    """The paper's page. Its one form holds the details and, optionally, a new file with one Save,
+    so what the speaker typed is never lost to an upload (`store_file` keeps it on a refusal).
+
+    As in `upload`, the size limit goes in before anything reads the POST, the CSRF check after.
+    """
+    limit = uploads.limit_upload_size(request) if request.method == "POST" else None
+    return paper_page(request, pk, limit)
+
+
+@csrf_protect
+def paper_page(request, pk, limit):
     paper = visible_paper(request, pk)
     editable = paper.status in EDITABLE
     if request.method == "POST" and not editable:
@@ -154,12 +176,38 @@ def paper(request, pk):
         # The paper's form first: the authors are checked against the language it sets.
         paper_valid = form.is_valid()
         if formset.is_valid() and paper_valid:
-            with transaction.atomic():
-                form.save()
-                formset.save()
+            if "file" in request.FILES or limit.refusal is not None:
+                return store_file(request, paper, limit, details=(form, formset))
+            save_details(form, formset)
             messages.success(request, _("The paper's details are saved."))
             return redirect(paper)
+        if wants_json(request):
+            errors = [_("The details are not saved:"), *field_errors(form, formset)]
+            return JsonResponse({"ok": False, "errors": errors}, status=400)
         messages.error(request, _("The details are not saved: see the marked fields."))
+        if limit.refusal is not None:
+            messages.error(request, " ".join(limit.refusal.messages))
+    return paper_response(request, paper, form, formset)
+
+
+def field_errors(form, formset):
+    """The forms' errors as "Label: message" lines, for the uploader, which marks no field."""
+    lines = [
+        f"{each[name].label}: {message}" if name in each.fields else message
+        for each in [form, *formset.forms]
+        for name, field_messages in each.errors.items()
+        for message in field_messages
+    ]
+    return lines + list(formset.non_form_errors())
+
+
+def save_details(form, formset):
+    with transaction.atomic():
+        form.save()
+        formset.save()
+
+
+def paper_response(request, paper, form, formset, status=200):
     versions = list(paper.versions.select_related("uploaded_by__person").order_by("-number"))
     history = list(paper.status_changes.select_related("changed_by__person"))
     return render(
@@ -169,7 +217,7 @@ def paper(request, pk):
             "paper": paper,
             "form": form,
             "formset": formset,
-            "editable": editable,
+            "editable": paper.status in EDITABLE,
             "moves": move_buttons(request.user, paper),
             "paper_versions": versions,
             "history": history,
@@ -179,6 +227,7 @@ def paper(request, pk):
             "accepted_files": ACCEPTED_FILES,
             "organiser": permissions.is_organiser(request.user),
         },
+        status=status,
     )
 
 
@@ -189,7 +238,7 @@ def paper(request, pk):
 @login_required
 @require_POST
 def upload(request, pk):
-    """Store the uploaded file as the paper's next version.
+    """Store the uploaded file as the paper's next version (a file alone, without the details).
 
     The size limit is enforced while the request streams in, so its handler goes in before
     anything reads request.POST or request.FILES; the CSRF check, which reads them, comes after
@@ -200,11 +249,17 @@ def upload(request, pk):
 
 
 @csrf_protect
+def store_upload(request, pk, limit):
+    return store_file(request, visible_paper(request, pk), limit)
+
+
 # Counted once the file is in (the CSRF check reads it): a refusal sent while the browser is still
 # sending the file may be lost on the way, and the limit guards the conversion, not the bandwidth.
 @throttling.per_user("UPLOAD_RATE_LIMIT")
-def store_upload(request, pk, limit):
-    paper = visible_paper(request, pk)
+def store_file(request, paper, limit, details=None):
+    """Store the uploaded file as the next version, then the `details` (the paper's form and its
+    authors, already valid) sent with it. A refused file saves nothing: the page comes back with
+    the typed details and the refusal, so the speaker chooses the file again and loses no text."""
     uploaded = request.FILES.get("file")
     errors, status = [], 400
     version = None
@@ -220,6 +275,8 @@ def store_upload(request, pk, limit):
         except ValidationError as error:
             errors = error.messages
     if version is not None:
+        if details is not None:
+            save_details(*details)
         messages.success(request, uploaded_message(version))
         if wants_json(request):
             return JsonResponse({"ok": True, "number": version.number, "url": paper_url(paper)})
@@ -230,6 +287,8 @@ def store_upload(request, pk, limit):
         )
     for error in errors:
         messages.error(request, error)
+    if details is not None:
+        return paper_response(request, paper, *details, status=status)
     return redirect(paper_url(paper) + "#upload")
 
 
@@ -310,10 +369,16 @@ def move(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose what to do with the paper."))
         return redirect(paper)
-    try:
-        moved = review.move(
-            paper, form.cleaned_data["status"], request.user, form.cleaned_data["comment"]
+    to = Status(form.cleaned_data["status"])
+    confirming = to in review.CONFIRMED_MOVES and to in review.allowed_moves(request.user, paper)
+    if confirming and not form.cleaned_data["confirmed"]:
+        return render(
+            request,
+            "proceedings/confirm_move.html",
+            {"paper": paper, "move": {"status": to.value, "label": MOVE_LABELS[to]}},
         )
+    try:
+        moved = review.move(paper, to, request.user, form.cleaned_data["comment"])
     except (PermissionDenied, ValidationError) as error:
         for message in getattr(error, "messages", None) or [str(error)]:
             messages.error(request, message)

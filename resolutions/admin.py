@@ -296,7 +296,24 @@ class ResolutionAdmin(RefusesStaleForms, TextEditing, SortableTabbedAdmin):
 
     @admin.action(description=_("Adopt"), permissions=["change"])
     def adopt(self, request, queryset):
+        """Adopt; for a published resolution that withdraws the publication, so a page asks
+        first."""
+        published = [resolution for resolution in queryset if resolution.status == Status.PUBLISHED]
+        if published and "confirmed" not in request.POST:
+            return TemplateResponse(
+                request,
+                "admin/resolutions/resolution/unpublish.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": _("Withdraw publication"),
+                    "queryset": queryset,
+                    "published": published,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         self.move(request, queryset, Status.ADOPTED)
+        return None
 
     @admin.action(description=_("Publish"), permissions=["change"])
     def publish(self, request, queryset):

@@ -167,9 +167,39 @@ def language_gaps(resolution):
 # --- Moving through the states -----------------------------------------------------------------
 
 
+def takes_back(resolution, to_status):
+    """Whether the move takes back what was adopted or published (reopening the adopted text,
+    withdrawing the publication): organisers confirm such a move before it is made."""
+    reopening = resolution.is_frozen and to_status == Status.DISCUSSION
+    unpublishing = resolution.status == Status.PUBLISHED and to_status == Status.ADOPTED
+    return reopening or unpublishing
+
+
+def ordered_moves(resolution):
+    """The moves allowed now, the next step forward first, moves back after the forward ones."""
+    order = list(Status)
+    start = order.index(resolution.status)
+
+    def rank(status):
+        step = order.index(status) - start
+        return (step < 0, abs(step))
+
+    return sorted(MOVES[resolution.status], key=rank)
+
+
+def adoption_date(resolution):
+    """The date an adoption is dated by default: the earlier adoption's when the resolution was
+    reopened (to fix a typo, say), or today for a first adoption."""
+    return resolution.adopted_on or timezone.localdate()
+
+
 @transaction.atomic
-def change_status(resolution, to_status, user, comment=""):
-    """Move the resolution to `to_status`, recording who and when; the only way to do so."""
+def change_status(resolution, to_status, user, comment="", adopted_on=None):
+    """Move the resolution to `to_status`, recording who and when; the only way to do so.
+
+    An adoption is dated `adopted_on`, or by `adoption_date`: reopening keeps the date, so the
+    adopted text keeps it unless the organiser gives another one.
+    """
     if not is_organiser(user):
         raise PermissionDenied
     from_status = resolution.status
@@ -184,12 +214,15 @@ def change_status(resolution, to_status, user, comment=""):
         raise ValidationError(
             _("Say why the adopted resolution is reopened."), code="reason_required"
         )
+    adopting = to_status == Status.ADOPTED and from_status != Status.PUBLISHED
+    if adopting and adopted_on is not None and adopted_on > timezone.localdate():
+        raise ValidationError(
+            _("The adoption date cannot be in the future."), code="future_adoption"
+        )
     resolution.status = to_status
-    if to_status == Status.ADOPTED and from_status != Status.PUBLISHED:
-        resolution.adopted_on = timezone.localdate()
+    if adopting:
+        resolution.adopted_on = adopted_on or adoption_date(resolution)
         resolution.adopted_by = user
-    if reopening:
-        resolution.adopted_on = resolution.adopted_by = None
     resolution.save()
     StatusChange.objects.create(
         resolution=resolution,

@@ -93,6 +93,10 @@ class StatusForm(forms.Form):
 
     status = forms.ChoiceField(choices=Resolution.Status.choices)
     comment = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    # A date input sends ISO dates whatever the page's language.
+    adopted_on = forms.DateField(label=_("Adopted on"), required=False, input_formats=["%Y-%m-%d"])
+    # Sent by the confirmation page of a move that takes back the adoption or the publication.
+    confirmed = forms.BooleanField(required=False)
 
 
 class CompareForm(forms.Form):

@@ -146,20 +146,27 @@ def text_in(document, language, taken):
     }
 
 
+def move_of(document, status):
+    """One of the organisers' buttons: what it says and what its form asks for."""
+    reopening = document.is_frozen and status == Status.DISCUSSION
+    label = MOVE_LABELS[status]
+    if reopening:
+        label = REOPEN_LABEL
+    elif document.status == Status.PUBLISHED and status == Status.ADOPTED:
+        label = UNPUBLISH_LABEL
+    adopting = status == Status.ADOPTED and document.status != Status.PUBLISHED
+    return {
+        "status": status.value,
+        "label": label,
+        "needs_reason": reopening,
+        "adoption_date": drafting.adoption_date(document) if adopting else None,
+        "takes_back": drafting.takes_back(document, status),
+    }
+
+
 def move_buttons(document):
-    """The organisers' buttons: every move drafting allows from the current status."""
-    moves = []
-    for status in Status:
-        if status not in drafting.MOVES[document.status]:
-            continue
-        reopening = document.is_frozen and status == Status.DISCUSSION
-        label = MOVE_LABELS[status]
-        if reopening:
-            label = REOPEN_LABEL
-        elif document.status == Status.PUBLISHED and status == Status.ADOPTED:
-            label = UNPUBLISH_LABEL
-        moves.append({"status": status.value, "label": label, "needs_reason": reopening})
-    return moves
+    """The organisers' buttons: every move drafting allows now, the next step forward first."""
+    return [move_of(document, status) for status in drafting.ordered_moves(document)]
 
 
 @page_cache.public_page(query={"both": {"1"}})
@@ -230,9 +237,16 @@ def change_status(request, slug):
     if not form.is_valid():
         messages.error(request, _("Choose the status to move the resolution to."))
         return redirect("roundtable:resolution", slug=event.slug)
+    to_status = Status(form.cleaned_data["status"])
+    if drafting.takes_back(document, to_status) and not form.cleaned_data["confirmed"]:
+        return confirm_move(request, event, document, to_status, form.cleaned_data["comment"])
     try:
         drafting.change_status(
-            document, form.cleaned_data["status"], request.user, form.cleaned_data["comment"]
+            document,
+            form.cleaned_data["status"],
+            request.user,
+            form.cleaned_data["comment"],
+            adopted_on=form.cleaned_data["adopted_on"],
         )
     except ValidationError as error:
         for message in error.messages:
@@ -243,6 +257,31 @@ def change_status(request, slug):
             _("The resolution is now “%(status)s”.") % {"status": document.get_status_display()},
         )
     return redirect("roundtable:resolution", slug=event.slug)
+
+
+CONFIRM_QUESTIONS = {
+    Status.DISCUSSION: gettext_lazy(
+        "Reopen the adopted resolution? Its text can be changed again and it is adopted anew."
+    ),
+    Status.ADOPTED: gettext_lazy(
+        "Withdraw the publication? The public no longer sees the resolution until it is "
+        "published again."
+    ),
+}
+
+
+def confirm_move(request, event, document, to_status, comment):
+    """The page that asks before a move takes back the adoption or the publication."""
+    context = page_context(
+        request,
+        event,
+        document,
+        "text",
+        move=move_of(document, to_status),
+        question=CONFIRM_QUESTIONS[to_status],
+        comment=comment,
+    )
+    return render(request, "resolutions/confirm_move.html", context)
 
 
 # --- Versions ------------------------------------------------------------------------------------

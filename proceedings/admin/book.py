@@ -2,8 +2,9 @@
 
 The proceedings' page edits what the book prints and builds the book: a button queues a build
 (`builds.request_build`), a panel follows its progress (polling a JSON view) and offers the last
-good book, served from the private storage; the build history is listed below. The current
-book downloads as a Crossref deposit (`crossref`), or the page says what it still lacks.
+good book, served from the private storage, and says beside the button what that book lacks
+(`book_gaps`: papers accepted, changed or withdrawn since); the build history is listed below.
+The current book downloads as a Crossref deposit (`crossref`), or the page says what it lacks.
 """
 
 from django.contrib import admin, messages
@@ -29,6 +30,7 @@ from portal import downloads, throttling
 from portal.admin_base import ReadOnlyInline
 from portal.concurrent_edits import RefusesStaleForms
 from proceedings import builds, crossref
+from proceedings.book_gaps import gaps
 from proceedings.models import (
     BookBuild,
     Proceedings,
@@ -63,11 +65,11 @@ def local_time(moment):
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
 
 
-def book_state(latest, current):
+def book_state(latest, current, lacks):
     """What the book panel shows, on the page and to its polling script (as JSON).
 
     `latest` is the newest build, whatever its outcome; `current` the last successful one, whose
-    PDF is the book.
+    PDF is the book; `lacks` its Gaps, what a rebuild would bring in.
     """
     now = timezone.now()
     active = latest is not None and latest.status in BookBuild.ACTIVE
@@ -95,6 +97,7 @@ def book_state(latest, current):
             "label": gettext("Download the book (PDF, %(pages)s pages, built %(when)s)")
             % {"pages": current.page_count, "when": local_time(current.finished_at)},
         },
+        "gaps": lacks.messages(),
     }
 
 
@@ -247,7 +250,8 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         return latest, latest if is_book else proceedings.current_build()
 
     def book_state_of(self, proceedings):
-        return book_state(*self.builds_of(proceedings))
+        latest, book = self.builds_of(proceedings)
+        return book_state(latest, book, gaps(proceedings, book))
 
     @method_decorator(throttling.per_user("BOOK_BUILD_RATE_LIMIT"))
     def build_view(self, request, object_id):
@@ -305,7 +309,7 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         if obj is not None and obj.pk:
             latest, book = self.builds_of(obj)
             context["book_panel"] = {
-                "state": book_state(latest, book),
+                "state": book_state(latest, book, gaps(obj, book)),
                 "status_url": reverse("admin:proceedings_proceedings_build_status", args=[obj.pk]),
                 "build_url": reverse("admin:proceedings_proceedings_build", args=[obj.pk]),
                 "can_build": self.has_build_permission(request),

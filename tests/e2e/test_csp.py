@@ -116,7 +116,7 @@ def test_the_pages_run_under_the_policy_without_violations(watched, site):
     with override_settings(UPLOAD_RATE_LIMIT="1/h"):
         for number in (2, 3):
             speaker.locator("#paper-file").set_input_files(files=[pdf(f"paper-{number}.pdf")])
-            with speaker.expect_response(re.compile(r"/upload/$")) as sent:
+            with speaker.expect_response(re.compile(rf"/my/papers/{paper.pk}/$")) as sent:
                 speaker.locator(".upload-form button[type=submit]").click()
             if number == 2:
                 assert sent.value.status == 200

@@ -3,8 +3,9 @@
 The organiser invites a speaker from the admin's People list; the speaker opens the link of the
 letter, sets a password and lands on "My papers", starts the paper of their talk, uploads a DOCX
 (chosen in the file field, then a second version dropped on the form, both sent by the
-progress-bar uploader), reads the Kazakh text in the preview and submits the paper; the organiser
-accepts it from the paper's page in the admin; the speaker sees it accepted.
+progress-bar uploader; then a third with an abstract typed beside it, one Save keeping both),
+reads the Kazakh text in the preview and submits the paper; the organiser accepts it from the
+paper's page in the admin; the speaker sees it accepted.
 """
 
 import base64
@@ -25,6 +26,7 @@ SLUG = "public-safety-2025"
 TALK_TITLE = "Құқық қорғау органдары мен қоғамның серіктестігі"
 KAZAKH_SENTENCE = "Қоғамдық қауіпсіздік — мемлекеттің негізгі міндеттерінің бірі."
 NEW_PASSWORD = "Zhana-Kupiya-Soz-2025"
+ABSTRACT = "Мақалада полиция мен қоғамның серіктестігінің жаңа түрлері қарастырылады."
 DOCX_TYPE = make.DOCX_TYPE
 
 # Counts the upload progress events of every XMLHttpRequest, across page loads of the tab.
@@ -110,7 +112,7 @@ def test_a_paper_from_invitation_to_acceptance(
         page.locator("#paper-file").set_input_files(
             files=[{"name": "Мақала.docx", "mimeType": DOCX_TYPE, "buffer": make_docx()}]
         )
-        with page.expect_response(re.compile(r"/upload/$")) as sent:
+        with page.expect_response(re.compile(rf"/my/papers/{paper.pk}/$")) as sent:
             page.locator(".upload-form button[type=submit]").click()
         assert sent.value.request.headers["accept"] == "application/json"
         assert sent.value.status == 200
@@ -125,8 +127,10 @@ def test_a_paper_from_invitation_to_acceptance(
         expect(zone).to_be_visible()
         data = base64.b64encode(make_docx(title="Екінші нұсқа")).decode()
         transfer = page.evaluate_handle(DROP_FILE, [data, "Мақала-2.docx", DOCX_TYPE])
-        with page.expect_response(re.compile(r"/upload/$")):
-            zone.dispatch_event("drop", {"dataTransfer": transfer})
+        zone.dispatch_event("drop", {"dataTransfer": transfer})
+        expect(zone).to_contain_text("Мақала-2.docx")  # chosen, not yet sent
+        with page.expect_response(re.compile(rf"/my/papers/{paper.pk}/$")):
+            page.locator(".upload-form button[type=submit]").click()
         expect(page.locator("#version-2.version--current")).to_contain_text("Мақала-2.docx")
         expect(page.locator("#version-1")).to_be_visible()
         assert page.evaluate("sessionStorage.getItem('uploaded')") == "100"
@@ -138,6 +142,22 @@ def test_a_paper_from_invitation_to_acceptance(
         page.locator(".upload-form button[type=submit]").click()
         expect(page.locator(".upload-error")).to_contain_text(".docx")
         expect(page.locator("tr.version")).to_have_count(2)
+
+        # An abstract typed, a file chosen, one Save: both are kept.
+        page.locator("#id_abstract_kk").fill(ABSTRACT)
+        page.locator("#paper-file").set_input_files(
+            files=[
+                {
+                    "name": "Мақала-3.docx",
+                    "mimeType": DOCX_TYPE,
+                    "buffer": make_docx(title="Екінші нұсқа"),
+                }
+            ]
+        )
+        with page.expect_response(re.compile(rf"/my/papers/{paper.pk}/$")):
+            page.locator(".upload-form button[type=submit]").click()
+        expect(page.locator("#version-3.version--current")).to_contain_text("Мақала-3.docx")
+        expect(page.locator("#id_abstract_kk")).to_have_value(ABSTRACT)
 
         # The preview shows the Kazakh text as the book will print it.
         page.locator(f'a[href="/kk/my/papers/{paper.pk}/preview/"]').click()

@@ -3,17 +3,28 @@ and its JSON, the download of the book and the build history, per role."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from proceedings import builds
-from proceedings.models import BookBuild, Proceedings
-from tests.factories import PASSWORD, broken_paper, organiser, speaker, staff, tiny_proceedings
+from proceedings.book_gaps import Gaps
+from proceedings.models import BookBuild, Paper, Proceedings
+from tests.factories import (
+    PASSWORD,
+    AuthorFactory,
+    PaperFactory,
+    broken_paper,
+    organiser,
+    speaker,
+    staff,
+    tiny_proceedings,
+)
 from tests.pages import admin_form_data, change_url, shown, text_of
 
 pytestmark = pytest.mark.django_db
@@ -321,19 +332,81 @@ def test_the_page_groups_the_fields_and_saves_them(chair, client, proceedings):
     assert proceedings.papers_start == Proceedings.PaperStart.NEXT_PAGE
 
 
+# --- What the book lacks ------------------------------------------------------------------------
+
+
+def gap_notes(page):
+    panel = page.text[page.text.index('id="book-build"') : page.text.index("Latest build")]
+    return re.findall(r'<li class="warning">([^<]+)</li>', panel), panel
+
+
+def test_a_complete_book_lacks_nothing(chair, client, proceedings):
+    builds.run(builds.request_build(proceedings, None))
+
+    notes, panel = gap_notes(client.get(change_url(proceedings)))
+
+    assert notes == []
+    assert 'data-build="gaps" hidden' in panel
+    assert client.get(status_url(proceedings)).json()["gaps"] == []
+
+
+def test_the_panel_says_which_papers_the_book_lacks_beside_the_build_button(
+    chair, client, proceedings
+):
+    builds.run(builds.request_build(proceedings, None))
+    in_book = Paper.objects.get(event=proceedings.event)
+    for _ in range(2):
+        AuthorFactory(paper=PaperFactory(event=proceedings.event, status=Paper.Status.ACCEPTED))
+
+    notes, panel = gap_notes(client.get(change_url(proceedings)))
+
+    assert notes == ["2 accepted papers are not in the book."]
+    assert panel.index("Build proceedings") < panel.index("2 accepted papers are not in the book.")
+    assert client.get(status_url(proceedings)).json()["gaps"] == notes
+    in_book.title_kk = "Түзетілген тақырып"
+    in_book.save()
+    assert gap_notes(client.get(change_url(proceedings)))[0] == [
+        "2 accepted papers are not in the book.",
+        "1 paper in the book has changed since it was built.",
+    ]
+    Paper.objects.filter(pk=in_book.pk).update(status=Paper.Status.REVISION)
+    assert gap_notes(client.get(change_url(proceedings)))[0] == [
+        "2 accepted papers are not in the book.",
+        "1 paper in the book is no longer accepted.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "note"),
+    [
+        ("ru", 1, "1 принятая статья не вошла в сборник."),
+        ("ru", 3, "3 принятые статьи не вошли в сборник."),
+        ("ru", 5, "5 принятых статей не вошли в сборник."),
+        ("kk", 1, "Жинаққа 1 қабылданған мақала кірмеген."),
+        ("kk", 5, "Жинаққа 5 қабылданған мақала кірмеген."),
+        ("en", 1, "1 accepted paper is not in the book."),
+    ],
+)
+def test_the_count_of_missing_papers_reads_in_each_language(language, count, note):
+    with translation.override(language):
+        assert Gaps(missing=count).messages() == [note]
+
+
 # --- Queries -------------------------------------------------------------------------------------
 
 
 def test_queries_of_the_page_and_the_status(
     chair, client, proceedings, built, django_assert_num_queries
 ):
-    # One more for the current book, whose pages give the output data's printed sheets.
-    with django_assert_num_queries(10):
+    # One more for the current book, whose pages give the output data's printed sheets, and two
+    # (the accepted papers, the book's entries) for what the book lacks.
+    with django_assert_num_queries(12):
         assert client.get(change_url(proceedings)).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         assert client.get(status_url(proceedings)).status_code == 200
-    # The history does not add a query per build.
+    # The history does not add a query per build, nor what the book lacks one per paper.
     for _ in range(3):
         BookBuild.objects.create(proceedings=proceedings, status=Status.FAILED, error="Stopped.")
-    with django_assert_num_queries(10):
+        AuthorFactory(paper=PaperFactory(event=proceedings.event, status=Paper.Status.ACCEPTED))
+    with django_assert_num_queries(12):
         assert client.get(change_url(proceedings)).status_code == 200

@@ -103,7 +103,7 @@ def request(client, name, paper, talk):
         "start": lambda: client.post(url("start"), {"talk": talk.pk}),
         "paper": lambda: client.get(url("paper", **pk)),
         "upload": lambda: client.post(url("upload", **pk), {"file": make.pdf_file()}),
-        "move": lambda: client.post(url("move", **pk), {"status": "withdrawn"}),
+        "move": lambda: client.post(url("move", **pk), {"status": "withdrawn", "confirmed": "1"}),
         "preview": lambda: client.get(url("preview", **pk)),
         "preview_pdf": lambda: client.get(url("preview_pdf", **pk)),
         "download": lambda: client.get(url("download", number=1, **pk)),
@@ -402,7 +402,7 @@ def test_after_acceptance_the_details_are_read_only(client, serik, uploaded):
     page = client.get(url("paper", pk=uploaded.pk))
     html = page.text
     assert '<fieldset class="paper-form-all" disabled>' in html
-    assert "Save the details" not in html
+    assert ">Save</button>" not in html
     assert 'name="file"' not in html  # no more uploads
     assert "Жақсы мақала." in html
 
@@ -411,6 +411,76 @@ def test_after_acceptance_the_details_are_read_only(client, serik, uploaded):
     assert shown(response) == ["This paper is “Accepted”: its details no longer change."]
     uploaded.refresh_from_db()
     assert uploaded.title_kk != "Жаңа тақырып"
+
+
+# --- One form: the details and the file --------------------------------------------------------
+
+TYPED_ABSTRACT = "Мақалада полиция мен қоғамның серіктестігі қарастырылады."
+
+
+def test_one_save_keeps_the_typed_abstract_and_stores_the_file(client, serik, paper):
+    client.force_login(serik)
+    page = client.get(url("paper", pk=paper.pk))
+    assert page.text.count('enctype="multipart/form-data"') == 1  # details and file: one form
+    data = form_data(page, abstract_kk=TYPED_ABSTRACT, file=make.docx_file())
+
+    response = client.post(url("paper", pk=paper.pk), data)
+
+    assert response.status_code == 302
+    assert shown(response) == ["Version 1 is uploaded: it is now the current one."]
+    paper.refresh_from_db()
+    assert paper.abstract_kk == TYPED_ABSTRACT
+    assert paper.current_version.original_name == "Мақала.docx"
+    page = client.get(url("paper", pk=paper.pk))
+    assert f"{TYPED_ABSTRACT}</textarea>" in page.text
+
+
+def test_a_refused_file_saves_nothing_and_keeps_what_was_typed(client, serik, paper):
+    client.force_login(serik)
+    page = client.get(url("paper", pk=paper.pk))
+    before = paper.abstract_kk
+    data = form_data(page, abstract_kk=TYPED_ABSTRACT, file=make.exe_file())
+
+    response = client.post(url("paper", pk=paper.pk), data)
+
+    assert response.status_code == 400
+    assert f"{TYPED_ABSTRACT}</textarea>" in response.text
+    assert ".docx" in text_of(response.text)  # what is accepted instead
+    paper.refresh_from_db()
+    assert (paper.abstract_kk, paper.versions.count()) == (before, 0)
+
+
+def test_a_too_large_file_keeps_what_was_typed(client, serik, paper, settings):
+    settings.PAPER_UPLOAD_MAX_BYTES = 100
+    client.force_login(serik)
+    page = client.get(url("paper", pk=paper.pk))
+    data = form_data(page, abstract_kk=TYPED_ABSTRACT, file=make.pdf_file())
+
+    response = client.post(url("paper", pk=paper.pk), data)
+
+    assert response.status_code == 400
+    assert f"{TYPED_ABSTRACT}</textarea>" in response.text
+    assert "This file is larger than" in text_of(response.text)
+    assert not paper.versions.exists()
+
+
+def test_the_uploader_gets_json_for_the_details_and_the_file(client, serik, paper):
+    client.force_login(serik)
+    page = client.get(url("paper", pk=paper.pk))
+    data = form_data(page, abstract_kk=TYPED_ABSTRACT, file=make.pdf_file())
+
+    response = client.post(url("paper", pk=paper.pk), data, headers={"accept": "application/json"})
+
+    assert response.json() == {"ok": True, "number": 1, "url": url("paper", pk=paper.pk)}
+    paper.refresh_from_db()
+    assert paper.abstract_kk == TYPED_ABSTRACT
+    invalid = form_data(page, title_kk="", file=make.pdf_file())
+    refused = client.post(
+        url("paper", pk=paper.pk), invalid, headers={"accept": "application/json"}
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0] == "The details are not saved:"
+    assert paper.versions.count() == 1
 
 
 # --- Uploading ---------------------------------------------------------------------------------
@@ -743,7 +813,7 @@ def test_the_speaker_submits_and_withdraws_and_reopens(client, serik, uploaded):
     uploaded.refresh_from_db()
     assert uploaded.status == Status.SUBMITTED
 
-    client.post(url("move", pk=uploaded.pk), {"status": "withdrawn"})
+    client.post(url("move", pk=uploaded.pk), {"status": "withdrawn", "confirmed": "1"})
     uploaded.refresh_from_db()
     assert uploaded.status == Status.WITHDRAWN
     page = client.get(url("paper", pk=uploaded.pk)).text
@@ -757,6 +827,27 @@ def test_the_speaker_submits_and_withdraws_and_reopens(client, serik, uploaded):
         "withdrawn",
         "draft",
     ]
+
+
+def test_a_new_draft_shows_submit_first_and_withdraw_asks_first(client, serik, paper):
+    client.force_login(serik)
+    page = client.get(url("paper", pk=paper.pk)).text
+    moves = page[page.index('id="moves-heading"') : page.index('id="history-heading"')]
+    buttons = re.findall(r"<button[^>]*>([^<]+)</button>", moves)
+    assert buttons == ["Submit for review", "Withdraw the paper"]
+    assert '<button type="button" disabled' in moves
+    assert "Upload the file of the paper first." in moves
+
+    response = client.post(url("move", pk=paper.pk), {"status": "withdrawn"})
+
+    assert response.status_code == 200
+    assert "Withdraw the paper? It leaves the review" in response.text
+    assert 'name="confirmed" value="1"' in response.text
+    paper.refresh_from_db()
+    assert paper.status == Status.DRAFT
+    client.post(url("move", pk=paper.pk), {"status": "withdrawn", "confirmed": "1"})
+    paper.refresh_from_db()
+    assert paper.status == Status.WITHDRAWN
 
 
 def test_a_paper_without_a_file_is_not_submitted(client, serik, paper):

@@ -441,6 +441,23 @@ def test_reopening_asks_for_a_reason_and_records_it(chair, client, adopted):
     assert client.get(change_url(adopted)).context["has_change_permission"]
 
 
+def test_adopting_a_published_resolution_asks_before_withdrawing_the_publication(chair, client):
+    resolution = resolution_with()
+    for status in (Status.DISCUSSION, Status.ADOPTED, Status.PUBLISHED):
+        drafting.change_status(resolution, status, chair)
+
+    confirm = act(client, "adopt", resolution)
+
+    assert confirm.status_code == 200
+    assert "the public no longer sees them until they are published again" in confirm.text
+    resolution.refresh_from_db()
+    assert resolution.status == "published"
+    done = act(client, "adopt", resolution, confirmed="1")
+    resolution.refresh_from_db()
+    assert resolution.status == "adopted"
+    assert shown(done) == [f"“{resolution}” is now: Adopted."]
+
+
 def test_reopening_a_draft_is_refused(chair, client):
     resolution = resolution_with()
 

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -170,16 +172,48 @@ def test_reopening_adopted_text_needs_a_reason(chair, reason):
     assert resolution.status == Status.ADOPTED
 
 
-def test_reopening_is_recorded_with_its_reason_and_clears_the_adoption(chair):
+def test_reopening_is_recorded_with_its_reason_and_makes_the_text_editable(chair):
     resolution = at(Status.PUBLISHED, chair)
 
     drafting.change_status(resolution, Status.DISCUSSION, chair, comment="Опечатка в разделе 2")
 
     resolution.refresh_from_db()
     assert resolution.status == Status.DISCUSSION
-    assert (resolution.adopted_on, resolution.adopted_by) == (None, None)
+    assert not resolution.is_frozen
     assert history(resolution)[-1] == ("published", "discussion", chair, "Опечатка в разделе 2")
     drafting.ensure_editable(resolution)  # editable again
+
+
+def test_adopting_again_after_a_typo_fix_keeps_the_first_adoption_date(chair):
+    resolution = at(Status.PUBLISHED, chair)
+    Resolution.objects.filter(pk=resolution.pk).update(adopted_on=date(2025, 5, 23))
+    resolution.refresh_from_db()
+    secretary = organiser(username="dana")
+
+    drafting.change_status(resolution, Status.DISCUSSION, chair, comment="Опечатка в пункте 2.1")
+    drafting.change_status(resolution, Status.ADOPTED, secretary)
+
+    resolution.refresh_from_db()
+    assert (resolution.adopted_on, resolution.adopted_by) == (date(2025, 5, 23), secretary)
+
+
+def test_the_organiser_may_date_an_adoption_but_not_in_the_future(chair):
+    resolution = at(Status.DISCUSSION, chair)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    with pytest.raises(ValidationError) as refused:
+        drafting.change_status(resolution, Status.ADOPTED, chair, adopted_on=tomorrow)
+    assert refused.value.messages == ["The adoption date cannot be in the future."]
+    drafting.change_status(resolution, Status.ADOPTED, chair, adopted_on=date(2025, 5, 23))
+
+    resolution.refresh_from_db()
+    assert (resolution.status, resolution.adopted_on) == (Status.ADOPTED, date(2025, 5, 23))
+
+
+def test_a_first_adoption_is_dated_today_by_default(chair):
+    resolution = at(Status.DISCUSSION, chair)
+
+    assert drafting.adoption_date(resolution) == timezone.localdate()
 
 
 # --- Versions ----------------------------------------------------------------------------------

@@ -3,10 +3,11 @@ amendments and status moves through the pages, versions and their comparison, qu
 
 import io
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from resolutions import drafting, exports
@@ -468,13 +469,97 @@ def test_reopening_needs_a_reason(client, published, event):
     assert "Reopen for discussion" in html
     assert '<textarea id="reopen-reason" name="comment"' in html
     status_url = url("resolution_status", slug=event.slug)
-    response = client.post(status_url, {"status": "discussion"}, follow=True)
+    response = client.post(status_url, {"status": "discussion", "confirmed": "1"}, follow=True)
     assert "Say why the adopted resolution is reopened." in response.text
     published.refresh_from_db()
     assert published.status == Status.PUBLISHED
-    client.post(status_url, {"status": "discussion", "comment": "A typo in 2.1."})
+    client.post(status_url, {"status": "discussion", "comment": "A typo in 2.1.", "confirmed": "1"})
     published.refresh_from_db()
     assert published.status == Status.DISCUSSION
+
+
+def move_order(client, event):
+    html = client.get(url("resolution", slug=event.slug)).text
+    return re.findall(r'name="status" value="(\w+)">', html)
+
+
+def test_the_next_step_forward_is_the_first_button(client, event):
+    resolution = demo_resolution(event, Status.DRAFT)
+    chair = organiser("aigerim")
+    client.force_login(chair)
+    orders = [move_order(client, event)]
+    for status, comment in [
+        (Status.DISCUSSION, ""),
+        (Status.ADOPTED, ""),
+        (Status.PUBLISHED, ""),
+    ]:
+        drafting.change_status(resolution, status, chair, comment)
+        orders.append(move_order(client, event))
+
+    assert orders == [
+        ["discussion", "adopted"],  # a new draft: "Open the discussion" first
+        ["adopted", "draft"],
+        ["published", "discussion"],
+        ["adopted", "discussion"],  # published: withdrawing, then reopening, both confirmed
+    ]
+
+
+def test_withdrawing_the_publication_asks_first(client, published, event):
+    client.force_login(organiser("aigerim"))
+    status_url = url("resolution_status", slug=event.slug)
+
+    response = client.post(status_url, {"status": "adopted"})
+
+    assert response.status_code == 200
+    text = text_of(response.text)
+    assert "Withdraw the publication? The public no longer sees the resolution" in text
+    assert 'name="confirmed" value="1"' in response.text
+    published.refresh_from_db()
+    assert published.status == Status.PUBLISHED
+    client.post(status_url, {"status": "adopted", "confirmed": "1"})
+    published.refresh_from_db()
+    assert published.status == Status.ADOPTED
+
+
+def test_reopening_asks_first_and_keeps_the_typed_reason(client, published, event):
+    client.force_login(organiser("aigerim"))
+    status_url = url("resolution_status", slug=event.slug)
+
+    response = client.post(status_url, {"status": "discussion", "comment": "A typo in 2.1."})
+
+    assert "Reopen the adopted resolution?" in text_of(response.text)
+    assert ">A typo in 2.1.</textarea>" in response.text
+    published.refresh_from_db()
+    assert published.status == Status.PUBLISHED
+
+
+def test_the_adopt_form_offers_the_earlier_adoption_date_after_a_typo_fix(client, published, event):
+    Resolution.objects.filter(pk=published.pk).update(adopted_on=date(2025, 5, 23))
+    client.force_login(organiser("aigerim"))
+    status_url = url("resolution_status", slug=event.slug)
+    client.post(status_url, {"status": "discussion", "comment": "A typo.", "confirmed": "1"})
+
+    html = client.get(url("resolution", slug=event.slug)).text
+    assert 'name="adopted_on" value="2025-05-23"' in html
+    client.post(status_url, {"status": "adopted", "adopted_on": "2025-05-23"})
+
+    published.refresh_from_db()
+    assert (published.status, published.adopted_on) == (Status.ADOPTED, date(2025, 5, 23))
+    html = client.get(url("resolution", slug=event.slug)).text
+    assert '<time datetime="2025-05-23">' in html
+
+
+def test_an_organiser_dates_a_first_adoption(client, discussed, event):
+    client.force_login(organiser("aigerim"))
+    html = client.get(url("resolution", slug=event.slug)).text
+    assert f'name="adopted_on" value="{timezone.localdate():%Y-%m-%d}"' in html
+
+    client.post(
+        url("resolution_status", slug=event.slug), {"status": "adopted", "adopted_on": "2025-05-22"}
+    )
+
+    discussed.refresh_from_db()
+    assert discussed.adopted_on == date(2025, 5, 22)
 
 
 def test_a_move_drafting_does_not_allow_is_explained(client, event):

@@ -47,6 +47,16 @@ document.addEventListener("DOMContentLoaded", function () {
         if (button) {
             button.disabled = state.active;
         }
+        const gaps = part("gaps");
+        if (gaps) {
+            gaps.replaceChildren(...state.gaps.map(function (text) {
+                const item = document.createElement("li");
+                item.className = "warning";
+                item.textContent = text;
+                return item;
+            }));
+            gaps.hidden = state.gaps.length === 0;
+        }
         const book = state.book;
         const link = part("book-link");
         if (book && link) {

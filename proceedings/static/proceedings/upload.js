@@ -1,10 +1,13 @@
-/* Uploading a paper: drop the file on the form or choose it, and watch it go up.
+/* Uploading a paper: drop the file on the form or choose it, press Save, and watch it go up.
  *
- * Enhances `form[data-upload]` (templates/proceedings/paper.html), which works without this
- * script as a plain multipart form. Here the form becomes a drop zone and sends the file with
- * XMLHttpRequest, asking for JSON, so that a <progress> bar follows the upload; on success the
- * page opens again with the new version, on refusal the server's message is shown in place.
- * The texts come from the form's data-* attributes, in the page's language.
+ * Enhances `form[data-upload]` (templates/proceedings/paper.html): the paper's one form, its
+ * details and an optional file, which works without this script as a plain multipart form.
+ * Here its file field becomes a drop zone; a Save with a file sends the whole form (the typed
+ * details with the file) with XMLHttpRequest, asking for JSON, so that a <progress> bar follows
+ * the upload; on success the page opens again with the new version and the details saved, on
+ * refusal the server's message is shown in place and nothing typed is lost. A Save without a
+ * file is the plain form's. The texts come from the form's data-* attributes, in the page's
+ * language.
  */
 (function () {
   "use strict";
@@ -19,6 +22,7 @@
     var button = form.querySelector('button[type="submit"]');
     var maxBytes = parseInt(form.dataset.maxBytes, 10) || 0;
     var busy = false;
+    var dropped = null; // for browsers that do not let scripts set a file input
 
     // The drop zone holds the help text and the file input, which keeps working as it was.
     var zone = document.createElement("div");
@@ -49,20 +53,26 @@
       if (busy || !files || !files.length) {
         return;
       }
+      dropped = files[0];
+      hint.textContent = dropped.name;
       try {
         input.files = files; // so that the input names the dropped file
       } catch (ignored) {
-        // Older browsers do not let scripts set a file input; the upload goes on regardless.
+        // Older browsers do not let scripts set a file input; Save sends `dropped` regardless.
       }
-      send(files[0]);
+    });
+    input.addEventListener("change", function () {
+      dropped = null;
+      hint.textContent = form.dataset.dropText || "";
     });
 
     form.addEventListener("submit", function (event) {
-      if (!input.files || !input.files.length) {
-        return; // the browser says the field is required
+      var file = input.files && input.files.length ? input.files[0] : dropped;
+      if (!file) {
+        return; // the details alone: the plain form's post
       }
       event.preventDefault();
-      send(input.files[0]);
+      send(file);
     });
 
     function show(message) {
