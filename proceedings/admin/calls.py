@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -15,12 +16,14 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from portal.concurrent_edits import RefusesStaleForms
 from proceedings import calls
 from proceedings.models import Application, Call
+from proceedings.models.calls import default_languages
 
 
 class CallForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
-        label=_("languages of papers"),
+        label=capfirst(_("languages of papers")),
         choices=settings.LANGUAGES,
+        initial=default_languages,
         widget=forms.CheckboxSelectMultiple,
     )
 

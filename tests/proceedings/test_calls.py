@@ -265,6 +265,8 @@ def test_organisers_open_a_call_in_the_admin_and_see_its_applications(client, or
 
     add = client.get(reverse("admin:proceedings_call_add"))
     assert add.status_code == 200 and 'name="requirements_kk"' in add.content.decode()
+    checked = re.findall(r'<input[^>]*name="languages"[^>]*value="(\w+)"[^>]*checked', add.text)
+    assert checked == ["kk", "ru"]
     apply_client = type(client)()
     apply(apply_client, call)
     listing = client.get(reverse("admin:proceedings_application_changelist"))
