@@ -59,7 +59,7 @@ from resolutions.models import Resolution
 from roundtable.models import RoundTable
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
-from typesetting import folios
+from typesetting import folios, font_sharing
 from typesetting.printing import lay_out, static_file
 from typesetting.typography import running_title, tie_html
 
@@ -489,6 +489,8 @@ def merge(proceedings, parts, cache):
     stamped, overlay = overlay_part(proceedings, parts)
     typeset_parts([overlay], cache)
     folios.stamp(writer, overlay.reader, stamped)
+    # Every part embeds its own subsets of the same fonts: one program per font instead.
+    font_sharing.share_fonts(writer)
     add_outline(writer, parts)
     add_metadata(writer, proceedings, parts)
     output = io.BytesIO()
