@@ -488,7 +488,7 @@ def merge(proceedings, parts, cache):
     page_count = len(writer.pages)
     stamped, overlay = overlay_part(proceedings, parts)
     typeset_parts([overlay], cache)
-    folios.stamp(writer, overlay.reader, stamped)
+    folios.stamp(writer, overlay.reader.pages, stamped)
     # Every part embeds its own subsets of the same fonts: one program per font instead.
     font_sharing.share_fonts(writer)
     add_outline(writer, parts)

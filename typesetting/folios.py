@@ -60,11 +60,14 @@ def fit_to_a4(pdf):
     return output.getvalue()
 
 
-def stamp(writer, overlay, pages):
-    """Draw page k of `overlay` (a PdfReader) over `writer`'s page `pages[k]` (an index)."""
+def stamp(writer, overlay, pages, name=STAMP):
+    """Draw `overlay[k]` (a pypdf page) over `writer`'s page `pages[k]` (an index).
+
+    `name` is the form's name in the page's resources: a page stamped twice needs two.
+    """
     before = writer._add_object(stream(b"q\n"))
-    after = writer._add_object(stream(b"\nQ\nq " + STAMP.encode() + b" Do Q\n"))
-    for index, overlay_page in zip(pages, overlay.pages, strict=True):
+    after = writer._add_object(stream(b"\nQ\nq " + name.encode() + b" Do Q\n"))
+    for index, overlay_page in zip(pages, overlay, strict=True):
         page = writer.pages[index]
         form = stream(contents_of(overlay_page))
         form.update(
@@ -78,7 +81,7 @@ def stamp(writer, overlay, pages):
         # A fresh resource dictionary per page: pages of one document may share theirs.
         resources = DictionaryObject(page.get("/Resources") or {})
         xobjects = DictionaryObject(resources.get("/XObject") or {})
-        xobjects[STAMP] = writer._add_object(form)
+        xobjects[name] = writer._add_object(form)
         resources[NameObject("/XObject")] = xobjects
         page[NameObject("/Resources")] = resources
         contents = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
