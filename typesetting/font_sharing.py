@@ -11,16 +11,20 @@ only in which glyphs they hold.
 PostScript name the subsets keep) it subsets that file once, with retained glyph ids, to the union
 of the glyphs every document uses, and points every font dictionary at that one program, with one
 widths array and, where the documents agree on what each glyph means, one ToUnicode map. Content
-streams are not touched. A subset whose outlines are not the original's at the same glyph ids
-(an uploaded PDF from another program that renumbers glyphs) keeps its own program, as does a
-font whose file is not on this machine.
+streams are not touched. A subset whose advances and outlines are not the original's at the same
+glyph ids (an uploaded PDF from another program that renumbers glyphs) keeps its own program, as
+does a font whose file is not on this machine.
+
+The check reads the widths the PDF gives and the head of each glyph's outline (contours and
+bounding box) from the raw glyf table, not the decoded outlines: decoding them took 0.7 s for the
+84 subsets of a 208-page book; all of share_fonts now takes about 0.1 s.
 """
 
 import hashlib
 import io
 import re
 import string
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools import subset
@@ -140,25 +144,29 @@ def original_font(path):
     return TTFont(path, lazy=True)
 
 
-def same_glyphs(subset_font, original, glyph_ids):
-    """Whether `subset_font` holds `original`'s outlines and advances at `glyph_ids`."""
+def same_glyphs(subset_font, original, widths):
+    """Whether `subset_font` holds `original`'s glyphs at the ids of `widths` ({glyph id: width
+    in thousandths of an em}, as the PDF gives them): every advance the PDF gives is the
+    original's, and so is every glyph's outline header (its contours and bounding box; the rest
+    of the outline differs by the hinting WeasyPrint drops)."""
     if "glyf" not in subset_font or "glyf" not in original or "fvar" in original:
         return False
-    count = original["maxp"].numGlyphs
-    ids = [gid for gid in glyph_ids if gid < count]
-    if not ids or max(ids) >= subset_font["maxp"].numGlyphs:
+    count, scale = original["maxp"].numGlyphs, 1000 / original["head"].unitsPerEm
+    ids = sorted(gid for gid in widths if gid < count)
+    if not ids or ids[-1] >= subset_font["maxp"].numGlyphs:
         return False
-    mine, theirs = subset_font["glyf"], original["glyf"]
-    my_metrics, their_metrics = subset_font["hmtx"], original["hmtx"]
+    metrics = original["hmtx"]
     for gid in ids:
-        my_name, their_name = subset_font.getGlyphName(gid), original.getGlyphName(gid)
-        if my_metrics[my_name][0] != their_metrics[their_name][0]:
+        if abs(metrics[original.getGlyphName(gid)][0] * scale - widths[gid]) > 1:
             return False
-        my_points, my_ends, _ = mine[my_name].getCoordinates(mine)
-        their_points, their_ends, _ = theirs[their_name].getCoordinates(theirs)
-        if list(my_ends) != list(their_ends) or list(my_points) != list(their_points):
-            return False
-    return True
+    return glyph_headers(subset_font, ids) == glyph_headers(original, ids)
+
+
+def glyph_headers(font, glyph_ids):
+    """The first bytes of each glyph's outline, read from the raw glyf table: the number of
+    contours and the bounding box, which hinting leaves alone."""
+    offsets, data = font["loca"], font.reader["glyf"]
+    return [data[offsets[gid] : min(offsets[gid + 1], offsets[gid] + 10)] for gid in glyph_ids]
 
 
 # --- Sharing --------------------------------------------------------------------------------------
@@ -194,6 +202,17 @@ def share(writer, path, fonts):
 
 def font_program(path, glyph_ids):
     """The font file `path` subset to `glyph_ids`, their ids kept, as a FontFile2 stream."""
+    data = subset_of(path, tuple(glyph_ids))
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    stream = stream.flate_encode()
+    stream[NameObject("/Length1")] = NumberObject(len(data))
+    return stream
+
+
+@lru_cache(maxsize=16)
+def subset_of(path, glyph_ids):
+    """The subset's bytes; kept, since a rebuild of an unchanged book asks for the same ones."""
     options = subset.Options(**SUBSET_OPTIONS)
     options.drop_tables += DROPPED_TABLES
     subsetter = subset.Subsetter(options)
@@ -202,11 +221,7 @@ def font_program(path, glyph_ids):
     subsetter.subset(font)
     data = io.BytesIO()
     font.save(data)
-    stream = DecodedStreamObject()
-    stream.set_data(data.getvalue())
-    stream = stream.flate_encode()
-    stream[NameObject("/Length1")] = NumberObject(len(data.getvalue()))
-    return stream
+    return data.getvalue()
 
 
 def tag(path, glyph_ids):
@@ -330,7 +345,7 @@ def drop_unreachable(writer):
     while pending:
         obj = pending.pop()
         if isinstance(obj, IndirectObject):
-            if obj is None or obj.pdf is not writer or obj.idnum in reached:
+            if obj.pdf is not writer or obj.idnum in reached:
                 continue
             reached.add(obj.idnum)
             obj = obj.get_object()
