@@ -67,19 +67,22 @@ def stamp(writer, overlay, pages, name=STAMP):
     """
     before = writer._add_object(stream(b"q\n"))
     after = writer._add_object(stream(b"\nQ\nq " + name.encode() + b" Do Q\n"))
+    shared = {}  # id() of a resource of the book's pages → that resource as one indirect object
     for index, overlay_page in zip(pages, overlay, strict=True):
         page = writer.pages[index]
-        form = stream(contents_of(overlay_page))
+        form = stream(contents_of(overlay_page)).flate_encode()
         form.update(
             {
                 NameObject("/Type"): NameObject("/XObject"),
                 NameObject("/Subtype"): NameObject("/Form"),
                 NameObject("/BBox"): RectangleObject(overlay_page.mediabox),
-                NameObject("/Resources"): overlay_page["/Resources"].clone(writer),
+                NameObject("/Resources"): shared_resources(
+                    writer, overlay_page["/Resources"], shared, clone=True
+                ),
             }
         )
         # A fresh resource dictionary per page: pages of one document may share theirs.
-        resources = DictionaryObject(page.get("/Resources") or {})
+        resources = shared_resources(writer, page.get("/Resources") or {}, shared)
         xobjects = DictionaryObject(resources.get("/XObject") or {})
         xobjects[name] = writer._add_object(form)
         resources[NameObject("/XObject")] = xobjects
@@ -88,6 +91,23 @@ def stamp(writer, overlay, pages, name=STAMP):
         if not isinstance(contents.get_object(), ArrayObject):
             contents = ArrayObject([contents])
         page[NameObject("/Contents")] = ArrayObject([before, *contents.get_object(), after])
+
+
+def shared_resources(writer, resources, shared, *, clone=False):
+    """A new dictionary of `resources` whose entries (fonts, graphics states, colour spaces,
+    often direct dictionaries repeated on every page) are indirect objects written once, kept in
+    `shared` by the id of the entry they stand for. With `clone`, `resources` is another PDF's.
+    """
+    fresh = DictionaryObject()
+    for key, value in resources.items():
+        if isinstance(value, DictionaryObject) and key != "/XObject":
+            if id(value) not in shared:
+                shared[id(value)] = writer._add_object(value.clone(writer) if clone else value)
+            value = shared[id(value)]
+        elif clone:
+            value = value.clone(writer)
+        fresh[NameObject(key)] = value
+    return fresh
 
 
 def stream(data):
