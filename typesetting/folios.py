@@ -76,8 +76,10 @@ def stamp(writer, overlay, pages, name=STAMP):
                 NameObject("/Type"): NameObject("/XObject"),
                 NameObject("/Subtype"): NameObject("/Form"),
                 NameObject("/BBox"): RectangleObject(overlay_page.mediabox),
-                NameObject("/Resources"): shared_resources(
-                    writer, overlay_page["/Resources"], shared, clone=True
+                # Indirect, so that the overlay pages' alike dictionaries can become one
+                # (pypdf's compress_identical_objects, after the fonts are shared).
+                NameObject("/Resources"): writer._add_object(
+                    shared_resources(writer, overlay_page["/Resources"], shared, clone=True)
                 ),
             }
         )

@@ -70,6 +70,9 @@ def share_fonts(writer):
         replaced += len({id(font.program) for font in fonts})
     if replaced:
         drop_unreachable(writer)
+        # The parts' font dictionaries, now alike, become one each (so do the parts' other
+        # identical objects).
+        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     return replaced
 
 
