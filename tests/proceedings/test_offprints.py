@@ -6,6 +6,7 @@ The books are real builds of tiny proceedings; the PDFs are read back with pypdf
 """
 
 import io
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -124,3 +125,28 @@ def test_readers_get_the_stored_offprint_without_a_cut_and_reloads_get_304(
     assert body == entry.offprint.open("rb").read()
     again = client.get(offprint_url(entry), headers={"If-None-Match": response["ETag"]})
     assert again.status_code == 304
+
+
+def stored_files(build):
+    root = Path(build.pdf.storage.path(f"books/{build.proceedings.event.slug}"))
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def test_a_build_that_fails_while_cutting_offprints_stores_nothing(proceedings, monkeypatch):
+    good = build(proceedings)
+    files = stored_files(good)
+    cut_all = offprints.cut_all
+
+    def cut_one_then_fail(book, entries):
+        yield cut_all(book, entries)[0]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(offprints, "cut_all", cut_one_then_fail)
+
+    failed = build(proceedings)
+
+    assert failed.status == failed.Status.FAILED
+    assert "disk full" in failed.error
+    assert stored_files(good) == files  # neither the new book nor its first offprint is left
+    assert proceedings.current_build() == good
+    assert all(entry.offprint for entry in good.entries.all())
