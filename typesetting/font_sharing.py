@@ -39,7 +39,8 @@ from pypdf.generic import (
     NumberObject,
 )
 
-# Where fontconfig (and so WeasyPrint, through Pango) finds the system's fonts.
+# Where fontconfig (and so WeasyPrint, through Pango) finds the system's fonts. Their .ttf files
+# are read once per process (about 1 ms each); a font from a collection (.ttc) is left unshared.
 FONT_DIRECTORIES = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 # As WeasyPrint subsets (its default options: no hinting).
 SUBSET_OPTIONS = {
