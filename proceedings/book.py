@@ -74,7 +74,7 @@ from resolutions.models import Resolution
 from roundtable.models import RoundTable
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
-from typesetting import folios, structure_tree, xmp
+from typesetting import folios, font_sharing, structure_tree, xmp
 from typesetting.printing import lay_out, static_file
 from typesetting.typography import running_title, tie_html
 
@@ -628,7 +628,9 @@ def merge(proceedings, parts, cache, variant):
     link_contents(writer, parts)
     stamped, overlay = overlay_part(proceedings, parts)
     typeset_parts([overlay], cache, variant)
-    folios.stamp(writer, overlay.reader, stamped)
+    folios.stamp(writer, overlay.reader.pages, stamped)
+    # Every part embeds its own subsets of the same fonts: one program per font instead.
+    font_sharing.share_fonts(writer)
     add_outline(writer, parts)
     add_metadata(writer, proceedings, parts, archival=variant.archival)
     output = io.BytesIO()

@@ -13,8 +13,9 @@ thread beside the typesetting): a worker killed outright (SIGKILL, out of memory
 leaves its task "running" in the queue, and is found out after three missed beats. A queued build
 that no worker takes up counts as dead after `BOOK_BUILD_STALE_AFTER` seconds.
 
-A failure never replaces good data: the PDF and the page ranges of a build are stored together,
-in one transaction, only when the book came out whole; the last successful build stays the book
+A failure never replaces good data: the PDF, the page ranges and the papers' offprints (cut from
+the PDF once, here, with their source lines) of a build are stored together, in one transaction,
+only when the book came out whole; the last successful build stays the book
 (`Proceedings.current_build`) until a newer one succeeds.
 
 A build is of one variant (`BookBuild.Variant`): the screen book readers get, the print book for
@@ -37,7 +38,7 @@ from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
-from proceedings import book
+from proceedings import book, offprints
 from proceedings.models import BookBuild, BookEntry
 
 logger = logging.getLogger(__name__)
@@ -262,9 +263,23 @@ class Heartbeat:
 
 
 def store(build, made):
-    """Save the PDF and the page ranges of a successful build, all or nothing."""
+    """Save the PDF, the page ranges and the offprints of a successful build, all or nothing."""
     build.pdf.save(f"{build.proceedings.event.slug}.pdf", ContentFile(made.pdf), save=False)
+    entries = [
+        BookEntry(
+            build=build,
+            paper_id=placement.paper_id,
+            number=placement.number,
+            first_page=placement.first_page,
+            last_page=placement.last_page,
+        )
+        for placement in made.placements
+    ]
     try:
+        # Cut here, once per build, rather than on a reader's first request (0.1–0.3 s each).
+        for entry, pdf in zip(entries, offprints.cut_all(made.pdf, entries), strict=True):
+            name = f"{build.proceedings.event.slug}-{entry.number:03d}.pdf"
+            entry.offprint.save(name, ContentFile(pdf), save=False)
         with transaction.atomic():
             build.status = Status.SUCCEEDED
             build.stage = Stage.DONE
@@ -283,18 +298,11 @@ def store(build, made):
                     "finished_at",
                 ]
             )
-            BookEntry.objects.bulk_create(
-                BookEntry(
-                    build=build,
-                    paper_id=placement.paper_id,
-                    number=placement.number,
-                    first_page=placement.first_page,
-                    last_page=placement.last_page,
-                )
-                for placement in made.placements
-            )
+            BookEntry.objects.bulk_create(entries)
     except BaseException:
         build.pdf.delete(save=False)
+        for entry in entries:
+            entry.offprint.delete(save=False)
         raise
 
 

@@ -208,11 +208,24 @@ def gost(ref):
         host += " : " + ending(ref.collection_note)
     if ref.organiser:
         host += " / " + ending(ref.organiser)
-    imprint = " : ".join(part for part in (ref.city, ref.publisher) if part)
-    imprint = f"{imprint}, {ref.year}" if imprint else str(ref.year)
     return (
-        f"{heading}{title}. {DASH} {words['content']} // {host}. {DASH} {imprint}. "
+        f"{heading}{title}. {DASH} {words['content']} // {host}. {DASH} {imprint_of(ref)}. "
         f"{DASH} {words['pages']} {ref.pages}."
+    )
+
+
+def imprint_of(ref):
+    """ "Алматы : Изд-во, 2025": the collection's city, publisher and year."""
+    imprint = " : ".join(part for part in (ref.city, ref.publisher) if part)
+    return f"{imprint}, {ref.year}" if imprint else str(ref.year)
+
+
+def source_line(ref):
+    """Where the paper was printed, as its offprint's first page names it at the foot:
+    “Материалы круглого стола … – Алматы : Изд-во, 2025. – С. 12–19.”"""
+    words = GOST_WORDS.get(ref.language, GOST_WORDS["ru"])
+    return (
+        f"{ending(ref.collection)}. {DASH} {imprint_of(ref)}. {DASH} {words['pages']} {ref.pages}."
     )
 
 

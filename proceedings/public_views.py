@@ -101,8 +101,19 @@ def book_pdf(request, slug):
 @page_cache.public_page
 def article_pdf(request, slug, pk):
     event, _proceedings, entry = entry_of(request, slug, pk)
-    # Cut once per book and data version (the metadata name the authors), not once per reader:
-    # cutting takes pypdf 0.1–0.3 s.
+    name = file_name(event, entry, "pdf")
+    if entry.offprint:
+        # Cut when the book was built (proceedings/offprints.py), with its source line.
+        return page_cache.conditional(
+            request,
+            versions.cache_key(event, f"offprint:{entry.pk}", "all"),
+            event.data_changed_at,
+            lambda: FileResponse(
+                entry.offprint.open("rb"), content_type="application/pdf", filename=name
+            ),
+        )
+    # A book built before offprints were cut with it: cut once per data version (the metadata
+    # name the authors), not once per reader; cutting takes pypdf 0.1–0.3 s.
     response = page_cache.feed(
         request,
         event,
@@ -111,7 +122,7 @@ def article_pdf(request, slug, pk):
         lambda: cut_offprint(entry),
         language="all",
     )
-    response["Content-Disposition"] = f'inline; filename="{file_name(event, entry, "pdf")}"'
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
 

@@ -74,33 +74,47 @@ def frame_like(writer, index, like):
     page.bleedbox = RectangleObject(like.bleedbox)
     page.trimbox = RectangleObject(like.trimbox)
     page.artbox = RectangleObject(like.artbox)
-    add_form(page, MARKS, writer._add_object(form_of(writer, like, like.mediabox)))
+    add_form(page, MARKS, writer._add_object(form_of(writer, like, like.mediabox, {})))
     draw = writer._add_object(stream(b"q " + MARKS.encode() + b" Do Q\n"))
     page[NameObject("/Contents")] = ArrayObject([draw, *contents_list(page)])
 
 
-def stamp(writer, overlay, pages):
-    """Draw page k of `overlay` (a PdfReader) over `writer`'s page `pages[k]` (an index), clipped
-    to the overlay page's trim box: with bleed, its crop marks are the page's own already."""
+def stamp(writer, overlay, pages, name=STAMP):
+    """Draw `overlay[k]` (a pypdf page) over `writer`'s page `pages[k]` (an index), clipped to
+    the overlay page's trim box: with bleed, its crop marks are the page's own already.
+
+    `name` is the form's name in the page's resources: a page stamped twice needs two.
+    """
     before = writer._add_object(stream(b"q\n"))
     # Marked as an artifact: a tagged book's readers skip running heads and folios.
-    after = writer._add_object(stream(b"\nQ\nq /Artifact BMC " + STAMP.encode() + b" Do EMC Q\n"))
-    for index, overlay_page in zip(pages, overlay.pages, strict=True):
+    after = writer._add_object(stream(b"\nQ\nq /Artifact BMC " + name.encode() + b" Do EMC Q\n"))
+    shared = {}  # id() of a resource of the book's pages → that resource as one indirect object
+    for index, overlay_page in zip(pages, overlay, strict=True):
         page = writer.pages[index]
-        form = form_of(writer, overlay_page, overlay_page.trimbox)
-        add_form(page, STAMP, writer._add_object(form))
+        form = form_of(writer, overlay_page, overlay_page.trimbox, shared)
+        # A fresh resource dictionary per page: pages of one document may share theirs.
+        page[NameObject("/Resources")] = shared_resources(
+            writer, page.get("/Resources") or {}, shared
+        )
+        add_form(page, name, writer._add_object(form))
         page[NameObject("/Contents")] = ArrayObject([before, *contents_list(page), after])
 
 
-def form_of(writer, page, box):
-    """`page` (of another document) as a form XObject for `writer`, clipped to `box`."""
-    form = stream(contents_of(page))
+def form_of(writer, page, box, shared):
+    """`page` (of another document) as a compressed form XObject for `writer`, clipped to `box`.
+
+    Its resources are indirect, so that the overlay pages' alike dictionaries can become one
+    (pypdf's compress_identical_objects, after the fonts are shared).
+    """
+    form = stream(contents_of(page)).flate_encode()
     form.update(
         {
             NameObject("/Type"): NameObject("/XObject"),
             NameObject("/Subtype"): NameObject("/Form"),
             NameObject("/BBox"): RectangleObject(box),
-            NameObject("/Resources"): page["/Resources"].clone(writer),
+            NameObject("/Resources"): writer._add_object(
+                shared_resources(writer, page["/Resources"], shared, clone=True)
+            ),
         }
     )
     return form
@@ -108,7 +122,6 @@ def form_of(writer, page, box):
 
 def add_form(page, name, form):
     """Name the form XObject `form` `name` in `page`'s resources."""
-    # A fresh resource dictionary per page: pages of one document may share theirs.
     resources = DictionaryObject(page.get("/Resources") or {})
     xobjects = DictionaryObject(resources.get("/XObject") or {})
     xobjects[name] = form
@@ -122,6 +135,23 @@ def contents_list(page):
     if not isinstance(contents.get_object(), ArrayObject):
         contents = ArrayObject([contents])
     return list(contents.get_object())
+
+
+def shared_resources(writer, resources, shared, *, clone=False):
+    """A new dictionary of `resources` whose entries (fonts, graphics states, colour spaces,
+    often direct dictionaries repeated on every page) are indirect objects written once, kept in
+    `shared` by the id of the entry they stand for. With `clone`, `resources` is another PDF's.
+    """
+    fresh = DictionaryObject()
+    for key, value in resources.items():
+        if isinstance(value, DictionaryObject) and key != "/XObject":
+            if id(value) not in shared:
+                shared[id(value)] = writer._add_object(value.clone(writer) if clone else value)
+            value = shared[id(value)]
+        elif clone:
+            value = value.clone(writer)
+        fresh[NameObject(key)] = value
+    return fresh
 
 
 def stream(data):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proceedings', '0005_typography_and_navigation'),
+        ('proceedings', '0006_offprints_per_build'),
     ]
 
     operations = [

@@ -182,6 +182,10 @@ def book_path(build, filename):
     return f"books/{build.proceedings.event.slug}/{build.pk or 'new'}-{filename}"
 
 
+def offprint_path(entry, filename):
+    return book_path(entry.build, f"offprints/{filename}")
+
+
 class BookBuildQuerySet(models.QuerySet):
     def succeeded(self):
         """The successful builds, the current book first."""
@@ -302,6 +306,14 @@ class BookEntry(models.Model):
     number = models.PositiveIntegerField(_("number in the collection"))
     first_page = models.PositiveIntegerField(_("first page"))
     last_page = models.PositiveIntegerField(_("last page"))
+    offprint = models.FileField(
+        _("offprint"),
+        storage=paper_storage,
+        upload_to=offprint_path,
+        max_length=200,
+        blank=True,
+        help_text=_("The paper's pages cut from this build's book, its source line on the first."),
+    )
 
     class Meta:
         verbose_name = _("paper in the book")

@@ -283,7 +283,7 @@ def test_the_site_and_the_offprints_serve_the_screen_book_after_a_later_print_bu
     assert proceedings.current_build() == screen
     with screen.pdf.open("rb") as stored:
         assert b"".join(book.streaming_content) == stored.read()
-    offprint_pdf = PdfReader(io.BytesIO(offprint.content))
+    offprint_pdf = PdfReader(io.BytesIO(b"".join(offprint.streaming_content)))
     entry = screen.entries.get()
     assert len(offprint_pdf.pages) == entry.last_page - entry.first_page + 1
     assert boxes(offprint_pdf.pages[0])["mediabox"] == (0, 0, 595.28, 841.89)
