@@ -164,7 +164,8 @@ def one_document(proceedings, cache):
     from proceedings import book
 
     parts = book.collect(proceedings)
-    book.typeset_parts(parts, cache)  # from the cache: the contents need the pages
+    screen = book.VARIANTS[book.BookBuild.Variant.SCREEN]
+    book.typeset_parts(parts, cache, screen)  # from the cache: the contents need the pages
     book.place(parts, first_page=1)
     parts.append(book.contents_part(proceedings, parts))
     documents = [part.html for part in parts if part.html]
@@ -250,7 +251,9 @@ def main():
         stages.stop()
         html = one_document(proceedings, cache)
         cpu = time.process_time()
-        single, single_seconds = timed(lambda: lay_out(html).write_pdf(**book.PDF_OPTIONS))
+        single, single_seconds = timed(
+            lambda: lay_out(html).write_pdf(**book.PDF_OPTIONS, **book.TAGGED)
+        )
         single_cpu = time.process_time() - cpu
         warm, warm_seconds = timed(book.build, proceedings)
         edit_one(proceedings)

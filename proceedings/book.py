@@ -46,6 +46,8 @@ BOOK_CACHE_MAX_AGE, so the cache holds what current books are made of, not every
 """
 
 import contextlib
+import dataclasses
+import functools
 import hashlib
 import io
 import logging
@@ -74,7 +76,7 @@ from resolutions.models import Resolution
 from roundtable.models import RoundTable
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
-from typesetting import folios, font_sharing, structure_tree, xmp
+from typesetting import folios, font_sharing, object_streams, structure_tree, xmp
 from typesetting.printing import lay_out, static_file
 from typesetting.typography import running_title, tie_html
 
@@ -106,7 +108,7 @@ STYLESHEETS = ("print/print.css", "print/book.css")
 PDF_OPTIONS = {"dpi": 300, "optimize_images": True, "jpeg_quality": 85, "pdf_version": "1.7"}
 TAGGED = {"pdf_tags": True}
 # Change when the way parts are made changes, so that cached parts are made again.
-PIPELINE = "book-3"
+PIPELINE = "book-4"
 # Contents entries link to their pages with this scheme; merge() turns them into page links.
 PAGE_LINK = "book-page:"
 # Parts printed without folios, running heads or an entry in the outline.
@@ -164,12 +166,19 @@ class Part:
     paper: Paper | None = None
     section: object = None  # the Section whose heading this part carries
     key: str = ""
-    reader: PdfReader | None = None  # its typeset PDF, read once for counting and merging
+    path: Path | None = None  # its typeset PDF in the cache
+    pages: int = 0  # how many pages it has
     first_page: int = 0  # physical page numbers, once placed
     last_page: int = 0
     tagged: bool = True  # the folio overlay is not: stamped on, it is marked as an artifact
     starts_left: bool = False  # typeset with its first page a left-hand one
     extra: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def reader(self):
+        """The typeset PDF, read when the book is merged: reading a tagged part's object streams
+        costs more than placing the whole book, so the page count comes from beside the file."""
+        return PdfReader(self.path)
 
     def pdf_options(self, variant):
         return {**variant.options(), **(TAGGED if self.tagged else {})}
@@ -425,7 +434,7 @@ def imprint_parts(proceedings, parts, cache, variant):
         }
         part.html = render(template, context)
         typeset += typeset_parts([part], cache, variant)
-    output.first_page, output.last_page = output_page, output_page + len(output.reader.pages) - 1
+    output.first_page, output.last_page = output_page, output_page + output.pages - 1
     return typeset
 
 
@@ -500,8 +509,23 @@ def typeset_parts(parts, cache, variant, report=None):
                     process.kill()
                 raise
     for part in parts:
-        part.reader = PdfReader(cached(cache, part.key))
+        part.path = cached(cache, part.key)
+        part.pages = page_count(part.path)
+        part.__dict__.pop("reader", None)  # typeset anew (on a left-hand page, say): read again
     return missing
+
+
+def page_count(path):
+    """The pages of the cached part at `path`, from the count kept beside it (written with it,
+    or now for a part cached before counts were kept)."""
+    count = path.with_suffix(".pages")
+    try:
+        pages = int(count.read_text())
+    except (FileNotFoundError, ValueError):
+        pages = len(PdfReader(path).pages)
+        count.write_text(str(pages))
+    count.touch()  # used now, as the part: prune() keeps both
+    return pages
 
 
 def tie_to_parent(parent):
@@ -534,11 +558,14 @@ def typeset_job(job):
     """In a worker: typeset HTML with WeasyPrint's `options` (or fit an uploaded PDF to A4) into
     the cache file `path`."""
     path, html, source, options = job
-    pdf = folios.fit_to_a4(source) if source is not None else lay_out(html).write_pdf(**options)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
-    partial.write_bytes(pdf)
-    partial.replace(path)
+    if source is not None:
+        pdf = folios.fit_to_a4(source)
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    else:
+        document = lay_out(html)
+        pdf, pages = document.write_pdf(**options), len(document.pages)
+    write_cached(path.with_suffix(".pages"), str(pages).encode())
+    write_cached(path, pdf)
 
 
 def prune(cache, max_age):
@@ -574,7 +601,7 @@ def place(parts, first_page, *, run_on=False):
         )
         if page % 2 == 0 and not runs_on:
             page += 1
-        part.first_page, part.last_page = page, page + len(part.reader.pages) - 1
+        part.first_page, part.last_page = page, page + part.pages - 1
         page, previous = part.last_page + 1, part
 
 
@@ -596,15 +623,23 @@ def place_sides(parts, cache, variant, *, run_on):
 
 
 def merge(proceedings, parts, cache, variant):
-    """The merged, stamped book as (PDF bytes, page count).
+    """The merged, stamped book as (PDF bytes, page count), from the cache when a build made the
+    same book before (the same parts in the same places, the same metadata but for its date).
 
     The blank pages are a typeset blank page, and uploaded papers get its page boxes and what it
     draws: in the print book, every page has the same bleed around the trimmed A4, with the crop
     marks, so that every page is cut alike.
     """
-    writer = PdfWriter()
+    page_count = max(part.last_page for part in parts)
+    stamped, overlay = overlay_part(proceedings, parts)
     blank = Part("blank", "", html=render("print/book/blank.html", {}), tagged=False)
-    typeset_parts([blank], cache, variant)
+    typeset_parts([overlay, blank], cache, variant)
+    description = book_description(proceedings, parts)
+    merged = cached(cache, merged_key(parts, [overlay, blank], variant, description))
+    if merged.exists():
+        merged.touch()  # used now: prune() keeps it
+        return merged.read_bytes(), page_count
+    writer = PdfWriter()
     frame = blank.reader.pages[0]
     for part in parts:
         while len(writer.pages) < part.first_page - 1:
@@ -614,7 +649,6 @@ def merge(proceedings, parts, cache, variant):
         if part.source is not None:
             for index in range(start, len(writer.pages)):
                 folios.frame_like(writer, index, frame)
-    page_count = len(writer.pages)
     structure_tree.join(
         writer,
         [
@@ -626,16 +660,34 @@ def merge(proceedings, parts, cache, variant):
         lang=BOOK_LANGUAGE,
     )
     link_contents(writer, parts)
-    stamped, overlay = overlay_part(proceedings, parts)
-    typeset_parts([overlay], cache, variant)
     folios.stamp(writer, overlay.reader.pages, stamped)
     # Every part embeds its own subsets of the same fonts: one program per font instead.
     font_sharing.share_fonts(writer)
     add_outline(writer, parts)
-    add_metadata(writer, proceedings, parts, archival=variant.archival)
+    add_metadata(writer, description, parts, archival=variant.archival)
     output = io.BytesIO()
     writer.write(output)
-    return output.getvalue(), page_count
+    pdf = object_streams.packed(output.getvalue())
+    write_cached(merged, pdf)
+    return pdf, page_count
+
+
+def merged_key(parts, others, variant, description):
+    """The cache key of a merged book: its parts, where they fall, and what its metadata says."""
+    digest = hashlib.sha256(f"{PIPELINE}\0merged\0{variant!r}".encode())
+    for part in [*parts, *others]:
+        digest.update(
+            repr((part.key, part.first_page, part.label, part.extra.get("lang"))).encode()
+        )
+    digest.update(repr(dataclasses.replace(description, created=None)).encode())
+    return digest.hexdigest()
+
+
+def write_cached(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(path)
 
 
 def overlay_part(proceedings, parts):
@@ -691,15 +743,14 @@ def add_outline(writer, parts):
     writer.page_mode = "/UseOutlines"
 
 
-def add_metadata(writer, proceedings, parts, *, archival=False):
-    """The book's metadata, in its info dictionary and as XMP claiming PDF/UA-1 (and PDF/A-3u for
-    the archival book, whose parts WeasyPrint typeset as PDF/A-3u with their output intent)."""
+def book_description(proceedings, parts):
+    """What the book's metadata says (typesetting/xmp.py): its title, editors, theme, keywords."""
     keywords = []
     for part in parts:
         if part.paper is not None:
             keywords += [word for word in part.paper.keyword_list() if word not in keywords]
     editors = proceedings.editor_lines() or [proceedings.organiser_kk or ""]
-    description = xmp.Description(
+    return xmp.Description(
         title=proceedings.title_kk,
         lang=BOOK_LANGUAGE,
         created=timezone.now(),
@@ -707,8 +758,13 @@ def add_metadata(writer, proceedings, parts, *, archival=False):
         subject=proceedings.event.theme_kk or "",
         keywords=keywords,
         creator_tool="roundtable proceedings",
-        producer=f"WeasyPrint {weasyprint.__version__}, pypdf",
+        producer=f"WeasyPrint {weasyprint.__version__}, pypdf, qpdf",
     )
+
+
+def add_metadata(writer, description, parts, *, archival=False):
+    """The book's metadata, in its info dictionary and as XMP claiming PDF/UA-1 (and PDF/A-3u for
+    the archival book, whose parts WeasyPrint typeset as PDF/A-3u with their output intent)."""
     intents = next(
         (
             part.reader.root_object["/OutputIntents"]

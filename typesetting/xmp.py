@@ -5,16 +5,15 @@ archival one (`pdfaid:part` 3, `pdfaid:conformance` U).
 
 PDF/A wants the two to agree (title, authors, subject, keywords, producer, creator tool, dates),
 so both are written here from one `Description`. An archival file also needs an output intent
-(the colour space its colours mean: WeasyPrint's parts carry sRGB) and a file identifier.
+(the colour space its colours mean: WeasyPrint's parts carry sRGB).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml import etree
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+from pypdf.generic import NameObject
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -45,7 +44,8 @@ def describe(writer: PdfWriter, description, *, tagged=True, archival=False, out
     """Write `description` (a Description) into `writer` as its info dictionary and XMP packet.
 
     `archival` claims PDF/A-3u: then `output_intents` (an /OutputIntents array from one of the
-    merged documents) is required, and the file gets an identifier derived from its metadata.
+    merged documents) is required. (The file identifier PDF/A also wants is written with the
+    file: typesetting/object_streams.py.)
     """
     info = {
         "/Title": description.title,
@@ -66,8 +66,6 @@ def describe(writer: PdfWriter, description, *, tagged=True, archival=False, out
         if output_intents is None:
             raise ValueError("A PDF/A file needs the output intent of its colours.")
         writer.root_object[NameObject("/OutputIntents")] = output_intents.clone(writer)
-        digest = hashlib.md5(repr(info).encode(), usedforsecurity=False).digest()
-        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
 
 
 def packet(description, *, tagged, archival):
