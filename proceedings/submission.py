@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from proceedings import conversion, permissions, review, uploads
 from proceedings.models import Paper, PaperVersion
+from proceedings.organiser_letters import REVISED, tell_organisers
 
 REASON_REQUIRED = gettext_lazy(
     "Say why this accepted paper gets a new version: the book will print the new file."
@@ -106,6 +107,9 @@ def add_version(paper, uploaded_file, user, *, for_speaker=False, reason=""):
             )
             locked.current_version = version
             locked.save(update_fields=["current_version", "updated_at"])
+            if locked.status == Paper.Status.SUBMITTED and not for_speaker:
+                # The organisers reviewing it learn of the new file; mail never undoes the upload.
+                transaction.on_commit(lambda: tell_organisers(locked, REVISED), robust=True)
     except Exception:
         storage.delete(name)
         raise

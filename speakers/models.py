@@ -264,6 +264,9 @@ class Letter(models.Model):
         INVITATION = "invitation", _("invitation")
         PAPER_DECISION = "paper_decision", _("decision on a paper")
         APPLICATION_CONFIRMATION = "application_confirmation", _("confirmation of an application")
+        PAPER_SUBMITTED = "paper_submitted", _("paper submitted")
+        PAPER_REVISED = "paper_revised", _("paper revised")
+        DEADLINE_REMINDER = "deadline_reminder", _("reminder of the deadline for papers")
 
     kind = models.CharField(_("kind of letter"), max_length=50, choices=Kind)
     person = models.ForeignKey(
