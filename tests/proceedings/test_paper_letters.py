@@ -1,9 +1,13 @@
 """Letters about papers: the organisers learn of submissions and new versions, speakers see the
 deadline coming and are reminded of it once."""
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone, translation
 from weasyprint import HTML
 
 from proceedings import review, submission
@@ -119,3 +123,59 @@ def test_a_failing_mail_server_leaves_the_submission_done_and_the_letter_queued(
     assert [letter.attempts for letter in letters] == [1, 1]
     assert all("Connection refused" in letter.last_error for letter in letters)
     assert mail.outbox == []
+
+
+# --- The deadline on the author's pages ------------------------------------------------------
+
+DEADLINE = timezone.make_aware(datetime(2025, 6, 15, 18, 0))
+
+
+@pytest.mark.parametrize(
+    "language, left, expected",
+    [
+        ("en", timedelta(days=3, hours=5), "3 days left"),
+        ("en", timedelta(days=1, hours=2), "1 day left"),
+        ("en", timedelta(hours=5, minutes=59), "5 hours left"),
+        ("en", timedelta(minutes=20), "less than an hour left"),
+        ("ru", timedelta(days=1), "остался 1 день"),
+        ("ru", timedelta(days=3), "осталось 3 дня"),
+        ("ru", timedelta(days=5), "осталось 5 дней"),
+        ("ru", timedelta(days=21), "остался 21 день"),
+        ("ru", timedelta(hours=2), "осталось 2 часа"),
+        ("kk", timedelta(days=3), "3 күн қалды"),
+        ("kk", timedelta(hours=1), "1 сағат қалды"),
+        ("kk", timedelta(0), "мерзімі өтті"),
+        ("ru", -timedelta(days=2), "срок истёк"),
+        ("en", -timedelta(seconds=1), "the deadline has passed"),
+    ],
+)
+def test_the_time_left_reads_right_in_each_language(language, left, expected):
+    with translation.override(language):
+        assert submission.time_left(DEADLINE, now=DEADLINE - left) == expected
+
+
+def test_my_papers_and_the_paper_page_show_the_deadline_with_its_time_zone_and_days_left(client):
+    author = speaker("serik")
+    paper = paper_of(author)
+    paper.event.papers_deadline = timezone.now() + timedelta(days=3, hours=2)
+    paper.event.save()
+    client.force_login(author)
+
+    for page in ("/ru/my/papers/", f"/ru/my/papers/{paper.pk}/"):
+        html = client.get(page).text
+        assert "(Asia/Almaty)" in html
+        assert '<strong class="paper-deadline-left">осталось 3 дня</strong>' in html
+    kazakh = client.get(f"/kk/my/papers/{paper.pk}/").text
+    assert '<strong class="paper-deadline-left">3 күн қалды</strong>' in kazakh
+
+
+def test_the_paper_page_says_when_the_deadline_has_passed(client):
+    author = speaker("serik")
+    paper = paper_of(author)
+    paper.event.papers_deadline = timezone.now() - timedelta(hours=1)
+    paper.event.save()
+    client.force_login(author)
+
+    html = client.get(reverse("proceedings:paper", args=[paper.pk])).text
+
+    assert '<strong class="paper-deadline-left">the deadline has passed</strong>' in html
