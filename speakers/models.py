@@ -288,6 +288,8 @@ class Letter(models.Model):
     )
     about_id = models.CharField(max_length=64, blank=True)
     about = GenericForeignKey("about_type", "about_id")
+    # What a letter that goes once per occasion was for: the deadline a reminder is about.
+    occasion = models.CharField(max_length=64, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
     )

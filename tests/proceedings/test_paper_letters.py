@@ -1,19 +1,29 @@
 """Letters about papers: the organisers learn of submissions and new versions, speakers see the
 deadline coming and are reminded of it once."""
 
+import io
 from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-from proceedings import review, submission
+from proceedings import reminders, review, submission
 from proceedings.models import Paper
 from speakers.models import Letter
-from tests.factories import PaperFactory, PersonFactory, add_version, organiser, speaker, staff
+from tests.factories import (
+    PaperFactory,
+    PersonFactory,
+    RoundTableFactory,
+    add_version,
+    organiser,
+    speaker,
+    staff,
+)
 from tests.letters import deliver_letters
 
 Status = Paper.Status
@@ -179,3 +189,75 @@ def test_the_paper_page_says_when_the_deadline_has_passed(client):
     html = client.get(reverse("proceedings:paper", args=[paper.pk])).text
 
     assert '<strong class="paper-deadline-left">the deadline has passed</strong>' in html
+
+
+# --- Reminders before the deadline -----------------------------------------------------------
+
+
+def paper_due(event, status=Status.DRAFT, language="kk", **speaker_fields):
+    person = PersonFactory(
+        email=f"{status}-{language}@example.kz", language=language, **speaker_fields
+    )
+    return PaperFactory(event=event, speaker=person, status=status, title_kk="Полиция және қоғам")
+
+
+def test_a_reminder_goes_once_in_the_speakers_language_to_papers_not_yet_submitted():
+    event = RoundTableFactory(papers_deadline=DEADLINE)
+    draft = paper_due(event, surname_kk="Ахметов", given_name_kk="Серік")
+    revision = paper_due(event, Status.REVISION, language="ru")
+    submitted = paper_due(event, Status.SUBMITTED)
+    later = paper_due(RoundTableFactory(papers_deadline=DEADLINE + timedelta(days=10)))
+    silent = PaperFactory(event=event, speaker=PersonFactory(email=""), status=Status.DRAFT)
+
+    first = reminders.remind(now=DEADLINE - timedelta(days=2))
+    again = reminders.remind(now=DEADLINE - timedelta(days=1))
+    deliver_letters()
+
+    assert sorted(letter.to for letter in first) == [
+        "draft-kk@example.kz",
+        "revision-ru@example.kz",
+    ]
+    assert again == []
+    assert len(mail.outbox) == 2
+    [kazakh] = [letter for letter in mail.outbox if letter.to == ["draft-kk@example.kz"]]
+    assert kazakh.subject == "Мақалаларды қабылдау мерзімі жақындап қалды: Полиция және қоғам"
+    assert "«Полиция және қоғам» мақалаңыз әлі қарауға жіберілмеген" in kazakh.body
+    assert "(Asia/Almaty)" in kazakh.body
+    assert f"/kk/my/papers/{draft.pk}/" in kazakh.body
+    [russian] = [letter for letter in mail.outbox if letter.to == ["revision-ru@example.kz"]]
+    assert "ещё не отправлена на рассмотрение" in russian.body
+    assert f"/ru/my/papers/{revision.pk}/" in russian.body
+    untold = {submitted.pk, later.pk, silent.pk}
+    assert not Letter.objects.filter(about_id__in=[str(pk) for pk in untold]).exists()
+
+
+def test_no_reminder_before_its_days_nor_after_the_deadline(settings):
+    settings.PAPER_REMINDER_DAYS = 3
+    paper_due(RoundTableFactory(papers_deadline=DEADLINE))
+
+    assert reminders.remind(now=DEADLINE - timedelta(days=3, minutes=1)) == []
+    assert reminders.remind(now=DEADLINE) == []
+    assert reminders.remind(now=DEADLINE + timedelta(hours=1)) == []
+    assert len(reminders.remind(now=DEADLINE - timedelta(days=3))) == 1
+
+
+def test_a_moved_deadline_is_reminded_of_again():
+    event = RoundTableFactory(papers_deadline=DEADLINE)
+    paper_due(event)
+    assert len(reminders.remind(now=DEADLINE - timedelta(days=1))) == 1
+
+    event.papers_deadline = DEADLINE + timedelta(days=7)
+    event.save()
+
+    assert len(reminders.remind(now=DEADLINE + timedelta(days=5))) == 1
+    assert reminders.remind(now=DEADLINE + timedelta(days=6)) == []
+
+
+def test_the_command_writes_the_reminders_due_now():
+    paper_due(RoundTableFactory(papers_deadline=timezone.now() + timedelta(days=2)))
+    out = io.StringIO()
+
+    call_command("remind_deadlines", stdout=out)
+    call_command("remind_deadlines", stdout=out)
+
+    assert out.getvalue() == "1 reminder written.\n0 reminders written.\n"
