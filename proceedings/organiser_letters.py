@@ -4,8 +4,10 @@ request) or uploads a new version of a paper under review.
 Every organiser with an e-mail address gets one letter (a round table names no organisers of its
 own, so all of them), in the language of the person their account is linked to, or the site's
 default language for an account without one. The letter names the paper, its speaker and status
-and links to the paper's admin page. It is written once the move or the upload has committed and
-is sent by the letters' task (speakers/letters.py), so mail that fails undoes nothing.
+and links to the paper's admin page. What an organiser does for the speaker (a submission for
+them, an import, an upload from the admin) tells no one: they know of it. The letter is written
+once the move or the upload has committed and is sent by the letters' task
+(speakers/letters.py), so mail that fails undoes nothing.
 """
 
 from django.conf import settings

@@ -115,8 +115,9 @@ def move(paper, to, user, comment="", *, for_speaker=False):
             # Whatever happens to the letter must not undo the decision: robust logs it. The
             # letter is queued and retried while the mail server fails (speakers/letters.py).
             transaction.on_commit(lambda: tell_speaker(paper, change), robust=True)
-        elif to == Status.SUBMITTED and who == SPEAKER:
-            # The organisers learn of it the same way, whoever made the speaker's move.
+        elif to == Status.SUBMITTED and who == SPEAKER and not for_speaker:
+            # The organisers learn of the speaker's own submission the same way; one made for the
+            # speaker (a paper by e-mail, an import) they know of already.
             again = start == Status.REVISION
             transaction.on_commit(
                 lambda: tell_organisers(paper, SUBMITTED, again=again), robust=True

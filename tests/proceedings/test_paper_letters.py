@@ -117,6 +117,14 @@ def test_a_draft_given_a_new_version_or_a_decision_tells_no_organiser(organisers
     assert Letter.objects.filter(kind=Letter.Kind.PAPER_SUBMITTED).count() == 2
 
 
+def test_a_submission_an_organiser_makes_for_the_speaker_tells_no_organiser(organisers):
+    paper = paper_of(speaker("serik"))
+
+    review.move(paper, Status.SUBMITTED, organiser("chair"), "By e-mail.", for_speaker=True)
+
+    assert not Letter.objects.filter(kind=Letter.Kind.PAPER_SUBMITTED).exists()
+
+
 def test_a_failing_mail_server_leaves_the_submission_done_and_the_letter_queued(
     organisers, mail_server_down
 ):
