@@ -37,6 +37,15 @@ def deadline_passed(paper, now=None):
     return deadline is not None and (now or timezone.now()) >= deadline
 
 
+def reopened_after_deadline(paper, now=None):
+    """Whether the speaker may still upload `paper` only because the organisers reopened it."""
+    return (
+        paper.uploads_reopened
+        and paper.status in review.OPEN_FOR_UPLOADS
+        and deadline_passed(paper, now)
+    )
+
+
 def time_left(deadline, now=None):
     """How long is left until `deadline`, as the author reads it: whole days, then whole hours in
     the last day ("3 days left", "5 hours left"), or that the deadline has passed."""

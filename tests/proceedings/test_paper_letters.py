@@ -197,6 +197,16 @@ def test_the_paper_page_says_when_the_deadline_has_passed(client):
     html = client.get(reverse("proceedings:paper", args=[paper.pk])).text
 
     assert '<strong class="paper-deadline-left">the deadline has passed</strong>' in html
+    assert 'class="paper-reopened"' not in html
+
+    review.move(paper, Status.SUBMITTED, author)
+    review.move(paper, Status.REVISION, organiser("chair"), "Add the references.")
+    html = client.get(f"/ru/my/papers/{paper.pk}/").text
+
+    assert (
+        '<strong class="paper-deadline-left">срок истёк</strong> · <span class="paper-reopened">'
+        "организаторы снова открыли для вас загрузку этой статьи</span>" in html
+    )
 
 
 # --- Reminders before the deadline -----------------------------------------------------------
