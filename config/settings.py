@@ -289,6 +289,9 @@ LETTER_RETRY_DELAYS = [
 # Where the portal is reached from outside: links in letters written without a request at hand
 # (a paper's decision is written by review.move).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `manage.py remind_deadlines` (run daily by cron) reminds speakers whose paper is still a draft
+# or in revision this many days before the round table's deadline for papers, once per deadline.
+PAPER_REMINDER_DAYS = int(os.environ.get("PAPER_REMINDER_DAYS", 3))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Crossref deposits of the proceedings (their Crossref XML, from the admin): the DOI prefix that

@@ -23,6 +23,15 @@ def sync_organisers_group(app_config, **kwargs):
     group.permissions.add(*Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS))
 
 
+def organiser_accounts():
+    """The active staff accounts of the organisers' group, whom the site tells what speakers do."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=settings.ORGANISERS_GROUP)
+        .order_by("pk")
+    )
+
+
 def create_demo_organiser():
     """A staff account in the organisers' group with a fresh password; returns (user, password)."""
     password = secrets.token_urlsafe(12)

@@ -1,7 +1,8 @@
 """How a paper moves from draft to a decision, and who may move it.
 
 Every status change goes through `move`, which checks the move against `MOVES`, records who made
-it, and writes to the speaker when organisers decide.
+it, writes to the speaker when organisers decide and to the organisers when the speaker submits
+(proceedings/organiser_letters.py).
 """
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from proceedings.article_head import refusal
 from proceedings.models import Paper, PaperStatusChange
+from proceedings.organiser_letters import SUBMITTED, tell_organisers
 from proceedings.permissions import is_organiser, is_speaker_of
 from speakers.letters import send_letter
 
@@ -67,7 +69,8 @@ def submits_once_uploaded(user, paper):
 
 
 def move(paper, to, user, comment="", *, for_speaker=False):
-    """Move `paper` to status `to` for `user`, record it and tell the speaker of a decision.
+    """Move `paper` to status `to` for `user`, record it and tell the speaker of a decision, or
+    the organisers of a submission.
 
     With `for_speaker`, an organiser makes a speaker's move on the speaker's behalf (a paper
     that came by e-mail, or an import); the history names the organiser. Raises PermissionDenied
@@ -112,6 +115,13 @@ def move(paper, to, user, comment="", *, for_speaker=False):
             # Whatever happens to the letter must not undo the decision: robust logs it. The
             # letter is queued and retried while the mail server fails (speakers/letters.py).
             transaction.on_commit(lambda: tell_speaker(paper, change), robust=True)
+        elif to == Status.SUBMITTED and who == SPEAKER and not for_speaker:
+            # The organisers learn of the speaker's own submission the same way; one made for the
+            # speaker (a paper by e-mail, an import) they know of already.
+            again = start == Status.REVISION
+            transaction.on_commit(
+                lambda: tell_organisers(paper, SUBMITTED, again=again), robust=True
+            )
     return paper
 
 

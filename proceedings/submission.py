@@ -12,6 +12,7 @@ uploads at once (the speaker's and an organiser's) the later becomes current and
 """
 
 import errno
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -20,10 +21,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from proceedings import conversion, permissions, review, uploads
 from proceedings.models import Paper, PaperVersion
+from proceedings.organiser_letters import REVISED, tell_organisers
 
 REASON_REQUIRED = gettext_lazy(
     "Say why this accepted paper gets a new version: the book will print the new file."
@@ -33,6 +35,30 @@ REASON_REQUIRED = gettext_lazy(
 def deadline_passed(paper, now=None):
     deadline = paper.event.papers_deadline
     return deadline is not None and (now or timezone.now()) >= deadline
+
+
+def reopened_after_deadline(paper, now=None):
+    """Whether the speaker may still upload `paper` only because the organisers reopened it."""
+    return (
+        paper.uploads_reopened
+        and paper.status in review.OPEN_FOR_UPLOADS
+        and deadline_passed(paper, now)
+    )
+
+
+def time_left(deadline, now=None):
+    """How long is left until `deadline`, as the author reads it: whole days, then whole hours in
+    the last day ("3 days left", "5 hours left"), or that the deadline has passed."""
+    left = deadline - (now or timezone.now())
+    if left <= timedelta(0):
+        return _("the deadline has passed")
+    if left.days:
+        return ngettext("%(count)s day left", "%(count)s days left", left.days) % {
+            "count": left.days
+        }
+    if hours := left.seconds // 3600:
+        return ngettext("%(count)s hour left", "%(count)s hours left", hours) % {"count": hours}
+    return _("less than an hour left")
 
 
 def upload_refusal(paper, user, now=None):
@@ -106,6 +132,9 @@ def add_version(paper, uploaded_file, user, *, for_speaker=False, reason=""):
             )
             locked.current_version = version
             locked.save(update_fields=["current_version", "updated_at"])
+            if locked.status == Paper.Status.SUBMITTED and not for_speaker:
+                # The organisers reviewing it learn of the new file; mail never undoes the upload.
+                transaction.on_commit(lambda: tell_organisers(locked, REVISED), robust=True)
     except Exception:
         storage.delete(name)
         raise

@@ -222,6 +222,7 @@ def paper_response(request, paper, form, formset, status=200):
             "paper_versions": versions,
             "history": history,
             "upload_refusal": submission.upload_refusal(paper, request.user),
+            "reopened": submission.reopened_after_deadline(paper),
             "max_bytes": settings.PAPER_UPLOAD_MAX_BYTES,
             "too_large": uploads.too_large(settings.PAPER_UPLOAD_MAX_BYTES).messages[0],
             "accepted_files": ACCEPTED_FILES,

@@ -43,12 +43,13 @@ class NoAddress(ValueError):
     """The person has no e-mail address to write to."""
 
 
-def send_letter(person, name, context=None, *, reply_to=None, about=None):
+def send_letter(person, name, context=None, *, reply_to=None, about=None, occasion=""):
     """Write the letter `name` to `person` in `person.language` and queue it; return the `Letter`.
 
     `context` is added to ``{"person": person, "language": <code>}``. `reply_to` is a list of
     addresses; `about` the object the letter is about (a paper, an invitation), whose admin page
-    warns while the letter has not gone. Raises `NoAddress` when the person has no e-mail.
+    warns while the letter has not gone; `occasion` what a letter that goes once per occasion is
+    for (the deadline of a reminder). Raises `NoAddress` when the person has no e-mail.
     """
     if not person.email:
         raise NoAddress(_("%(person)s has no e-mail address.") % {"person": person})
@@ -60,10 +61,11 @@ def send_letter(person, name, context=None, *, reply_to=None, about=None):
         person=person,
         reply_to=reply_to,
         about=about,
+        occasion=occasion,
     )
 
 
-def write(address, language, name, context, *, person=None, reply_to=None, about=None):
+def write(address, language, name, context, *, person=None, reply_to=None, about=None, occasion=""):
     """Write the letter `name` to `address` in `language` and queue it: `send_letter` for
     someone not yet on the roster (an applicant who has still to confirm their address)."""
     language = language or settings.LANGUAGE_CODE
@@ -83,6 +85,7 @@ def write(address, language, name, context, *, person=None, reply_to=None, about
         reply_to=reply_to or [],
         about_type=ContentType.objects.get_for_model(about) if about else None,
         about_id=str(about.pk) if about else "",
+        occasion=occasion,
     )
     transaction.on_commit(partial(queue, letter))
     return letter

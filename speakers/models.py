@@ -264,6 +264,9 @@ class Letter(models.Model):
         INVITATION = "invitation", _("invitation")
         PAPER_DECISION = "paper_decision", _("decision on a paper")
         APPLICATION_CONFIRMATION = "application_confirmation", _("confirmation of an application")
+        PAPER_SUBMITTED = "paper_submitted", _("paper submitted")
+        PAPER_REVISED = "paper_revised", _("paper revised")
+        DEADLINE_REMINDER = "deadline_reminder", _("reminder of the deadline for papers")
 
     kind = models.CharField(_("kind of letter"), max_length=50, choices=Kind)
     person = models.ForeignKey(
@@ -285,6 +288,8 @@ class Letter(models.Model):
     )
     about_id = models.CharField(max_length=64, blank=True)
     about = GenericForeignKey("about_type", "about_id")
+    # What a letter that goes once per occasion was for: the deadline a reminder is about.
+    occasion = models.CharField(max_length=64, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
     )
