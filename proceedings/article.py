@@ -122,6 +122,12 @@ def article(paper, version=None):
         }
 
 
+def without_authors(printed):
+    """`printed` (an `article`) with no author's name, organisation, e-mail or ORCID, for a
+    double-blind reviewer (proceedings/reviewing.py)."""
+    return {**printed, "authors": [], "affiliations": [], "supervisor": None, "contacts": []}
+
+
 FIRST_HEADING = re.compile(r"<h[1-6][\s>]")
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from proceedings import reviewing
 from proceedings.article_head import refusal
 from proceedings.models import Paper, PaperStatusChange
 from proceedings.permissions import is_organiser, is_speaker_of
@@ -116,7 +117,8 @@ def move(paper, to, user, comment="", *, for_speaker=False):
 
 
 def tell_speaker(paper, change):
-    """Write the decision to the speaker, in the speaker's language, and queue the letter."""
+    """Write the decision to the speaker, in the speaker's language, and queue the letter, with
+    the reviewers' comments for the author as they wrote them, numbered, never named."""
     if paper.speaker.email:
         send_letter(
             paper.speaker,
@@ -126,6 +128,7 @@ def tell_speaker(paper, change):
                 "event": paper.event,
                 "decision": change.to_status,
                 "comment": change.comment,
+                "reviews": reviewing.comments_for_author(paper),
                 "site_url": settings.SITE_URL,
             },
             about=paper,

@@ -34,6 +34,7 @@ class CallForm(forms.ModelForm):
             "requirements",
             "max_pages",
             "originality_share",
+            "review_mode",
             "template",
             "published",
         ]

@@ -49,14 +49,25 @@ from proceedings import (
     permissions,
     proofreading,
     review,
+    reviewing,
     submission,
     uploads,
 )
+from proceedings.admin.reviews import (
+    AssignmentInline,
+    OriginalityInline,
+    SpreadForm,
+    originality_summary,
+    reviews_table,
+    save_review_formset,
+)
 from proceedings.models import (
     Author,
+    OriginalityCheck,
     Paper,
     PaperStatusChange,
     PaperVersion,
+    ReviewAssignment,
     Section,
 )
 from speakers import letters, names
@@ -447,9 +458,24 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         "metadata_side_by_side",
         "text_checks",
         "head_missing",
+        "originality",
+        "reviews_display",
     ]
-    inlines = [AuthorInline, VersionInline, StatusHistoryInline]
-    actions = ["accept", "request_revision", "reject", "reopen_uploads", "export_csv"]
+    inlines = [
+        AuthorInline,
+        VersionInline,
+        AssignmentInline,
+        OriginalityInline,
+        StatusHistoryInline,
+    ]
+    actions = [
+        "accept",
+        "request_revision",
+        "reject",
+        "reopen_uploads",
+        "spread_reviewers",
+        "export_csv",
+    ]
 
     add_fieldsets = [
         (None, {"fields": ["event", "talk", "speaker", "language", "section"]}),
@@ -469,6 +495,8 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                     "version_display",
                     "uploads_reopened",
                     "head_missing",
+                    "originality",
+                    "reviews_display",
                     "created_at",
                     "updated_at",
                 ]
@@ -508,6 +536,20 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         if not lacks:
             return gettext("Nothing: the article head is complete.")
         return format_html_join(mark_safe("<br>"), "{}", ((what,) for what in lacks))
+
+    @admin.display(description=_("originality"))
+    def originality(self, paper):
+        return originality_summary(paper)
+
+    @admin.display(description=_("reviews"))
+    def reviews_display(self, paper):
+        return reviews_table(paper)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model in (ReviewAssignment, OriginalityCheck):
+            save_review_formset(request, form.instance, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("in kk, ru and en"))
     def metadata_side_by_side(self, paper):
@@ -713,6 +755,46 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
     def reopen_uploads(self, request, queryset):
         for paper in queryset:
             self.reopen_one(request, paper)
+
+    @admin.action(description=_("Spread among reviewers by section"), permissions=["change"])
+    def spread_reviewers(self, request, queryset):
+        """Give each selected paper N reviewers, evenly within each section (reviewing.spread)."""
+        papers = list(queryset.select_related("event", "speaker").prefetch_related("authors"))
+        form = SpreadForm(request.POST if "count" in request.POST else None)
+        if form.is_valid():
+            made, short = reviewing.spread(
+                papers,
+                form.cleaned_data["reviewers"],
+                form.cleaned_data["count"],
+                request.user,
+                form.cleaned_data["due_on"],
+            )
+            self.message_user(
+                request,
+                gettext("%(count)s reviewers assigned; each was written to.")
+                % {"count": len(made)},
+                messages.SUCCESS,
+            )
+            for paper in short:
+                self.message_user(
+                    request,
+                    gettext("“%(paper)s” has fewer reviewers than asked: too few could review it.")
+                    % {"paper": paper},
+                    messages.WARNING,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/proceedings/paper/spread.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("Spread among reviewers by section"),
+                "papers": papers,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def say_refused(self, request, paper, refusal):
         """The message for a move the review refused: the paper stays as it was, and why."""
