@@ -42,7 +42,8 @@ def my_reviews(request):
 def review(request, pk):
     assignment = assignment_of(request, pk)
     paper = get_object_or_404(
-        article.with_authors(Paper.objects.select_related("event__call")), pk=assignment.paper_id
+        article.with_authors(Paper.objects.select_related("event__call", "speaker")),
+        pk=assignment.paper_id,
     )
     blind = reviewing.hides_authors(paper)
     current = reviewing.review_of(assignment)
@@ -72,7 +73,7 @@ def review(request, pk):
             "paper": paper,
             "blind": blind,
             "withheld": WITHHELD,
-            "article": article.without_authors(printed) if blind else printed,
+            "article": article.without_authors(printed, paper) if blind else printed,
             "form": form,
             "submitted": current.submitted_at,
         },

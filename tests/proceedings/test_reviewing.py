@@ -196,6 +196,15 @@ def test_my_reviews_lists_the_assignments_with_due_date_and_state(
 
 def test_a_double_blind_review_page_shows_no_author(chair, client):
     paper = paper_in(RoundTableFactory(), mode=ReviewMode.DOUBLE_BLIND)
+    # A file whose head block is not the paper's title, and whose references cite its author.
+    paper.current_version.delete()
+    add_version(
+        paper,
+        kind="docx",
+        name="Ахманов-мақала.docx",
+        html="<p>Ахманов А.Т., Алматы академиясы, ahmanov@example.kz</p><h2>Кіріспе</h2>"
+        "<p>Мақала мәтіні.</p><h2>Әдебиеттер</h2><p>1. Ахманов А.Т. Бұрынғы еңбек. 2020.</p>",
+    )
     assignment = reviewing.assign(paper, reviewer("reviewer"), chair)
     client.force_login(assignment.reviewer.user)
 
@@ -203,6 +212,7 @@ def test_a_double_blind_review_page_shows_no_author(chair, client):
 
     assert page.status_code == 200
     assert "Мақала мәтіні." in page.text
+    assert "1. […] А.Т. Бұрынғы еңбек. 2020." in page.text
     for trace in ("Ахманов", "Алматы академиясы", "ahmanov@example.kz", paper.speaker.surname):
         assert trace not in page.text
     assert "the uploaded file carries the authors" in page.text
