@@ -93,7 +93,8 @@ def spread(papers, reviewers, count, by, due_on=None):
 
     Within a section, each paper takes the reviewers who review fewest papers of that section so
     far (then fewest overall, then in the order given), never its own authors. Reviewers assigned
-    already count. Returns (assignments made, papers that could not get `count` reviewers).
+    already count, to the paper and to their own load; a person whose account cannot be linked is
+    left out. Returns (assignments made, papers that could not get `count` reviewers).
     """
     reviewers = list(reviewers)
     rank = {person.pk: index for index, person in enumerate(reviewers)}
@@ -106,7 +107,10 @@ def spread(papers, reviewers, count, by, due_on=None):
         overall[reviewer_id] += 1
         per_section[section_id][reviewer_id] += 1
         assigned[paper_id].add(reviewer_id)
-    made, short = [], []
+    reviewed = Counter(
+        ReviewAssignment.objects.filter(paper__in=papers).values_list("paper_id", flat=True)
+    )
+    made, short, refused = [], [], set()
     in_order = sorted(papers, key=lambda paper: (paper.section_id or 0, paper.position, paper.pk))
     for paper in in_order:
         counts = per_section[paper.section_id]
@@ -118,13 +122,21 @@ def spread(papers, reviewers, count, by, due_on=None):
             ),
             key=lambda person: (counts[person.pk], overall[person.pk], rank[person.pk]),
         )
-        wanted = max(0, count - len(assigned[paper.pk] & set(rank)))
-        for person in candidates[:wanted]:
-            made.append(assign(paper, person, by, due_on))
+        for person in candidates:
+            if reviewed[paper.pk] >= count:
+                break
+            if person.pk in refused:
+                continue
+            try:
+                made.append(assign(paper, person, by, due_on))
+            except ValidationError:
+                # An account that cannot be theirs (staff, say): not a reviewer for any paper.
+                refused.add(person.pk)
+                continue
             counts[person.pk] += 1
             overall[person.pk] += 1
-            assigned[paper.pk].add(person.pk)
-        if len(candidates) < wanted:
+            reviewed[paper.pk] += 1
+        if reviewed[paper.pk] < count:
             short.append(paper)
     return made, short
 

@@ -3,7 +3,8 @@ by a letter through `reviewing.assign`), its originality checks, the submitted r
 decision buttons, and the list action that spreads papers among reviewers by section."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -63,7 +64,10 @@ def save_review_formset(request, paper, formset):
     (which writes them the letter), a new check with who recorded it."""
     for obj in formset.save(commit=False):
         if isinstance(obj, ReviewAssignment) and obj.pk is None:
-            reviewing.assign(paper, obj.reviewer, request.user, obj.due_on)
+            try:
+                reviewing.assign(paper, obj.reviewer, request.user, obj.due_on)
+            except ValidationError as refusal:
+                messages.error(request, " ".join(refusal.messages))
             continue
         if isinstance(obj, OriginalityCheck) and obj.pk is None:
             obj.recorded_by = request.user

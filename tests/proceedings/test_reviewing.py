@@ -157,6 +157,33 @@ def test_spreading_gives_each_paper_n_reviewers_evenly_within_each_section(chair
         assert max(counts) - min(counts) <= 1, counts
 
 
+def test_spreading_counts_reviewers_a_paper_has_and_leaves_out_who_cannot_have_an_account(
+    chair, client
+):
+    event = RoundTableFactory()
+    papers = [paper_in(event) for _ in range(2)]
+    reviewing.assign(papers[0], reviewer("early"), chair)
+    # The address is a staff account's: it cannot be linked to a person, so no letter could go.
+    staff_address = PersonFactory(email=organiser("boss@example.kz").username)
+    people = [staff_address, reviewer("r1"), reviewer("r2")]
+
+    made, short = reviewing.spread(papers, people, 2, chair)
+
+    assert papers[0].assignments.count() == 2
+    assert papers[1].assignments.count() == 2
+    assert len(made) == 3 and short == []
+    assert not ReviewAssignment.objects.filter(reviewer=staff_address).exists()
+
+    client.force_login(chair)
+    data = admin_form_data(client.get(change_url(papers[0]))) | {
+        "assignments-TOTAL_FORMS": "3",
+        "assignments-2-reviewer": str(staff_address.pk),
+    }
+    response = client.post(change_url(papers[0]), data, follow=True)
+    assert response.status_code == 200
+    assert any("is a staff account" in message for message in shown(response))
+
+
 def test_spreading_asks_how_many_and_whom_first(chair, client):
     paper = paper_in(RoundTableFactory())
     client.force_login(chair)
