@@ -727,6 +727,8 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                 "action": action,
                 "cancel_url": cancel,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                # Deciding on one paper from its page: its reviews stay in view.
+                "reviews": None if action else reviews_table(papers[0]),
             },
         )
 

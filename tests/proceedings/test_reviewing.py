@@ -300,6 +300,10 @@ def test_the_paper_page_lists_every_review_beside_the_decisions(chair, client):
     assert "Добавьте выводы." in text
     assert "Между нами: слабая статья." in text
     assert "relevance: 4 — good" in text
+    decide = client.get(
+        reverse("admin:proceedings_paper_decide", args=[paper.pk, Status.REVISION])
+    ).text
+    assert "Добавьте выводы." in decide
 
 
 @pytest.mark.django_db(transaction=True)
