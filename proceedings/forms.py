@@ -212,7 +212,9 @@ class ReviewForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in [*Review.CRITERIA, "recommendation"]:
             # A draft may be kept half filled; submitting asks for everything (reviewing.save).
-            self.fields[name].required = False
+            field = self.fields[name]
+            field.required = False
+            field.choices = [choice for choice in field.choices if choice[0] != ""]
         if self.instance.submitted_at:
             for field in self.fields.values():
                 field.disabled = True
