@@ -171,3 +171,16 @@ def test_no_role_but_the_organisers_makes_anyone_a_reviewer(client, world, role)
 
     assert change.status_code in (302, 403)
     assert ReviewAssignment.objects.count() == before
+
+
+@pytest.mark.parametrize("name", ["paper", "preview", "preview_pdf"])
+def test_the_speakers_own_pages_of_the_paper_stay_closed_to_its_reviewer(client, world, name):
+    """They show the authors and every version: a reviewer reads the paper on the review page."""
+    paper = world["paper"]
+    client_as(client, world["users"]["reviewer"])
+
+    response = client.get(reverse(f"proceedings:{name}", kwargs={"pk": paper.pk}))
+    download = client.get(paper.current_version.get_download_url())
+
+    assert response.status_code == 404
+    assert download.status_code == 404
