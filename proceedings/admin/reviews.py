@@ -5,6 +5,7 @@ decision buttons, and the list action that spreads papers among reviewers by sec
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -12,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from proceedings import reviewing
-from proceedings.models import OriginalityCheck, ReviewAssignment
+from proceedings.models import OriginalityCheck, Review, ReviewAssignment
 from speakers.models import Person
 
 
@@ -32,9 +33,27 @@ class AssignmentForm(forms.ModelForm):
         return cleaned
 
 
+class AssignmentFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if (
+                self._should_delete_form(form)
+                and form.instance.pk
+                and Review.objects.filter(
+                    assignment=form.instance, submitted_at__isnull=False
+                ).exists()
+            ):
+                raise ValidationError(
+                    gettext("%(person)s has submitted a review: it stays with the paper.")
+                    % {"person": form.instance.reviewer}
+                )
+
+
 class AssignmentInline(admin.TabularInline):
     model = ReviewAssignment
     form = AssignmentForm
+    formset = AssignmentFormSet
     fields = ["reviewer", "due_on", "assigned_at", "state"]
     readonly_fields = ["assigned_at", "state"]
     autocomplete_fields = ["reviewer"]

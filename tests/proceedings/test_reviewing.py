@@ -300,6 +300,11 @@ def test_the_paper_page_lists_every_review_beside_the_decisions(chair, client):
     assert "Добавьте выводы." in text
     assert "Между нами: слабая статья." in text
     assert "relevance: 4 — good" in text
+    data = admin_form_data(client.get(change_url(paper))) | {"assignments-0-DELETE": "on"}
+    kept = client.post(change_url(paper), data)
+    assert kept.status_code == 200
+    assert "has submitted a review: it stays with the paper." in kept.text
+    assert paper.assignments.count() == 1
     decide = client.get(
         reverse("admin:proceedings_paper_decide", args=[paper.pk, Status.REVISION])
     ).text
