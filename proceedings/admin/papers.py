@@ -15,6 +15,7 @@ checks, whatever the status and the deadline; a reason once the paper is accepte
 the preview the speaker sees. The version list says who uploaded each version and why.
 """
 
+import os
 from functools import wraps
 
 from adminsortable2.admin import SortableAdminMixin, SortableInlineAdminMixin
@@ -26,6 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -40,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from modeltranslation.admin import TranslationStackedInline
 
-from portal import throttling
+from portal import downloads, throttling
 from portal.admin_base import ReadOnlyInline, SortableTabbedAdmin
 from portal.concurrent_edits import RefusesStaleForms
 from proceedings import (
@@ -849,8 +851,21 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                 organisers_only(self.admin_site.admin_view(self.upload_view)),
                 name="{}_{}_upload".format(*info),
             ),
+            path(
+                "<path:object_id>/originality/<int:check_id>/report/",
+                organisers_only(self.admin_site.admin_view(self.originality_report_view)),
+                name="{}_{}_originality_report".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    def originality_report_view(self, request, object_id, check_id):
+        """An originality check's report, from the private papers storage, as an attachment."""
+        paper = self.paper_to_change(request, object_id)
+        check = get_object_or_404(paper.originality_checks.exclude(report=""), pk=check_id)
+        return downloads.stored_file(
+            check.report, os.path.basename(check.report.name), "application/octet-stream"
+        )
 
     def paper_to_change(self, request, object_id):
         paper = self.get_object(request, unquote(object_id))

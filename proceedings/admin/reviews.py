@@ -5,8 +5,10 @@ decision buttons, and the list action that spreads papers among reviewers by sec
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -73,9 +75,18 @@ class AssignmentInline(admin.TabularInline):
 
 class OriginalityInline(admin.TabularInline):
     model = OriginalityCheck
-    fields = ["service", "original_share", "checked_at", "report", "recorded_by"]
-    readonly_fields = ["recorded_by"]
+    fields = ["service", "original_share", "checked_at", "report", "report_download", "recorded_by"]
+    readonly_fields = ["report_download", "recorded_by"]
+    # The papers storage has no public URL: the stored report is offered by `report_download`.
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
     extra = 0
+
+    @admin.display(description=_("report"))
+    def report_download(self, check):
+        if not (check.pk and check.report):
+            return "–"
+        url = reverse("admin:proceedings_paper_originality_report", args=[check.paper_id, check.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Download"))
 
 
 def save_review_formset(request, paper, formset):

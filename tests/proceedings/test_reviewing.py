@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -344,11 +345,19 @@ def test_originality_below_the_calls_share_is_flagged_on_the_paper_page(chair, c
         "originality_checks-0-service": "Antiplagiat",
         "originality_checks-0-original_share": "62.5",
         "originality_checks-0-checked_at": "2026-12-01",
+        "originality_checks-0-report": SimpleUploadedFile("antiplagiat.pdf", b"%PDF-1.7 report"),
     }
 
     response = client.post(change_url(paper), data)
 
     assert response.status_code == 302, response.context["errors"]
-    assert paper.originality_checks.get().recorded_by == chair
-    text = text_of(client.get(change_url(paper)).text)
-    assert "62.5 % original (Antiplagiat) — below the required 70 %" in text
+    check = paper.originality_checks.get()
+    assert check.recorded_by == chair
+    page = client.get(change_url(paper)).text
+    assert "62.5 % original (Antiplagiat) — below the required 70 %" in text_of(page)
+    report_url = reverse("admin:proceedings_paper_originality_report", args=[paper.pk, check.pk])
+    assert report_url in page and "/media/" not in page
+    report = client.get(report_url)
+    assert report.status_code == 200
+    assert b"".join(report.streaming_content) == b"%PDF-1.7 report"
+    assert "attachment" in report["Content-Disposition"]

@@ -4,6 +4,7 @@ double-blind call not even they get the uploaded file. Nobody makes themselves a
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,3 +185,25 @@ def test_the_speakers_own_pages_of_the_paper_stay_closed_to_its_reviewer(client,
 
     assert response.status_code == 404
     assert download.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_originality_report_is_the_organisers_only(client, world, role):
+    paper = world["paper"]
+    check = paper.originality_checks.create(
+        service="Antiplagiat",
+        original_share=81,
+        checked_at=timezone.localdate(),
+        report=SimpleUploadedFile("report.pdf", b"%PDF-1.7 report"),
+    )
+    client_as(client, world["users"][role])
+
+    response = client.get(
+        reverse("admin:proceedings_paper_originality_report", args=[paper.pk, check.pk])
+    )
+
+    if role in ("organiser", "superuser"):
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (302, 403)
+        assert "report" not in response.get("Content-Disposition", "")
