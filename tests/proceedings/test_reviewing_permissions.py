@@ -153,6 +153,9 @@ def test_a_double_blind_reviewer_is_refused_the_file_and_told_why(client, world)
     assert response.status_code == 403
     assert "the uploaded file carries the authors" in response.text
     assert "Ахманов" not in response.text
+    page = client.get(urls(world["assignment"])["page"]).text
+    assert "This paper was uploaded as a PDF" in page
+    assert "Ахманов" not in page
 
 
 @pytest.mark.parametrize(
