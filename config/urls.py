@@ -33,6 +33,7 @@ urlpatterns = [
         path("accounts/", include("speakers.account_urls")),
         # The speakers' papers, before the round tables' `<slug>/` pages.
         path("my/papers/", include("proceedings.urls")),
+        path("my/reviews/", include("proceedings.review_urls")),
         path("", include((public_patterns, "roundtable"))),
     ),
 ]

@@ -16,7 +16,7 @@ import re
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import translation
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from proceedings import proofreading
@@ -120,6 +120,46 @@ def article(paper, version=None):
             else "",
             "summaries": summaries(paper),
         }
+
+
+def without_authors(printed, paper):
+    """`printed` (an `article` of `paper`) with no author's name, organisation, e-mail or ORCID,
+    for a double-blind reviewer (proceedings/reviewing.py).
+
+    The head prints none of them; in the text, whatever stands before the first heading (where
+    a file's own title block names its authors) is left out, and each trace of an author found
+    further on (a self-citation, say) reads "[…]".
+    """
+    body = str(printed["body"])
+    heading = FIRST_HEADING.search(body)
+    body = body[heading.start() :] if heading else body
+    for trace in sorted(traces_of(paper), key=len, reverse=True):
+        body = body.replace(escape(trace), "[…]")
+    return {
+        **printed,
+        "authors": [],
+        "affiliations": [],
+        "supervisor": None,
+        "contacts": [],
+        "body": mark_safe(body),
+    }
+
+
+def traces_of(paper):
+    """The surnames, organisations, e-mail addresses and ORCID iDs of the paper's authors and
+    speaker, in every language they are written in."""
+    people = [*paper.authors.all(), paper.speaker]
+    fields = [f"{name}_{code}" for name in ("surname", "organisation") for code in LANGUAGE_CODES]
+    return {
+        value.strip()
+        for person in people
+        for value in [
+            *(getattr(person, name, "") or "" for name in fields),
+            person.email or "",
+            getattr(person, "orcid", "") or "",
+        ]
+        if len(value.strip()) > 2
+    }
 
 
 FIRST_HEADING = re.compile(r"<h[1-6][\s>]")

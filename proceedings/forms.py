@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from proceedings.models import Author, Paper, Section
+from proceedings.models import Author, Paper, Review, Section
 
 LANGUAGES = settings.LANGUAGES
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]
@@ -198,3 +198,23 @@ class MoveForm(forms.Form):
     comment = forms.CharField(required=False, max_length=MOVE_COMMENT_MAX)
     # Sent by the page that asks before a withdrawal.
     confirmed = forms.BooleanField(required=False)
+
+
+class ReviewForm(forms.ModelForm):
+    """The reviewer's scores, recommendation and comments; read only once submitted."""
+
+    class Meta:
+        model = Review
+        fields = [*Review.CRITERIA, "recommendation", "comments", "confidential_comments"]
+        widgets = dict.fromkeys([*Review.CRITERIA, "recommendation"], forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in [*Review.CRITERIA, "recommendation"]:
+            # A draft may be kept half filled; submitting asks for everything (reviewing.save).
+            field = self.fields[name]
+            field.required = False
+            field.choices = [choice for choice in field.choices if choice[0] != ""]
+        if self.instance.submitted_at:
+            for field in self.fields.values():
+                field.disabled = True

@@ -14,7 +14,8 @@ def is_speaker_of(user, paper):
 
 
 def can_view(user, paper):
-    """A paper under review is its speaker's and the organisers' only."""
+    """A paper under review is its speaker's and the organisers' only (its reviewers read it on
+    their review page: proceedings/reviewing.py)."""
     return is_organiser(user) or is_speaker_of(user, paper)
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from proceedings import reviewing
 from proceedings.article_head import refusal
 from proceedings.models import Paper, PaperStatusChange
 from proceedings.organiser_letters import SUBMITTED, tell_organisers
@@ -126,7 +127,8 @@ def move(paper, to, user, comment="", *, for_speaker=False):
 
 
 def tell_speaker(paper, change):
-    """Write the decision to the speaker, in the speaker's language, and queue the letter."""
+    """Write the decision to the speaker, in the speaker's language, and queue the letter, with
+    the reviewers' comments for the author as they wrote them, numbered, never named."""
     if paper.speaker.email:
         send_letter(
             paper.speaker,
@@ -136,6 +138,7 @@ def tell_speaker(paper, change):
                 "event": paper.event,
                 "decision": change.to_status,
                 "comment": change.comment,
+                "reviews": reviewing.comments_for_author(paper),
                 "site_url": settings.SITE_URL,
             },
             about=paper,

@@ -37,6 +37,7 @@ class CallForm(forms.ModelForm):
             "requirements",
             "max_pages",
             "originality_share",
+            "review_mode",
             "template",
             "published",
         ]

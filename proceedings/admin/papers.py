@@ -15,6 +15,7 @@ checks, whatever the status and the deadline; a reason once the paper is accepte
 the preview the speaker sees. The version list says who uploaded each version and why.
 """
 
+import os
 from functools import wraps
 
 from adminsortable2.admin import SortableAdminMixin, SortableInlineAdminMixin
@@ -26,6 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -40,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from modeltranslation.admin import TranslationStackedInline
 
-from portal import throttling
+from portal import downloads, throttling
 from portal.admin_base import ReadOnlyInline, SortableTabbedAdmin
 from portal.concurrent_edits import RefusesStaleForms
 from proceedings import (
@@ -49,14 +51,25 @@ from proceedings import (
     permissions,
     proofreading,
     review,
+    reviewing,
     submission,
     uploads,
 )
+from proceedings.admin.reviews import (
+    AssignmentInline,
+    OriginalityInline,
+    SpreadForm,
+    originality_summary,
+    reviews_table,
+    save_review_formset,
+)
 from proceedings.models import (
     Author,
+    OriginalityCheck,
     Paper,
     PaperStatusChange,
     PaperVersion,
+    ReviewAssignment,
     Section,
 )
 from speakers import letters, names
@@ -447,9 +460,24 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         "metadata_side_by_side",
         "text_checks",
         "head_missing",
+        "originality",
+        "reviews_display",
     ]
-    inlines = [AuthorInline, VersionInline, StatusHistoryInline]
-    actions = ["accept", "request_revision", "reject", "reopen_uploads", "export_csv"]
+    inlines = [
+        AuthorInline,
+        VersionInline,
+        AssignmentInline,
+        OriginalityInline,
+        StatusHistoryInline,
+    ]
+    actions = [
+        "accept",
+        "request_revision",
+        "reject",
+        "reopen_uploads",
+        "spread_reviewers",
+        "export_csv",
+    ]
 
     add_fieldsets = [
         (None, {"fields": ["event", "talk", "speaker", "language", "section"]}),
@@ -469,6 +497,8 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                     "version_display",
                     "uploads_reopened",
                     "head_missing",
+                    "originality",
+                    "reviews_display",
                     "created_at",
                     "updated_at",
                 ]
@@ -508,6 +538,20 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
         if not lacks:
             return gettext("Nothing: the article head is complete.")
         return format_html_join(mark_safe("<br>"), "{}", ((what,) for what in lacks))
+
+    @admin.display(description=_("originality"))
+    def originality(self, paper):
+        return originality_summary(paper)
+
+    @admin.display(description=_("reviews"))
+    def reviews_display(self, paper):
+        return reviews_table(paper)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model in (ReviewAssignment, OriginalityCheck):
+            save_review_formset(request, form.instance, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("in kk, ru and en"))
     def metadata_side_by_side(self, paper):
@@ -685,6 +729,8 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                 "action": action,
                 "cancel_url": cancel,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                # Deciding on one paper from its page: its reviews stay in view.
+                "reviews": None if action else reviews_table(papers[0]),
             },
         )
 
@@ -713,6 +759,46 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
     def reopen_uploads(self, request, queryset):
         for paper in queryset:
             self.reopen_one(request, paper)
+
+    @admin.action(description=_("Spread among reviewers by section"), permissions=["change"])
+    def spread_reviewers(self, request, queryset):
+        """Give each selected paper N reviewers, evenly within each section (reviewing.spread)."""
+        papers = list(queryset.select_related("event", "speaker").prefetch_related("authors"))
+        form = SpreadForm(request.POST if "count" in request.POST else None)
+        if form.is_valid():
+            made, short = reviewing.spread(
+                papers,
+                form.cleaned_data["reviewers"],
+                form.cleaned_data["count"],
+                request.user,
+                form.cleaned_data["due_on"],
+            )
+            self.message_user(
+                request,
+                gettext("%(count)s reviewers assigned; each was written to.")
+                % {"count": len(made)},
+                messages.SUCCESS,
+            )
+            for paper in short:
+                self.message_user(
+                    request,
+                    gettext("“%(paper)s” has fewer reviewers than asked: too few could review it.")
+                    % {"paper": paper},
+                    messages.WARNING,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/proceedings/paper/spread.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("Spread among reviewers by section"),
+                "papers": papers,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def say_refused(self, request, paper, refusal):
         """The message for a move the review refused: the paper stays as it was, and why."""
@@ -765,8 +851,21 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                 organisers_only(self.admin_site.admin_view(self.upload_view)),
                 name="{}_{}_upload".format(*info),
             ),
+            path(
+                "<path:object_id>/originality/<int:check_id>/report/",
+                organisers_only(self.admin_site.admin_view(self.originality_report_view)),
+                name="{}_{}_originality_report".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    def originality_report_view(self, request, object_id, check_id):
+        """An originality check's report, from the private papers storage, as an attachment."""
+        paper = self.paper_to_change(request, object_id)
+        check = get_object_or_404(paper.originality_checks.exclude(report=""), pk=check_id)
+        return downloads.stored_file(
+            check.report, os.path.basename(check.report.name), "application/octet-stream"
+        )
 
     def paper_to_change(self, request, object_id):
         paper = self.get_object(request, unquote(object_id))

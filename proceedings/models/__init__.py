@@ -1,8 +1,8 @@
-"""The proceedings' models: papers and their review (`papers`), the open call and its
-applications (`calls`), the book (`book`)."""
+"""The proceedings' models: papers and their review history (`papers`), reviewers, reviews and
+originality checks (`reviews`), the open call and its applications (`calls`), the book (`book`)."""
 
 from proceedings.models.book import BookBuild, BookEntry, Proceedings, book_path
-from proceedings.models.calls import Application, Call
+from proceedings.models.calls import Application, Call, ReviewMode
 from proceedings.models.papers import (
     Author,
     Paper,
@@ -14,6 +14,7 @@ from proceedings.models.papers import (
     paper_storage,
     split_keywords,
 )
+from proceedings.models.reviews import OriginalityCheck, Review, ReviewAssignment
 
 __all__ = [
     "Application",
@@ -21,10 +22,14 @@ __all__ = [
     "BookBuild",
     "BookEntry",
     "Call",
+    "OriginalityCheck",
     "Paper",
     "PaperStatusChange",
     "PaperVersion",
     "Proceedings",
+    "Review",
+    "ReviewAssignment",
+    "ReviewMode",
     "Section",
     "TextCorrection",
     "book_path",

@@ -20,6 +20,11 @@ def default_languages():
     return ["kk", "ru"]
 
 
+class ReviewMode(models.TextChoices):
+    SINGLE_BLIND = "single", _("Single-blind: the author does not see the reviewers")
+    DOUBLE_BLIND = "double", _("Double-blind: nor do the reviewers see the authors")
+
+
 class Call(models.Model):
     """A round table's call for papers: when it is open, what it accepts, what papers must meet."""
 
@@ -60,6 +65,13 @@ class Call(models.Model):
     )
     published = models.BooleanField(
         _("published"), default=False, help_text=_("The call's page is public once published.")
+    )
+    review_mode = models.CharField(
+        _("review"),
+        max_length=6,
+        choices=ReviewMode,
+        default=ReviewMode.SINGLE_BLIND,
+        help_text=_("Under double-blind review, reviewers see no author's name."),
     )
 
     class Meta:
