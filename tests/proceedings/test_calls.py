@@ -280,3 +280,15 @@ def test_only_organisers_see_applications(client, call, role, request):
     response = client.get(reverse("admin:proceedings_application_changelist"))
 
     assert response.status_code in (302, 403)
+
+
+def test_the_list_of_applications_takes_a_fixed_number_of_queries(
+    client, organiser, call, django_assert_num_queries
+):
+    client.force_login(organiser)
+    for count in (3, 9):
+        while Application.objects.count() < count:
+            apply(type(client)(), call, email=f"a{Application.objects.count()}@example.kz")
+        with django_assert_num_queries(9):
+            response = client.get(reverse("admin:proceedings_application_changelist"))
+        assert response.text.count("@example.kz</td>") == count
