@@ -267,6 +267,8 @@ class Letter(models.Model):
         PAPER_SUBMITTED = "paper_submitted", _("paper submitted")
         PAPER_REVISED = "paper_revised", _("paper revised")
         DEADLINE_REMINDER = "deadline_reminder", _("reminder of the deadline for papers")
+        REVIEW_REQUEST = "review_request", _("request for a review")
+        REVIEW_REMINDER = "review_reminder", _("reminder of a review due")
 
     kind = models.CharField(_("kind of letter"), max_length=50, choices=Kind)
     person = models.ForeignKey(

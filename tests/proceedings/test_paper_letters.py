@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-from proceedings import reminders, review, submission
-from proceedings.models import Paper
+from proceedings import reminders, review, reviewing, submission
+from proceedings.models import Paper, Review
 from speakers.models import Letter
 from tests.factories import (
     PaperFactory,
@@ -279,3 +279,32 @@ def test_the_command_writes_the_reminders_due_now():
     call_command("remind_deadlines", stdout=out)
 
     assert out.getvalue() == "1 reminder written.\n0 reminders written.\n"
+
+
+# --- Reminders of reviews due ------------------------------------------------------------------
+
+
+def test_a_reviewer_is_reminded_once_of_a_review_due_and_not_of_one_submitted(settings):
+    settings.PAPER_REMINDER_DAYS = 3
+    chair = organiser("chair")
+    due_on = DEADLINE.date()
+    paper = PaperFactory(status=Status.SUBMITTED, title_kk="Полиция және қоғам")
+    late = PersonFactory(email="late@example.kz", language="kk")
+    done = PersonFactory(email="done@example.kz", language="ru")
+    waiting = reviewing.assign(paper, late, chair, due_on)
+    submitted = reviewing.assign(paper, done, chair, due_on)
+    Review.objects.create(assignment=submitted, submitted_at=timezone.now())
+    mail.outbox.clear()
+    Letter.objects.all().delete()
+
+    early = reminders.remind_reviewers(now=DEADLINE - timedelta(days=5))
+    first = reminders.remind_reviewers(now=DEADLINE - timedelta(days=2))
+    again = reminders.remind_reviewers(now=DEADLINE - timedelta(days=1))
+    past = reminders.remind_reviewers(now=DEADLINE + timedelta(days=1))
+    deliver_letters()
+
+    assert early == [] and again == [] and past == []
+    assert [letter.to for letter in first] == ["late@example.kz"]
+    (letter,) = mail.outbox
+    assert "Полиция және қоғам" in letter.body
+    assert f"/kk/my/reviews/{waiting.pk}/" in letter.body
