@@ -633,7 +633,9 @@ def merge(proceedings, parts, cache, variant):
     page_count = max(part.last_page for part in parts)
     stamped, overlay = overlay_part(proceedings, parts)
     blank = Part("blank", "", html=render("print/book/blank.html", {}), tagged=False)
-    typeset_parts([overlay, blank], cache, variant)
+    # One at a time: a single part is typeset in this process, without forking a pool.
+    typeset_parts([overlay], cache, variant)
+    typeset_parts([blank], cache, variant)
     description = book_description(proceedings, parts)
     merged = cached(cache, merged_key(parts, [overlay, blank], variant, description))
     if merged.exists():

@@ -361,7 +361,13 @@ def start_worker_on_a_build(proceedings, cache):
     )
     try:
         build = builds.request_build(proceedings, None)
-        wait_for(lambda: typesetting_processes(worker), timeout=30, step=0.02)
+        # Typesetting the papers, in its pool: not a fork made before the build began or after.
+        typesetting = BookBuild.objects.filter(
+            pk=build.pk, status=BookBuild.Status.RUNNING, stage=BookBuild.Stage.PAPERS
+        )
+        wait_for(
+            lambda: typesetting.exists() and typesetting_processes(worker), timeout=30, step=0.02
+        )
     except BaseException:
         stop(worker)
         raise
