@@ -254,6 +254,15 @@ def bibtex_escape(text):
     return "".join(BIBTEX_SPECIAL.get(char, char) for char in " ".join(text.split()))
 
 
+def bibtex_url(url):
+    """`url` for the `url` field, which biblatex and the url package read verbatim: TeX escapes
+    would become part of the address (`\\_`), so it is written as it is, with only what would
+    end the braced value or the line percent-encoded."""
+    return "".join(
+        f"%{ord(char):02X}" if char in "{}\\" or char.isspace() else char for char in url.strip()
+    )
+
+
 def bibtex_name(name):
     """A name for `author`: a part holding “and” or a comma is braced, so it stays one name."""
     parts = [name.surname, name.given]
@@ -280,7 +289,7 @@ def bibtex(ref):
         ("language", BIBTEX_LANGUAGES.get(ref.language, ref.language)),
         ("keywords", bibtex_escape(", ".join(ref.keywords))),
         ("abstract", bibtex_escape(ref.abstract)),
-        ("url", bibtex_escape(ref.url)),
+        ("url", bibtex_url(ref.url)),
     ]
     lines = [f"  {name} = {{{value}}}," for name, value in fields if value]
     return "@inproceedings{" + ref.key + ",\n" + "\n".join(lines) + "\n}\n"

@@ -42,10 +42,12 @@ class EventSerializer(ModelRulesSerializer):
 class EventFilter(filters.FilterSet):
     date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+    # Not `format`: that is the parameter DRF reads the answer's format from (`?format=json`).
+    event_format = filters.ChoiceFilter(field_name="format", choices=RoundTable.Format.choices)
 
     class Meta:
         model = RoundTable
-        fields = ["date", "format"]
+        fields = ["date", "event_format"]
 
 
 class EventViewSet(ApiViewSet):

@@ -12,6 +12,7 @@ Text is in the active language, with modeltranslation's fallbacks, as on the eve
 
 import datetime
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -102,6 +103,12 @@ def schedule_event(event, item):
     }
 
 
+def acronym(slug):
+    """The round table's slug as the C3VOC schema's acronym: lower-case letters, digits and
+    underscores, at least four (public-safety-2025 → public_safety_2025)."""
+    return re.sub(r"[^a-z0-9_]", "_", slug.lower()).ljust(4, "_")
+
+
 def schedule(event, items):
     """The schedule of `items`, timed items of `event`, as the `schedule` of pretalx's JSON."""
     day_start, day_end = day_bounds(event)
@@ -110,7 +117,7 @@ def schedule(event, items):
         "version": str(event.data_version),
         "base_url": absolute("/"),
         "conference": {
-            "acronym": event.slug,
+            "acronym": acronym(event.slug),
             "title": event.theme,
             "start": event.date.isoformat(),
             "end": event.date.isoformat(),

@@ -7,6 +7,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 
+# The HTML standard's valid global date and time string, as <time datetime> takes it.
+GLOBAL_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:?\d\d)$")
+
 
 def page(client, language, name, **kwargs):
     """The HTML of the page `name` in `language`, asserting that it answers 200."""

@@ -247,3 +247,20 @@ def test_the_vocabularies_list_the_ids_people_are_written_with(anonymous, event)
         "id": Rank.objects.get(name_kk="полиция полковнигі 0").pk,
         "name": "полковник полиции 0",
     } in ranks
+
+
+@pytest.mark.parametrize("resource", ["events", "programme-items", "people", "papers"])
+def test_format_json_is_the_answers_format_on_every_list(anonymous, event, resource):
+    response = anonymous.get(f"{API}/{resource}/", {"format": "json"})
+
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/json"
+
+
+def test_round_tables_are_filtered_by_their_format_as_event_format(anonymous, event):
+    remote = RoundTableFactory(format="remote")
+
+    slugs = [item["slug"] for item in results(anonymous.get(f"{API}/events/?event_format=remote"))]
+
+    assert slugs == [remote.slug]
+    assert anonymous.get(f"{API}/events/?event_format=nowhere").status_code == 400

@@ -213,3 +213,22 @@ def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(l
     assert cases >= 150
     assert statuses["GET 200"] and statuses["PATCH 200"] and statuses["POST 400"]
     assert statuses["PUT 200"] and statuses["DELETE 204"]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_schema_is_in_english_whatever_the_visitors_language(db, language):
+    english = client_of().get("/api/schema/", {"format": "json"}).json()
+
+    by_header = client_of().get(
+        "/api/schema/", {"format": "json"}, headers={"accept-language": language}
+    )
+    by_parameter = client_of().get("/api/schema/", {"format": "json", "lang": language})
+
+    # Generated clients name classes after titles such as the `kind` filter's: "Kind", not "Түрі".
+    assert by_header.json() == english and by_parameter.json() == english
+    kind = next(
+        parameter
+        for parameter in english["paths"]["/api/v1/programme-items/"]["get"]["parameters"]
+        if parameter["name"] == "kind"
+    )
+    assert kind["schema"].get("title", "Kind").isascii()

@@ -202,6 +202,20 @@ def test_bibtex_parses_back_to_the_reference():
     }
 
 
+def test_the_bibtex_url_is_written_verbatim_as_biblatex_reads_it():
+    address = "https://rt.example.kz/kk/a_b/?q=50%25&page=2#note_1"
+
+    text = citations.bibtex(ref(url=address))
+
+    # Read without decoding TeX, as biblatex's verbatim `url` field is.
+    (entry,) = bibtexparser.parse_string(text).entries
+    assert entry.fields_dict["url"].value == address
+    # An unbalanced brace in an address would end the value: it is percent-encoded instead.
+    library = bibtexparser.parse_string(citations.bibtex(ref(url="https://x.kz/a{b")))
+    assert not library.failed_blocks
+    assert library.entries[0].fields_dict["url"].value == "https://x.kz/a%7Bb"
+
+
 def test_bibtex_special_characters_parse_back_to_the_text():
     title = r"50% of {cases} & $costs_#1 ~ \ Ж"
     authors = (Name("O'Neil, Jr", "Pat"), Name("Smith and Wesson", "Ann"), IVANOV)

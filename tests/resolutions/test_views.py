@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from resolutions import drafting, exports
 from resolutions.models import Amendment, Resolution, ResolutionItem, StatusChange
 from tests.factories import RoundTableFactory, organiser, staff
-from tests.pages import page, text_of
+from tests.pages import GLOBAL_DATETIME, page, text_of
 from tests.resolutions.view_factories import (
     build_resolution,
     demo_data,
@@ -593,6 +593,9 @@ def test_versions_are_listed_with_compare_controls(client, discussed, event):
     assert "opener" in text and "aigerim" in text  # who saved them
     assert "What changed since the discussion" in text
     assert 'href="/en/public-safety-2025/resolution/versions/compare/?from=2&amp;to=3"' in html
+    # Each version's moment is a valid HTML date and time (no microseconds).
+    moments = re.findall(r'<time datetime="([^"]+T[^"]+)"', html)
+    assert moments and all(GLOBAL_DATETIME.match(moment) for moment in moments), moments
 
 
 def test_compare_marks_insertions_and_deletions(client, discussed, event):

@@ -4,7 +4,9 @@ import datetime
 import json
 import uuid
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import jsonschema
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -73,7 +75,7 @@ def test_xml_has_what_schedule_apps_read(client, demo_event):
         "base_url",
         "time_zone_name",
     ]
-    assert conference.findtext("acronym") == "public-safety-2025"
+    assert conference.findtext("acronym") == "public_safety_2025"  # as the C3VOC schema wants it
     assert conference.findtext("title").startswith("Обеспечение общественной безопасности")
     assert conference.findtext("start") == conference.findtext("end") == "2025-05-23"
     assert conference.findtext("days") == "1"
@@ -207,3 +209,20 @@ def test_schedule_queries_do_not_grow_with_the_programme(
         client.get(address)
     with django_assert_num_queries(1):  # the version: unchanged, 304
         assert client.get(address, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+
+# The C3VOC schedule schema (voc/schedule, validator/json/schema.json at 0a403ee, EUPL-1.2: its
+# licence beside it), which the C3VOC tools and their importers check schedules against.
+C3VOC_SCHEMA = json.loads(
+    (Path(__file__).parent / "schemas" / "c3voc-schedule.schema.json").read_text()
+)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_json_schedule_passes_the_c3voc_schema(client, demo_event, language):
+    document = schedule_json(client, language, demo_event)
+
+    validator = jsonschema.Draft6Validator(C3VOC_SCHEMA)
+    problems = [f"{list(error.path)}: {error.message}" for error in validator.iter_errors(document)]
+    assert problems == []
+    assert document["schedule"]["conference"]["acronym"] == "public_safety_2025"
