@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # /sitemap.xml (its template); the sitemaps live with the data they list.
+    "django.contrib.sitemaps",
     "rest_framework",
     # API tokens for organisers' tools: created and revoked by superusers in the admin.
     "rest_framework.authtoken",

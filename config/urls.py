@@ -1,9 +1,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from portal import errors, health
+from portal.sitemaps import robots_txt
+from proceedings.sitemaps import PaperSitemap
 from roundtable import views
+from roundtable.sitemaps import RoundTableSitemap
+
+SITEMAPS = {"round-tables": RoundTableSitemap, "papers": PaperSitemap}
 
 public_patterns = [
     path("", views.home, name="home"),
@@ -26,6 +32,8 @@ public_patterns = [
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     *i18n_patterns(

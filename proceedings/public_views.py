@@ -12,9 +12,11 @@ a rebuild adds or moves a paper, and citations, Google Scholar and readers' book
 address for good.
 """
 
+from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 
 from portal import page_cache, versions
 from proceedings import cards, citations, offprints, permissions
@@ -68,15 +70,28 @@ def contents(request, slug):
     )
 
 
+def canonical_address(slug, entry, name):
+    """The one address of a paper's card or PDF that search engines keep: in the paper's own
+    language (the /kk/, /ru/ and /en/ ones show the same paper), under SITE_URL."""
+    with translation.override(entry.paper.language):
+        path = reverse(f"roundtable:{name}", args=[slug, entry.paper_id])
+    return settings.SITE_URL + path
+
+
 @page_cache.public_page
 def card(request, slug, pk):
     event, proceedings, entry = entry_of(request, slug, pk)
+    canonical = canonical_address(slug, entry, "article")
     card = cards.card(
         entry,
         url=request.build_absolute_uri(reverse("roundtable:article", args=[slug, pk])),
         pdf_url=request.build_absolute_uri(reverse("roundtable:article_pdf", args=[slug, pk])),
     )
-    return render(request, "proceedings/public_card.html", page_context(event, proceedings, **card))
+    return render(
+        request,
+        "proceedings/public_card.html",
+        page_context(event, proceedings, canonical=canonical, **card),
+    )
 
 
 def file_name(event, entry, extension):
@@ -104,7 +119,7 @@ def article_pdf(request, slug, pk):
     name = file_name(event, entry, "pdf")
     if entry.offprint:
         # Cut when the book was built (proceedings/offprints.py), with its source line.
-        return page_cache.conditional(
+        response = page_cache.conditional(
             request,
             versions.cache_key(event, f"offprint:{entry.pk}", "all"),
             event.data_changed_at,
@@ -112,17 +127,20 @@ def article_pdf(request, slug, pk):
                 entry.offprint.open("rb"), content_type="application/pdf", filename=name
             ),
         )
-    # A book built before offprints were cut with it: cut once per data version (the metadata
-    # name the authors), not once per reader; cutting takes pypdf 0.1–0.3 s.
-    response = page_cache.feed(
-        request,
-        event,
-        f"offprint:{entry.pk}",
-        "application/pdf",
-        lambda: cut_offprint(entry),
-        language="all",
-    )
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    else:
+        # A book built before offprints were cut with it: cut once per data version (the
+        # metadata name the authors), not once per reader; cutting takes pypdf 0.1–0.3 s.
+        response = page_cache.feed(
+            request,
+            event,
+            f"offprint:{entry.pk}",
+            "application/pdf",
+            lambda: cut_offprint(entry),
+            language="all",
+        )
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+    # The same PDF is at /kk/, /ru/ and /en/: search engines keep the paper's own language's.
+    response["Link"] = f'<{canonical_address(slug, entry, "article_pdf")}>; rel="canonical"'
     return response
 
 

@@ -9,18 +9,30 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def language_versions(context):
-    """This page in each language, for the switcher and the `hreflang` alternates."""
+    """This page in each language, for the switcher and the `hreflang` alternates: `url` is the
+    path, `address` the absolute address under SITE_URL (never the host the request named)."""
     request = context["request"]
     current = get_language()
-    return [
-        {
-            "code": code,
-            "name": name,
-            "url": translate_url(request.get_full_path(), code),
-            "current": code == current,
-        }
-        for code, name in settings.LANGUAGES
-    ]
+    versions = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(request.get_full_path(), code)
+        versions.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "address": settings.SITE_URL + url,
+                "current": code == current,
+                "default": code == settings.LANGUAGE_CODE,  # also the `x-default` alternate
+            }
+        )
+    return versions
+
+
+@register.simple_tag(takes_context=True)
+def site_address(context, path=None):
+    """`path` (by default the page's own) as an absolute address under SITE_URL."""
+    return settings.SITE_URL + (path if path is not None else context["request"].get_full_path())
 
 
 @register.filter
