@@ -347,6 +347,11 @@ def test_when_a_process_of_the_stack_dies_the_whole_stack_stops_as_a_failure(sta
 # --- A worker killed during a book build ----------------------------------------------------------
 
 
+# Enough papers that the worker's pool typesets for a second or two: the signal the tests send
+# once it runs must land before it ends, even on a loaded machine.
+BUSY_PAPERS = 16
+
+
 def start_worker_on_a_build(proceedings, cache):
     """A task worker (a process of its own, its own session) typesetting a build of
     `proceedings` in its pool; the worker and the build."""
@@ -388,7 +393,7 @@ def typesetting_processes(worker):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_build_whose_worker_is_killed_fails_and_the_last_good_book_stays(client, tmp_path):
-    proceedings = tiny_proceedings(papers=4)
+    proceedings = tiny_proceedings(papers=BUSY_PAPERS)
     good = builds.build_now(proceedings)
     assert good.status == BookBuild.Status.SUCCEEDED
     with good.pdf.open("rb") as stored:
@@ -422,7 +427,7 @@ def test_a_build_whose_worker_is_killed_fails_and_the_last_good_book_stays(clien
 def test_a_worker_stopped_during_a_build_ends_it_as_interrupted_at_once_and_leaves_nothing(
     tmp_path,
 ):
-    proceedings = tiny_proceedings(papers=4)
+    proceedings = tiny_proceedings(papers=BUSY_PAPERS)
     worker, doomed = start_worker_on_a_build(proceedings, tmp_path / "cache")
     try:
         os.kill(worker.pid, signal.SIGTERM)  # as a supervisor stops it: the worker alone
