@@ -428,18 +428,25 @@ def test_a_worker_stopped_during_a_build_ends_it_as_interrupted_at_once_and_leav
     tmp_path,
 ):
     proceedings = tiny_proceedings(papers=BUSY_PAPERS)
-    worker, doomed = start_worker_on_a_build(proceedings, tmp_path / "cache")
-    try:
-        os.kill(worker.pid, signal.SIGTERM)  # as a supervisor stops it: the worker alone
-        started = time.monotonic()
-        assert worker.wait(20) == 0
-        stopped_after = time.monotonic() - started
-        left = running_in(worker.pid)
-    finally:
-        stop(worker)
+    # The stop is sent once the worker's pool is seen typesetting; on a loaded machine the build
+    # may still end before the signal is handled (seen on clean-clone CI runs, never here): then
+    # the stop came too late to test anything, and a new build is stopped instead.
+    for attempt in range(3):
+        worker, doomed = start_worker_on_a_build(proceedings, tmp_path / f"cache-{attempt}")
+        try:
+            os.kill(worker.pid, signal.SIGTERM)  # as a supervisor stops it: the worker alone
+            started = time.monotonic()
+            assert worker.wait(20) == 0
+            stopped_after = time.monotonic() - started
+            left = running_in(worker.pid)
+        finally:
+            stop(worker)
+        doomed.refresh_from_db()
+        if doomed.status != BookBuild.Status.SUCCEEDED:
+            break
+        BookBuild.objects.filter(pk=doomed.pk).delete()
     assert left == []
     assert stopped_after < 10  # not the rest of the build
-    doomed.refresh_from_db()
     assert doomed.status == BookBuild.Status.FAILED
     assert doomed.error == (
         "The build was interrupted: its worker was stopped. Build the book again."
