@@ -232,7 +232,7 @@ def main():
     from pypdf import PdfReader
 
     from proceedings import book, offprints
-    from proceedings.models import BookBuild, BookEntry
+    from proceedings.models import BookBuild
     from typesetting.printing import lay_out
 
     papers = int(sys.argv[sys.argv.index("--papers") + 1]) if "--papers" in sys.argv else 25
@@ -258,17 +258,7 @@ def main():
         warm, warm_seconds = timed(book.build, proceedings)
         edit_one(proceedings)
         edited, edit_seconds = timed(book.build, proceedings)
-        build = BookBuild(proceedings=proceedings)
-        entries = [
-            BookEntry(
-                build=build,
-                paper_id=placement.paper_id,
-                number=placement.number,
-                first_page=placement.first_page,
-                last_page=placement.last_page,
-            )
-            for placement in edited.placements
-        ]
+        entries = edited.entries(BookBuild(proceedings=proceedings))
         cut, cut_seconds = timed(offprints.cut_all, edited.pdf, entries)
         _, apart_seconds = timed(
             lambda: [

@@ -70,7 +70,7 @@ from pypdf.generic import ArrayObject, NameObject, TextStringObject
 from portal.parent_death import die_with_parent
 from proceedings import barcodes
 from proceedings.article import article, contents_line, with_authors
-from proceedings.models import BookBuild, Paper, PaperVersion, page_range
+from proceedings.models import BookBuild, BookEntry, Paper, PaperVersion, page_range
 from resolutions.exports import printed_text
 from resolutions.models import Resolution
 from roundtable.models import RoundTable
@@ -123,10 +123,14 @@ class Variant:
     stylesheets: tuple[str, ...] = ()  # static names linked after STYLESHEETS
     pdf_options: tuple[tuple[str, object], ...] = ()  # WeasyPrint's, beside PDF_OPTIONS
     back_cover: bool = False  # a back cover with the ISBN barcode; pages a multiple of 4
-    archival: bool = False  # claims PDF/A-3u in its metadata (typesetting/xmp.py)
 
     def options(self):
         return {**PDF_OPTIONS, **dict(self.pdf_options)}
+
+    @property
+    def archival(self):
+        """Typeset as PDF/A: the merged book claims it too (typesetting/xmp.py)."""
+        return dict(self.pdf_options).get("pdf_variant", "").startswith("pdf/a")
 
 
 VARIANTS = {
@@ -134,7 +138,7 @@ VARIANTS = {
     BookBuild.Variant.PRINT: Variant(stylesheets=("print/press.css",), back_cover=True),
     # Its parts are PDF/A-3u (fonts embedded, sRGB output intent, printable annotations); the
     # merged book gets the output intent, the identifier and the XMP claim in add_metadata.
-    BookBuild.Variant.ARCHIVE: Variant(pdf_options=(("pdf_variant", "pdf/a-3u"),), archival=True),
+    BookBuild.Variant.ARCHIVE: Variant(pdf_options=(("pdf_variant", "pdf/a-3u"),)),
 }
 
 
@@ -152,6 +156,19 @@ class Book:
     page_count: int
     placements: list[Placement]
     papers_typeset: int
+
+    def entries(self, build):
+        """The BookEntry rows (unsaved) of `build`, which made this book: where each paper is."""
+        return [
+            BookEntry(
+                build=build,
+                paper_id=placement.paper_id,
+                number=placement.number,
+                first_page=placement.first_page,
+                last_page=placement.last_page,
+            )
+            for placement in self.placements
+        ]
 
 
 @dataclass

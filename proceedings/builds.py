@@ -265,16 +265,7 @@ class Heartbeat:
 def store(build, made):
     """Save the PDF, the page ranges and the offprints of a successful build, all or nothing."""
     build.pdf.save(f"{build.proceedings.event.slug}.pdf", ContentFile(made.pdf), save=False)
-    entries = [
-        BookEntry(
-            build=build,
-            paper_id=placement.paper_id,
-            number=placement.number,
-            first_page=placement.first_page,
-            last_page=placement.last_page,
-        )
-        for placement in made.placements
-    ]
+    entries = made.entries(build)
     try:
         # Cut here, once per build, rather than on a reader's first request (0.1–0.3 s each).
         for entry, pdf in zip(entries, offprints.cut_all(made.pdf, entries), strict=True):

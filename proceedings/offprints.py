@@ -33,17 +33,23 @@ def cut_all(book, entries):
     reader = PdfReader(io.BytesIO(book))
     lines = PdfReader(io.BytesIO(source_lines(references)))
     return [
-        offprint(
-            reader,
-            reference.first_page,
-            reference.last_page,
-            title=reference.title,
-            authors=[name.direct for name in reference.authors],
-            lang=reference.language,
-            source_line=lines.pages[index],
-        )
+        offprint_of(reader, reference, source_line=lines.pages[index])
         for index, reference in enumerate(references)
     ]
+
+
+def offprint_of(book, reference, *, source_line=None):
+    """The offprint of the paper `reference` (citations.reference) cites: its pages of `book`,
+    its title, authors and language as the file's metadata."""
+    return offprint(
+        book,
+        reference.first_page,
+        reference.last_page,
+        title=reference.title,
+        authors=[name.direct for name in reference.authors],
+        lang=reference.language,
+        source_line=source_line,
+    )
 
 
 def source_lines(references):

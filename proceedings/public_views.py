@@ -145,16 +145,8 @@ def article_pdf(request, slug, pk):
 
 
 def cut_offprint(entry):
-    reference = citations.reference(entry)
     with entry.build.pdf.open("rb") as book:
-        return offprints.offprint(
-            book,
-            entry.first_page,
-            entry.last_page,
-            title=reference.title,
-            authors=[name.direct for name in reference.authors],
-            lang=reference.language,
-        )
+        return offprints.offprint_of(book, citations.reference(entry))
 
 
 # A reference's file extension: how it is written and the content type it is served as.

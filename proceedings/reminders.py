@@ -42,30 +42,41 @@ def due(now):
 def remind(now=None):
     """Write the reminders due at `now` (the current time by default); return their letters."""
     now = now or timezone.now()
+    return write_once(
+        due(now),
+        ("event", "speaker"),
+        KIND,
+        lambda paper: (
+            paper.speaker,
+            paper.event.papers_deadline,
+            {"paper": paper, "event": paper.event, "deadline": paper.event.papers_deadline},
+        ),
+    )
+
+
+def write_once(due, related, kind, letter):
+    """For each object of the queryset `due`, write the letter `kind` unless one about it was
+    written for the same occasion; return the letters written.
+
+    `letter(obj)` gives (person, the occasion: a date or moment, context). Each object is locked
+    while it is checked, so that two runs at once cannot both find it not yet reminded.
+    """
     written = []
-    for pk in due(now).values_list("pk", flat=True):
+    for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
-            # Locked, so that two runs at once cannot both find it not yet reminded.
-            paper = (
-                Paper.objects.select_for_update(of=("self",))
-                .select_related("event", "speaker")
-                .get(pk=pk)
-            )
-            deadline = paper.event.papers_deadline
-            if letters_about(paper).filter(kind=KIND, occasion=deadline.isoformat()).exists():
+            obj = due.model.objects.select_for_update(of=("self",)).select_related(*related)
+            obj = obj.get(pk=pk)
+            person, when, context = letter(obj)
+            occasion = when.isoformat()
+            if letters_about(obj).filter(kind=kind, occasion=occasion).exists():
                 continue
             written.append(
                 send_letter(
-                    paper.speaker,
-                    KIND,
-                    {
-                        "paper": paper,
-                        "event": paper.event,
-                        "deadline": deadline,
-                        "site_url": settings.SITE_URL,
-                    },
-                    about=paper,
-                    occasion=deadline.isoformat(),
+                    person,
+                    kind,
+                    {**context, "site_url": settings.SITE_URL},
+                    about=obj,
+                    occasion=occasion,
                 )
             )
     return written
@@ -87,29 +98,13 @@ def reviews_due(today):
 def remind_reviewers(now=None):
     """Write the reviewers' reminders due at `now`; return their letters."""
     today = timezone.localdate(now or timezone.now())
-    written = []
-    for pk in reviews_due(today).values_list("pk", flat=True):
-        with transaction.atomic():
-            assignment = (
-                ReviewAssignment.objects.select_for_update(of=("self",))
-                .select_related("paper__event", "reviewer")
-                .get(pk=pk)
-            )
-            occasion = assignment.due_on.isoformat()
-            if letters_about(assignment).filter(kind=REVIEW_KIND, occasion=occasion).exists():
-                continue
-            written.append(
-                send_letter(
-                    assignment.reviewer,
-                    REVIEW_KIND,
-                    {
-                        "assignment": assignment,
-                        "paper": assignment.paper,
-                        "event": assignment.paper.event,
-                        "site_url": settings.SITE_URL,
-                    },
-                    about=assignment,
-                    occasion=occasion,
-                )
-            )
-    return written
+    return write_once(
+        reviews_due(today),
+        ("paper__event", "reviewer"),
+        REVIEW_KIND,
+        lambda assignment: (
+            assignment.reviewer,
+            assignment.due_on,
+            {"assignment": assignment, "paper": assignment.paper, "event": assignment.paper.event},
+        ),
+    )

@@ -40,7 +40,7 @@ class Description:
     producer: str = ""
 
 
-def describe(writer: PdfWriter, description, *, tagged=True, archival=False, output_intents=None):
+def describe(writer: PdfWriter, description, *, archival=False, output_intents=None):
     """Write `description` (a Description) into `writer` as its info dictionary and XMP packet.
 
     `archival` claims PDF/A-3u: then `output_intents` (an /OutputIntents array from one of the
@@ -58,7 +58,7 @@ def describe(writer: PdfWriter, description, *, tagged=True, archival=False, out
         "/ModDate": pdf_date(description.created),
     }
     writer.add_metadata({key: value for key, value in info.items() if value})
-    writer.xmp_metadata = packet(description, tagged=tagged, archival=archival)
+    writer.xmp_metadata = packet(description, archival=archival)
     stream = writer.root_object["/Metadata"].get_object()
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
@@ -68,8 +68,8 @@ def describe(writer: PdfWriter, description, *, tagged=True, archival=False, out
         writer.root_object[NameObject("/OutputIntents")] = output_intents.clone(writer)
 
 
-def packet(description, *, tagged, archival):
-    """The XMP packet as bytes."""
+def packet(description, *, archival):
+    """The XMP packet as bytes; it claims PDF/UA-1, as the book is tagged."""
     meta = etree.Element(f"{{{NS['x']}}}xmpmeta", nsmap={"x": NS["x"]})
     rdf = etree.SubElement(meta, f"{{{NS['rdf']}}}RDF", nsmap={"rdf": NS["rdf"]})
 
@@ -101,8 +101,7 @@ def packet(description, *, tagged, archival):
         pdf.append(("Keywords", ", ".join(description.keywords)))
     if pdf:
         node("pdf", pdf)
-    if tagged:
-        node("pdfuaid", [("part", "1")])
+    node("pdfuaid", [("part", "1")])
     if archival:
         node("pdfaid", [("part", "3"), ("conformance", "U")])
     return PACKET_BEGIN + etree.tostring(meta, encoding="utf-8") + PACKET_END

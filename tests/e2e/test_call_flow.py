@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from proceedings.models import Application, Paper
 from tests import factories
+from tests.e2e.admin import sign_in_to_admin
 from tests.factories import RoundTableFactory, SectionFactory
 from tests.letters import deliver_letters
 from tests.proceedings.documents import make_docx
@@ -16,14 +17,6 @@ from tests.proceedings.documents import make_docx
 SLUG = "call-2026"
 NEW_PASSWORD = "Zhana-Kupiya-Soz-2026"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def sign_in_to_admin(page: Page, username):
-    page.goto("/admin/login/?next=/admin/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(factories.PASSWORD)
-    page.locator('input[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def test_an_application_from_the_call_to_a_submitted_paper(

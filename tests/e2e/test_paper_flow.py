@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from proceedings.models import Paper
 from tests import factories
+from tests.e2e.admin import sign_in_to_admin
 from tests.factories import ParticipationFactory, PersonFactory, RoundTableFactory
 from tests.letters import deliver_letters
 from tests.proceedings import view_factories as make
@@ -53,14 +54,6 @@ DROP_FILE = """([data, name, type]) => {
 def status_label(status, language="kk"):
     with translation.override(language):
         return str(Paper.Status(status).label)
-
-
-def sign_in_to_admin(page: Page, username):
-    page.goto("/admin/login/?next=/admin/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(factories.PASSWORD)
-    page.locator('input[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def test_a_paper_from_invitation_to_acceptance(

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from proceedings.models import Paper, Review
 from proceedings.models.calls import ReviewMode
 from tests import factories
+from tests.e2e.admin import sign_in_to_admin
 from tests.factories import (
     AuthorFactory,
     CallFactory,
@@ -48,10 +49,7 @@ def test_a_double_blind_review_from_the_organisers_upload_to_the_decision(
     desk = desk_context.new_page()
     try:
         # The organiser uploads the file the second author sent by e-mail.
-        desk.goto("/admin/login/?next=/admin/")
-        desk.locator("#id_username").fill("aigerim")
-        desk.locator("#id_password").fill(factories.PASSWORD)
-        desk.locator('input[type="submit"]').click()
+        sign_in_to_admin(desk, "aigerim")
         desk.goto(f"/admin/proceedings/paper/{second.pk}/change/")
         desk.get_by_role("link", name="Upload a version").click()
         desk.locator("#id_file").set_input_files(
