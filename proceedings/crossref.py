@@ -25,10 +25,7 @@ language="kk">, and <conference_paper language="kk"> says what it is written in;
 translated title deposits its own title alone. The translation chosen is the first in
 `TRANSLATIONS` that the paper has.
 
-DOIs are the prefix (`settings.CROSSREF_DOI_PREFIX`) and the round table's address, with the
-paper's id for a paper: 10.12345/public-safety-2025 and 10.12345/public-safety-2025.7. Like the
-card's address, a paper's DOI never changes when a rebuild renumbers the book. Each DOI leads to
-the public page: the contents, or the paper's card.
+The DOIs are proceedings.dois's: the collection's and one per paper.
 """
 
 import re
@@ -41,6 +38,7 @@ from lxml import etree
 
 from proceedings import cards, citations
 from proceedings.citations import Name, in_language
+from proceedings.dois import doi
 
 NAMESPACE = "http://www.crossref.org/schema/5.3.1"
 VERSION = "5.3.1"
@@ -99,11 +97,6 @@ def problems(proceedings, build):
     if not publisher_of(proceedings, deposit_language()):
         reasons.append(_("Give the publisher of the collection."))
     return reasons
-
-
-def doi(event, paper=None):
-    suffix = event.slug if paper is None else f"{event.slug}.{paper.pk}"
-    return f"{settings.CROSSREF_DOI_PREFIX}/{suffix}"
 
 
 def editor_name(line):
