@@ -8,6 +8,7 @@ templatetags/paper_links.py, which hands this over; one query per page, however 
 programme.
 """
 
+from collections import defaultdict
 from functools import cached_property
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -57,8 +58,15 @@ class PapersInBook:
             for entry in entries
         ]
 
+    @cached_property
+    def by_talk(self):
+        found = defaultdict(list)
+        for link in self.links:
+            found[link["paper"].talk_id].append(link)
+        return found
+
     def of_talk(self, item):
-        return [link for link in self.links if link["paper"].talk_id == item.pk]
+        return self.by_talk.get(item.pk, [])
 
     def by(self, person):
         return [link for link in self.links if person.pk in link["author_ids"]]
