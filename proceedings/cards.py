@@ -10,21 +10,28 @@ tags for Google Scholar and Dublin Core describe the paper as it is cited (`cita
 """
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import get_language
 
 from portal.templatetags.languages import written_in
 from proceedings import article, citations
 from proceedings.models import Author, split_keywords
+from speakers.models import Participation
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
 def entries(build):
-    """The papers of `build` in the book's order, with what the contents and the card read."""
-    authors = Author.objects.select_related("degree", "academic_title")
+    """The papers of `build` in the book's order, with what the contents and the card read: each
+    author's `speaker_slug` when they are on the round table's roster (their speaker page)."""
+    roster = Participation.objects.filter(
+        event=OuterRef("paper__event"), person=OuterRef("person")
+    ).values("person__slug")[:1]
+    authors = Author.objects.select_related("degree", "academic_title").annotate(
+        speaker_slug=Subquery(roster)
+    )
     return (
-        build.entries.select_related("paper__section")
+        build.entries.select_related("paper__section", "paper__talk")
         .prefetch_related(Prefetch("paper__authors", queryset=authors))
         .order_by("number")
     )
@@ -67,6 +74,7 @@ def person(author):
         "affiliation": article.place_of(author),
         "affiliation_lang": written_in(author, "organisation"),
         "credentials": author.credentials,
+        "speaker_slug": author.speaker_slug,
     }
 
 

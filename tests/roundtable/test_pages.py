@@ -98,8 +98,9 @@ def test_event_page_queries_do_not_grow_with_the_programme(
     client, django_assert_num_queries, talks
 ):
     event = programme_of(RoundTableFactory(), talks)
-    # the version (portal/page_cache.py), event, items, their speakers, participations
-    with django_assert_num_queries(5):
+    # the version (portal/page_cache.py), event, items, their speakers, participations, and
+    # the talks' papers in the book (proceedings/paper_links.py)
+    with django_assert_num_queries(6):
         html = page(client, "kk", "roundtable:event", slug=event.slug)
     assert html.count('class="programme-item ') == talks
     with django_assert_num_queries(1):  # the version: the page comes from the cache

@@ -82,8 +82,9 @@ def test_people_pages_queries_do_not_grow(client, django_assert_num_queries, tal
 def test_speaker_page_queries(client, django_assert_num_queries, talks):
     event = programme_of(RoundTableFactory(), talks)
     person = event.participations.first().person
-    # the version (portal/page_cache.py), the event, the participation, the talks
-    with django_assert_num_queries(4):
+    # the version (portal/page_cache.py), the event, the participation, the talks, the papers
+    # in the book (proceedings/paper_links.py)
+    with django_assert_num_queries(5):
         page(client, "kk", "roundtable:speaker", slug=event.slug, person=person.slug)
     with django_assert_num_queries(1):  # the version: the page comes from the cache
         page(client, "kk", "roundtable:speaker", slug=event.slug, person=person.slug)
