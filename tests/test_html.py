@@ -41,12 +41,16 @@ def address(language, name, **kwargs):
 @pytest.fixture
 def published(demo_event):
     """The demo round table with its resolution adopted, a published book of two papers (one
-    Kazakh, one Russian), and an open call."""
+    Kazakh, given as a talk of the programme by its author, one Russian), and an open call."""
     demo_resolution(demo_event, Resolution.Status.PUBLISHED)
     proceedings = ProceedingsFactory(event=demo_event, published=True)
     section = SectionFactory(event=demo_event, name_kk="Құқық", name_ru="Право")
-    kazakh = PaperFactory(event=demo_event, section=section, status=Paper.Status.ACCEPTED)
-    AuthorFactory(paper=kazakh)
+    talk = demo_event.programme_items.filter(speakers__isnull=False).first()
+    author = talk.speakers.first()
+    kazakh = PaperFactory(
+        event=demo_event, section=section, status=Paper.Status.ACCEPTED, talk=talk, speaker=author
+    )
+    AuthorFactory(paper=kazakh, person=author)
     russian = PaperFactory(
         event=demo_event, section=section, language="ru", status=Paper.Status.ACCEPTED
     )
