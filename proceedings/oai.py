@@ -170,7 +170,12 @@ def resume(value):
     try:
         state = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
         cursor = state.pop("cursor")
-        if not isinstance(cursor, int) or cursor < 0 or set(state) - set(LIST_ARGUMENTS):
+        if (
+            not isinstance(cursor, int)
+            or cursor < 0
+            or set(state) - set(LIST_ARGUMENTS)
+            or "metadataPrefix" not in state
+        ):
             raise ValueError
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error):
         raise OAIError("badResumptionToken", "The resumption token is not valid.") from None
@@ -260,8 +265,6 @@ def respond(query):
         keep = error.code not in ("badVerb", "badArgument")
         root = envelope(arguments if keep else {}, verb if keep else None)
         sub(root, "error", error.message, code=error.code)
-        if keep and root.find(f"{{{OAI}}}{verb}") is not None:
-            root.remove(root.find(f"{{{OAI}}}{verb}"))
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 

@@ -306,6 +306,11 @@ def test_unpublished_proceedings_are_not_harvested(book, site):
             "badResumptionToken",
         ),
         (
+            {"verb": "ListIdentifiers", "resumptionToken": oai.token({}, 1)},
+            BadResumptionToken,
+            "badResumptionToken",
+        ),
+        (
             {"verb": "ListRecords", "metadataPrefix": "oai_dc", "resumptionToken": "x"},
             BadArgument,
             "badArgument",
