@@ -11,7 +11,9 @@ longer accepted) is a deleted record, datestamped with the current book. Deleted
 Metadata: `oai_dc` (the titles and abstracts in each language written, with xml:lang; the
 authors as the paper's own language writes them; subjects the keywords and the UDC; the card's
 address and the DOI of proceedings.dois as identifiers; the collection with the pages as the
-source). Addresses come from settings.SITE_URL, never from the request.
+source). Addresses come from settings.SITE_URL, never from the request. Identify names the
+address of DEFAULT_FROM_EMAIL as the administrator's and, on a site with a domain name, describes
+the identifiers (oai-identifier).
 
 Lists are cut into pages of PAGE_SIZE; the resumption token carries the request's arguments and
 where the next page starts, so the provider keeps no state. A list has as many queries whatever
@@ -22,6 +24,7 @@ import base64
 import binascii
 import datetime
 import json
+import re
 from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import urlsplit
@@ -41,6 +44,11 @@ OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+# A repository identifier is a domain name (the oai-identifier guidelines): a site served at
+# localhost or at an IP address has none, and its Identify answer does not describe the scheme
+# (nor does one with no record to give as the sample).
+DOMAIN = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+")
 FORMATS = {
     "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC),
 }
@@ -278,6 +286,17 @@ def identify(parent, _arguments):
     sub(parent, "earliestDatestamp", stamp(earliest))
     sub(parent, "deletedRecord", "transient")
     sub(parent, "granularity", GRANULARITY)
+    if everything and DOMAIN.fullmatch(host()):
+        scheme = etree.SubElement(
+            sub(parent, "description"),
+            f"{{{OAI_IDENTIFIER}}}oai-identifier",
+            {f"{{{XSI}}}schemaLocation": f"{OAI_IDENTIFIER} {OAI_IDENTIFIER}.xsd"},
+            nsmap={None: OAI_IDENTIFIER, "xsi": XSI},
+        )
+        sub(scheme, "scheme", "oai", namespace=OAI_IDENTIFIER)
+        sub(scheme, "repositoryIdentifier", host(), namespace=OAI_IDENTIFIER)
+        sub(scheme, "delimiter", ":", namespace=OAI_IDENTIFIER)
+        sub(scheme, "sampleIdentifier", everything[0].identifier, namespace=OAI_IDENTIFIER)
 
 
 def repository_name():

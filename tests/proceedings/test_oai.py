@@ -38,12 +38,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def schema():
-    """The OAI-PMH schema with oai_dc beside it, so that a record's metadata is checked too."""
+    """The OAI-PMH schema with oai_dc and oai-identifier beside it, so that a record's metadata
+    and Identify's description are checked too."""
     wrapper = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
       <xs:import namespace="http://www.openarchives.org/OAI/2.0/"
                  schemaLocation="{(SCHEMAS / "OAI-PMH.xsd").as_uri()}"/>
       <xs:import namespace="http://www.openarchives.org/OAI/2.0/oai_dc/"
                  schemaLocation="{(SCHEMAS / "oai_dc.xsd").as_uri()}"/>
+      <xs:import namespace="http://www.openarchives.org/OAI/2.0/oai-identifier"
+                 schemaLocation="{(SCHEMAS / "oai-identifier.xsd").as_uri()}"/>
     </xs:schema>"""
     return etree.XMLSchema(etree.fromstring(wrapper, base_url=SCHEMAS.as_uri() + "/"))
 
@@ -129,6 +132,21 @@ def test_identify_names_the_repository_its_policy_and_granularity(book, site):
     assert identify.deletedRecord == "transient"
     assert identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
     assert identify.earliestDatestamp == "2025-06-02T10:30:15Z"
+
+
+def test_a_site_on_a_domain_describes_its_identifiers(book, site, settings):
+    kazakh, _russian = book
+    settings.SITE_URL = "https://roundtable.example.kz"
+
+    document = answer(site, verb="Identify")
+
+    scheme = "{http://www.openarchives.org/OAI/2.0/oai-identifier}"
+    description = document.find(f".//{OAI}description/{scheme}oai-identifier")
+    assert description.findtext(f"{scheme}repositoryIdentifier") == "roundtable.example.kz"
+    assert description.findtext(f"{scheme}sampleIdentifier") == (
+        f"oai:roundtable.example.kz:public-safety-2025/{kazakh.pk}"
+    )
+    assert document.findtext(f".//{OAI}baseURL") == "https://roundtable.example.kz/oai"
 
 
 def test_the_formats_and_a_set_per_published_round_table(book, site):
