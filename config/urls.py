@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from portal import errors, health
 from portal.sitemaps import robots_txt
+from proceedings.oai_views import endpoint as oai_endpoint
 from proceedings.sitemaps import PaperSitemap
 from roundtable import views
 from roundtable.sitemaps import RoundTableSitemap
@@ -34,6 +35,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("oai", oai_endpoint, name="oai"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     *i18n_patterns(
