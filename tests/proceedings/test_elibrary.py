@@ -249,3 +249,18 @@ def test_the_admin_says_what_keeps_the_export_back(client, settings):
     response = client.get(admin_url(proceedings), follow=True)
     assert response.redirect_chain[-1][0].endswith("#elibrary")
     assert "Set ELIBRARY_TITLE_ID" in response.text
+
+
+def test_a_book_whose_papers_lack_their_offprints_is_built_again_first(client, settings):
+    settings.ELIBRARY_TITLE_ID = "78123"
+    proceedings = tiny_proceedings(papers=1)
+    proceedings.published = True
+    proceedings.save()
+    factories.finished_build(proceedings, factories.two_pages_each(proceedings.event.papers.all()))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(factories.organiser("aigerim"))
+
+    response = client.get(admin_url(proceedings), follow=True)
+
+    assert response.redirect_chain[-1][0].endswith("#elibrary")
+    assert "Build the book again: some of its papers have no offprint." in response.text
