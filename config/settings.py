@@ -302,6 +302,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CROSSREF_DOI_PREFIX = os.environ.get("CROSSREF_DOI_PREFIX", "").strip().rstrip("/")
 CROSSREF_DEPOSITOR = os.environ.get("CROSSREF_DEPOSITOR", "")
 CROSSREF_DEPOSITOR_EMAIL = os.environ.get("CROSSREF_DEPOSITOR_EMAIL", DEFAULT_FROM_EMAIL)
+# The eLibrary (RSCI) export of the proceedings (from the admin): the number eLibrary gave the
+# collection, its "titleid" (none yet: the admin says so).
+ELIBRARY_TITLE_ID = os.environ.get("ELIBRARY_TITLE_ID", "").strip()
 
 # --- Security ------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -199,10 +199,10 @@ class ReferenceCount:
     unnumbered: int
 
 
-def unnumbered_references(html):
-    """How many entries the reference list has, and how many have no number (paragraphs after
-    the heading up to the next heading; items of a numbered list count as numbered, of a
-    bulleted one not)."""
+def reference_list(html):
+    """The entries of the reference list, [(text, numbered)], from the paragraphs after its
+    heading up to the next heading (items of a numbered list count as numbered, of a bulleted
+    one not); None when `html` has no such heading."""
     html = html or ""
     bulleted = [match.span() for match in BULLETED.finditer(html)]
     blocks = list(BLOCK.finditer(html))
@@ -216,10 +216,17 @@ def unnumbered_references(html):
                 if text:
                     in_bullets = any(start <= entry.start() < end for start, end in bulleted)
                     numbered_item = entry.group(1).lower() == "li" and not in_bullets
-                    entries.append(numbered_item or bool(NUMBERED.match(text)))
-            unnumbered = entries.count(False)
-            return ReferenceCount(len(entries), unnumbered)
+                    entries.append((text, numbered_item or bool(NUMBERED.match(text))))
+            return entries
     return None
+
+
+def unnumbered_references(html):
+    """How many entries the reference list has, and how many have no number."""
+    entries = reference_list(html)
+    if entries is None:
+        return None
+    return ReferenceCount(len(entries), [numbered for _, numbered in entries].count(False))
 
 
 def references_hung(html):

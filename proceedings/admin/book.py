@@ -4,7 +4,8 @@ The proceedings' page edits what the book prints and builds the book: a button q
 (`builds.request_build`), a panel follows its progress (polling a JSON view) and offers the last
 good book, served from the private storage, and says beside the button what that book lacks
 (`book_gaps`: papers accepted, changed or withdrawn since); the build history is listed below.
-The current book downloads as a Crossref deposit (`crossref`), or the page says what it lacks.
+The current book downloads as a Crossref deposit (`crossref`) and as a zip for eLibrary
+(`elibrary`), or the page says what each lacks.
 """
 
 from django.contrib import admin, messages
@@ -29,7 +30,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from portal import downloads, throttling
 from portal.admin_base import ReadOnlyInline
 from portal.concurrent_edits import RefusesStaleForms
-from proceedings import builds, crossref
+from proceedings import builds, crossref, elibrary
 from proceedings.book_gaps import gaps
 from proceedings.models import (
     BookBuild,
@@ -216,6 +217,11 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
                 self.admin_site.admin_view(self.crossref_view),
                 name="{}_{}_crossref".format(*info),
             ),
+            path(
+                "<path:object_id>/elibrary.zip",
+                self.admin_site.admin_view(self.elibrary_view),
+                name="{}_{}_elibrary".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -305,6 +311,24 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         )
         return response
 
+    def elibrary_view(self, request, object_id):
+        """The current book as eLibrary's zip, or back to the page saying why it cannot be."""
+        proceedings = self.proceedings_for(request, object_id)
+        build = proceedings.current_build()
+        refusals = elibrary.problems(proceedings, build)
+        if refusals:
+            for refusal in refusals:
+                self.message_user(request, refusal, messages.ERROR)
+            url = reverse("admin:proceedings_proceedings_change", args=[proceedings.pk])
+            return HttpResponseRedirect(f"{url}#elibrary")
+        response = HttpResponse(
+            elibrary.archive(proceedings, build), content_type="application/zip"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{proceedings.event.slug}-elibrary.zip"'
+        )
+        return response
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             latest, book = self.builds_of(obj)
@@ -318,5 +342,9 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
             context["crossref"] = {
                 "url": reverse("admin:proceedings_proceedings_crossref", args=[obj.pk]),
                 "problems": crossref.problems(obj, book),
+            }
+            context["elibrary"] = {
+                "url": reverse("admin:proceedings_proceedings_elibrary", args=[obj.pk]),
+                "problems": elibrary.problems(obj, book),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)

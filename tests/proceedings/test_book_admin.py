@@ -399,11 +399,12 @@ def test_the_count_of_missing_papers_reads_in_each_language(language, count, not
 def test_queries_of_the_page_and_the_status(
     chair, client, proceedings, built, django_assert_num_queries
 ):
-    # One more for the current book, whose pages give the output data's printed sheets, and two
-    # (the accepted papers, the book's entries) for what the book lacks. The content type is
-    # known, as in a server that has served a page: tests that ran before would have cached it.
+    # One more for the current book, whose pages give the output data's printed sheets, two
+    # (the accepted papers, the book's entries) for what the book lacks, and one for whether each
+    # paper in it has its offprint (the eLibrary export). The content type is known, as in a
+    # server that has served a page: tests that ran before would have cached it.
     ContentType.objects.get_for_model(Proceedings)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(change_url(proceedings)).status_code == 200
     with django_assert_num_queries(9):
         assert client.get(status_url(proceedings)).status_code == 200
@@ -411,5 +412,5 @@ def test_queries_of_the_page_and_the_status(
     for _ in range(3):
         BookBuild.objects.create(proceedings=proceedings, status=Status.FAILED, error="Stopped.")
         AuthorFactory(paper=PaperFactory(event=proceedings.event, status=Paper.Status.ACCEPTED))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(change_url(proceedings)).status_code == 200
