@@ -24,7 +24,7 @@ def entries(build):
     """The papers of `build` in the book's order, with what the contents and the card read."""
     authors = Author.objects.select_related("degree", "academic_title")
     return (
-        build.entries.select_related("paper__section", "paper__current_version")
+        build.entries.select_related("paper__section")
         .prefetch_related(Prefetch("paper__authors", queryset=authors))
         .order_by("number")
     )

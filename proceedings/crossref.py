@@ -334,7 +334,8 @@ def deposit(proceedings, build, *, now=None):
     contributors(conference, editors(proceedings, language), "editor", language=language)
     event_metadata(conference, proceedings, language)
     proceedings_metadata(conference, proceedings, language, page_url("proceedings", language, slug))
-    for entry in cards.entries(build):
+    # With each paper's text, whose reference list the deposit cites.
+    for entry in cards.entries(build).select_related("paper__current_version"):
         url = page_url("article", entry.paper.language, slug, entry.paper_id)
         conference_paper(conference, entry, url)
     return etree.tostring(batch, encoding="UTF-8", xml_declaration=True, pretty_print=True)
