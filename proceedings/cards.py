@@ -108,9 +108,16 @@ def card(entry, *, url, pdf_url):
 
 
 def scholar_tags(ref, pdf_url):
-    """Google Scholar's `citation_*` tags as (name, content), one `citation_author` per author."""
+    """Google Scholar's `citation_*` tags as (name, content): one `citation_author` per author,
+    followed by that author's `citation_author_institution` and `citation_author_orcid` (Scholar
+    reads them as belonging to the author before them), and the DOI when there is one."""
     tags = [("citation_title", ref.title)]
-    tags += [("citation_author", name.inverted) for name in ref.authors]
+    for name in ref.authors:
+        tags += [
+            ("citation_author", name.inverted),
+            ("citation_author_institution", name.institution),
+            ("citation_author_orcid", name.orcid and f"https://orcid.org/{name.orcid}"),
+        ]
     tags += [
         ("citation_conference_title", ref.collection),
         ("citation_publisher", ref.publisher),
@@ -119,6 +126,7 @@ def scholar_tags(ref, pdf_url):
         ("citation_lastpage", str(ref.last_page)),
         ("citation_publication_date", str(ref.year)),
         ("citation_language", ref.language),
+        ("citation_doi", ref.doi),
         ("citation_keywords", "; ".join(ref.keywords)),
         ("citation_pdf_url", pdf_url),
     ]
@@ -138,6 +146,7 @@ def dublin_core(ref, paper):
         ("DC.date", str(ref.year), ""),
         ("DC.language", ref.language, ""),
         ("DC.identifier", ref.url, ""),
+        ("DC.identifier", ref.doi and f"https://doi.org/{ref.doi}", ""),
         ("DC.source", source(ref), ""),
         ("DC.publisher", ref.publisher, ""),
     ]

@@ -28,6 +28,8 @@ GOST R 7.0.100-2018, as applied to a paper in a collection (an analytic record, 
 - “//” introduces the collection: its title, “:” and the other title information (the
   subtitle), “/” and its first statement of responsibility (the organising institution), then
   “. – City : Publisher, Year”, and the paper's place in it, “. – С. 196–201” (one page: “С. 7”).
+- With a DOI (only once the portal has a prefix: proceedings/dois.py), the record ends with it,
+  “. – DOI 10.12345/public-safety-2025.7”, as the standard's examples give it.
 - The prescribed words are in the record's language: “С.”, “[и др.]”, “Текст :
   непосредственный” in Russian; “Б.” (бет), “[және т.б.]”, “Мәтін : тікелей” in Kazakh; “P.”,
   “[et al.]”, “Text : unmediated” in English.
@@ -39,6 +41,7 @@ from dataclasses import dataclass, field
 
 from modeltranslation.utils import resolution_order
 
+from proceedings.dois import doi
 from proceedings.models import Author, page_range, split_keywords
 from speakers import names
 
@@ -59,6 +62,11 @@ class Name:
     surname: str
     given_name: str = ""
     patronymic: str = ""
+    # Where the author works (the organisation, and its "city, country") and their ORCID iD:
+    # what Scholar's tags and the Crossref deposit say of them, not part of the name.
+    organisation: str = field(default="", compare=False)
+    place: str = field(default="", compare=False)
+    orcid: str = field(default="", compare=False)
 
     @property
     def initials(self):
@@ -81,6 +89,11 @@ class Name:
     def given(self):
         """ "Асқар Төлегенұлы": the given name and the patronymic, as reference managers take it."""
         return " ".join(part for part in (self.given_name, self.patronymic) if part)
+
+    @property
+    def institution(self):
+        """ "Академия МВД, Алматы, Казахстан", as Scholar's `citation_author_institution`."""
+        return ", ".join(part for part in (self.organisation, self.place) if part)
 
     @property
     def inverted(self):
@@ -106,6 +119,8 @@ class Reference:
     last_page: int
     isbn: str
     url: str = ""
+    # The paper's DOI, empty while the portal has no prefix.
+    doi: str = ""
     keywords: tuple[str, ...] = field(default=())
     abstract: str = ""
     # The round table the papers were read at.
@@ -131,7 +146,19 @@ def name_of(author, language):
     surname, given_name, patronymic = author.name_in(language)
     if not surname:
         surname, given_name, patronymic = author.surname, author.given_name, author.patronymic
-    return Name(names.capitalise(surname), given_name, patronymic)
+    place = ", ".join(
+        part
+        for part in (in_language(author, name, language) for name in ("city", "country"))
+        if part
+    )
+    return Name(
+        names.capitalise(surname),
+        given_name,
+        patronymic,
+        organisation=in_language(author, "organisation", language),
+        place=place,
+        orcid=author.orcid,
+    )
 
 
 # Crossref allows this many characters in a conference's location.
@@ -176,6 +203,7 @@ def reference(entry, *, url=""):
         last_page=entry.last_page,
         isbn=proceedings.isbn_printed,
         url=url,
+        doi=doi(event, paper) or "",
         keywords=tuple(split_keywords(keywords)),
         abstract=in_language(paper, "abstract", language),
         event_title=in_language(event, "theme", language),
@@ -208,10 +236,11 @@ def gost(ref):
         host += " : " + ending(ref.collection_note)
     if ref.organiser:
         host += " / " + ending(ref.organiser)
-    return (
+    record = (
         f"{heading}{title}. {DASH} {words['content']} // {host}. {DASH} {imprint_of(ref)}. "
         f"{DASH} {words['pages']} {ref.pages}."
     )
+    return f"{record} {DASH} DOI {ref.doi}." if ref.doi else record
 
 
 def imprint_of(ref):
@@ -289,6 +318,7 @@ def bibtex(ref):
         ("language", BIBTEX_LANGUAGES.get(ref.language, ref.language)),
         ("keywords", bibtex_escape(", ".join(ref.keywords))),
         ("abstract", bibtex_escape(ref.abstract)),
+        ("doi", bibtex_url(ref.doi)),
         ("url", bibtex_url(ref.url)),
     ]
     lines = [f"  {name} = {{{value}}}," for name, value in fields if value]
@@ -312,6 +342,7 @@ def ris(ref):
         ("PB", ref.publisher),
         ("CY", ref.city),
         ("LA", ref.language),
+        ("DO", ref.doi),
         ("UR", ref.url),
     ]
     lines += [("KW", word) for word in ref.keywords]
@@ -355,6 +386,7 @@ def csl_item(ref):
         "page": ref.pages.replace(DASH, "-"),
         "ISBN": ref.isbn,
         "language": ref.language,
+        "DOI": ref.doi,
         "URL": ref.url,
         "keyword": ", ".join(ref.keywords),
         "abstract": ref.abstract,

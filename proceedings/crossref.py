@@ -1,17 +1,22 @@
-"""The published book as a Crossref deposit: a <doi_batch> (schema 5.3.1) for conference
-proceedings, registering a DOI for the collection and one for each paper in it.
+"""The published book as a Crossref deposit: a <doi_batch> (schema 5.4.0, the version Crossref
+currently accepts) for conference proceedings, registering a DOI for the collection and one for
+each paper in it.
 
-The file follows the element order of crossref5.3.1.xsd, which a deposit must keep (the schema's
+The file follows the element order of crossref5.4.0.xsd, which a deposit must keep (the schema's
 sequences are ordered):
 
-    doi_batch version="5.3.1"
+    doi_batch version="5.4.0"
       head: doi_batch_id, timestamp, depositor (depositor_name, email_address), registrant
       body / conference:
         contributors          the editorial board, when every line of it reads as a name
-        event_metadata        conference_name, conference_location, conference_date
+        event_metadata        conference_name, conference_acronym, conference_location ("city,
+                              country"), conference_date
         proceedings_metadata  proceedings_title, publisher (publisher_name, publisher_place),
                               publication_date, isbn or noisbn, doi_data (doi, resource)
-        conference_paper …    contributors, titles, publication_date, pages, doi_data
+        conference_paper …    contributors (each author's affiliation and ORCID), titles,
+                              jats:abstract (one per language it is written in),
+                              publication_date, pages, ai:program (free to read; the licence),
+                              doi_data, citation_list (the paper's reference list)
 
 What the collection, the round table and its editors are called is written in the site's default
 language (`settings.LANGUAGE_CODE`, or the language that stands in for it); each paper in its own
@@ -25,7 +30,9 @@ language="kk">, and <conference_paper language="kk"> says what it is written in;
 translated title deposits its own title alone. The translation chosen is the first in
 `TRANSLATIONS` that the paper has.
 
-The DOIs are proceedings.dois's: the collection's and one per paper.
+The DOIs are proceedings.dois's: the collection's and one per paper. Each leads to its page under
+`settings.SITE_URL`, the portal's public address, whatever host the organiser downloading the
+deposit happened to use.
 """
 
 import re
@@ -36,14 +43,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from proceedings import cards, citations
+from proceedings import cards, citations, proofreading
 from proceedings.citations import Name, in_language
 from proceedings.dois import doi
+from roundtable.frab import acronym
 
-NAMESPACE = "http://www.crossref.org/schema/5.3.1"
-VERSION = "5.3.1"
+NAMESPACE = "http://www.crossref.org/schema/5.4.0"
+VERSION = "5.4.0"
 SCHEMA_LOCATION = f"{NAMESPACE} https://www.crossref.org/schemas/crossref{VERSION}.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+JATS = "http://www.ncbi.nlm.nih.gov/JATS1"
+ACCESS_INDICATORS = "http://www.crossref.org/AccessIndicators.xsd"
+XML = "http://www.w3.org/XML/1998/namespace"
 # The languages a paper's title is deposited in, after its own, in this order of preference.
 TRANSLATIONS = ("en", "ru", "kk")
 DOI_PREFIX = re.compile(r"10\.[0-9]{4,9}")
@@ -135,12 +146,12 @@ def paper_titles(paper):
 # --- Writing the XML -----------------------------------------------------------------------------
 
 
-def element(parent, tag, text=None, **attributes):
-    """A child `tag` of `parent` in Crossref's namespace (attributes whose value is None left
-    out)."""
+def element(parent, tag, text=None, namespace=NAMESPACE, **attributes):
+    """A child `tag` of `parent` in Crossref's namespace, or `namespace` (attributes whose value
+    is None left out)."""
     child = etree.SubElement(
         parent,
-        f"{{{NAMESPACE}}}{tag}",
+        f"{{{namespace}}}{tag}",
         {name: str(value) for name, value in attributes.items() if value is not None},
     )
     if text is not None:
@@ -163,6 +174,13 @@ def contributors(parent, names, role, language=None):
         if name.given:
             element(person, "given_name", name.given)
         element(person, "surname", name.surname)
+        if name.organisation:
+            institution = element(element(person, "affiliations"), "institution")
+            element(institution, "institution_name", name.organisation)
+            if name.place:
+                element(institution, "institution_place", name.place)
+        if name.orcid:
+            element(person, "ORCID", f"https://orcid.org/{name.orcid}")
 
 
 def doi_data(parent, doi_name, url):
@@ -192,7 +210,12 @@ def event_metadata(conference, proceedings, language):
     event = proceedings.event
     metadata = element(conference, "event_metadata")
     element(metadata, "conference_name", in_language(event, "theme", language))
-    place = citations.event_place(event, proceedings, language)
+    element(metadata, "conference_acronym", acronym(event.slug))
+    place = ", ".join(
+        part
+        for part in (in_language(proceedings, name, language) for name in ("city", "country"))
+        if part
+    )
     if place:
         element(metadata, "conference_location", place)
     day, month, event_year = f"{event.date.day:02d}", f"{event.date.month:02d}", event.date.year
@@ -225,9 +248,51 @@ def proceedings_metadata(conference, proceedings, language, url):
     doi_data(metadata, doi(proceedings.event), url)
 
 
+def abstracts(item, paper):
+    """A <jats:abstract xml:lang> for each language the paper's abstract is written in, its own
+    first."""
+    codes = sorted(cards.LANGUAGE_NAMES, key=lambda code: code != paper.language)
+    for code in codes:
+        text = (getattr(paper, f"abstract_{code}", "") or "").strip()
+        if text:
+            abstract = element(item, "abstract", namespace=JATS, **{f"{{{XML}}}lang": code})
+            for paragraph in text.splitlines():
+                if paragraph.strip():
+                    element(abstract, "p", paragraph.strip(), namespace=JATS)
+
+
+def access(item, proceedings):
+    """Access indicators: the published paper is free to read, under the collection's licence
+    (from its publication date) when it has one."""
+    program = element(item, "program", namespace=ACCESS_INDICATORS, name="AccessIndicators")
+    element(program, "free_to_read", namespace=ACCESS_INDICATORS)
+    if proceedings.licence:
+        published = proceedings.published_at
+        element(
+            program,
+            "license_ref",
+            proceedings.licence_url,
+            namespace=ACCESS_INDICATORS,
+            applies_to="vor",
+            start_date=published.date().isoformat() if published else None,
+        )
+
+
+def citation_list(item, paper):
+    """The paper's reference list as Crossref's unstructured citations, keyed by their number."""
+    version = paper.current_version
+    entries = proofreading.reference_list(version.html if version else "")
+    if not entries:
+        return
+    references = element(item, "citation_list")
+    for number, text in enumerate(entries, start=1):
+        citation = element(references, "citation", key=f"ref{number}")
+        element(citation, "unstructured_citation", text)
+
+
 def conference_paper(conference, entry, url):
     paper = entry.paper
-    event = entry.build.proceedings.event
+    proceedings = entry.build.proceedings
     reference = citations.reference(entry, url=url)
     item = element(conference, "conference_paper", language=paper.language)
     contributors(item, reference.authors, "author", language=paper.language)
@@ -236,20 +301,24 @@ def conference_paper(conference, entry, url):
     element(titles, "title", title)
     if original:
         element(titles, "original_language_title", original[1], language=original[0])
+    abstracts(item, paper)
     year(item, reference.year)
     pages = element(item, "pages")
     element(pages, "first_page", entry.first_page)
     element(pages, "last_page", entry.last_page)
-    doi_data(item, doi(event, paper), url)
+    access(item, proceedings)
+    doi_data(item, doi(proceedings.event, paper), url)
+    citation_list(item, paper)
 
 
-def page_url(absolute, name, language, *args):
+def page_url(name, language, *args):
+    """The address of a public page under SITE_URL, in `language`."""
     with translation.override(language):
-        return absolute(reverse(f"roundtable:{name}", args=args))
+        return settings.SITE_URL + reverse(f"roundtable:{name}", args=args)
 
 
-def deposit(proceedings, build, *, absolute, now=None):
-    """The deposit of `build`'s papers as UTF-8 XML; `absolute(path)` makes a URL absolute.
+def deposit(proceedings, build, *, now=None):
+    """The deposit of `build`'s papers as UTF-8 XML.
 
     Check `problems` first: without a DOI prefix the DOIs it writes are not valid.
     """
@@ -258,16 +327,15 @@ def deposit(proceedings, build, *, absolute, now=None):
     batch = etree.Element(
         f"{{{NAMESPACE}}}doi_batch",
         {"version": VERSION, f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION},
-        nsmap={None: NAMESPACE, "xsi": XSI},
+        nsmap={None: NAMESPACE, "xsi": XSI, "jats": JATS, "ai": ACCESS_INDICATORS},
     )
     head(batch, proceedings, language, now or timezone.now())
     conference = element(element(batch, "body"), "conference")
     contributors(conference, editors(proceedings, language), "editor", language=language)
     event_metadata(conference, proceedings, language)
-    proceedings_metadata(
-        conference, proceedings, language, page_url(absolute, "proceedings", language, slug)
-    )
-    for entry in cards.entries(build):
-        url = page_url(absolute, "article", entry.paper.language, slug, entry.paper_id)
+    proceedings_metadata(conference, proceedings, language, page_url("proceedings", language, slug))
+    # With each paper's text, whose reference list the deposit cites.
+    for entry in cards.entries(build).select_related("paper__current_version"):
+        url = page_url("article", entry.paper.language, slug, entry.paper_id)
         conference_paper(conference, entry, url)
     return etree.tostring(batch, encoding="UTF-8", xml_declaration=True, pretty_print=True)

@@ -23,7 +23,6 @@ The DOIs are proceedings.dois's; the full text and the files are the offprints o
 build (proceedings/offprints.py), so that eLibrary holds the pages exactly as printed.
 """
 
-import html
 import io
 import zipfile
 
@@ -161,9 +160,9 @@ def article_element(parent, entry, event, published_at, offprint):
     )
     if listed:
         references = element(article, "references")
-        for text, _numbered in listed:
+        for text in listed:
             info = element(element(references, "reference"), "refInfo", lang="ANY")
-            element(info, "text", html.unescape(text))
+            element(info, "text", text)
     element(element(article, "files"), "file", file_name(event, entry), desc="fullText")
     if paper.irsti.strip():
         element(element(article, "rubrics"), "rubric", paper.irsti.strip())

@@ -5,6 +5,11 @@ The pages are copied, not typeset again (pypdf keeps their content streams and f
 gets the paper's title, authors and language as its metadata, and page labels that number its
 pages as the book does.
 
+Its first page begins with the paper's own head (codes, authors, title), as Google Scholar, which
+takes the top line for the title, needs: when the paper opens its section, the book prints the
+section's heading above it, outside the paper's <article> (its /Art structure element), and the
+offprint's first page keeps that place blank, the heading's text taken out of the page.
+
 A build cuts every paper's offprint once, when it succeeds (`cut_all`, from proceedings/builds.py):
 the book is read once for all of them, and each offprint's first page gets its source line at the
 foot (the collection, its city, publisher and year, the pages: citations.source_line), typeset for
@@ -15,13 +20,16 @@ import io
 
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import ContentStream, NameObject, TextStringObject
 
 from proceedings import citations
-from typesetting import folios
+from typesetting import folios, structure_tree
 from typesetting.printing import lay_out
 
 SOURCE_STAMP = NameObject("/OffprintSource")
+# The paper as the book tags it: everything print/paper_article.html prints is inside it.
+PAPER = "/Art"
+SHOWS_TEXT = {b"Tj", b"TJ", b"'", b'"'}
 
 
 def cut_all(book, entries):
@@ -62,6 +70,26 @@ def source_lines(references):
     return lay_out(html).write_pdf()
 
 
+def erase_text(page, mcids):
+    """`page` without the text shown in the marked content of `mcids` (its place left blank):
+    only the text-showing operators go, so the graphics state the rest of the page draws in is
+    the same."""
+    content = ContentStream(page.get_contents(), page.indirect_reference.pdf)
+    kept, open_ids = [], []
+    for operands, operator in content.operations:
+        if operator in (b"BDC", b"BMC"):
+            properties = operands[1] if operator == b"BDC" and len(operands) > 1 else {}
+            mcid = properties.get("/MCID") if hasattr(properties, "get") else None
+            open_ids.append(mcid)
+        elif operator == b"EMC" and open_ids:
+            open_ids.pop()
+        elif operator in SHOWS_TEXT and any(mcid in mcids for mcid in open_ids):
+            continue
+        kept.append((operands, operator))
+    content.operations = kept
+    page.replace_contents(content)
+
+
 def offprint(book, first_page, last_page, *, title="", authors=(), lang="", source_line=None):
     """Pages `first_page`..`last_page` of `book` (a PdfReader, a file or a path; page 1 is the
     cover) as bytes; `source_line`, a page of `source_lines`, is stamped on the first.
@@ -76,6 +104,9 @@ def offprint(book, first_page, last_page, *, title="", authors=(), lang="", sour
     writer = PdfWriter()
     for index in range(first_page - 1, last_page):
         writer.add_page(reader.pages[index])
+    heading = structure_tree.marked_outside(reader, reader.pages[first_page - 1], PAPER)
+    if heading:
+        erase_text(writer.pages[0], heading)
     if source_line is not None:
         folios.stamp(writer, [source_line], [0], name=SOURCE_STAMP)
     # Viewers then number the pages as the book does: the offprint's first page is "196".

@@ -12,8 +12,10 @@ script than the other). `correct` makes that change, recorded as a TextCorrectio
 
 `unnumbered_references` looks at the reference list after its heading (“Әдебиеттер”, “Список
 литературы”, “References”): GOST lists are numbered, and the book's hanging numbers need them.
+`reference_list` gives that list's entries as text, which the Crossref deposit cites.
 """
 
+import html as html_module
 import re
 from dataclasses import dataclass
 
@@ -199,34 +201,45 @@ class ReferenceCount:
     unnumbered: int
 
 
-def reference_list(html):
-    """The entries of the reference list, [(text, numbered)], from the paragraphs after its
-    heading up to the next heading (items of a numbered list count as numbered, of a bulleted
-    one not); None when `html` has no such heading."""
-    html = html or ""
-    bulleted = [match.span() for match in BULLETED.finditer(html)]
-    blocks = list(BLOCK.finditer(html))
+def reference_blocks(html):
+    """The blocks (`BLOCK` matches) of the reference list: after its heading, up to the next
+    heading; None when `html` has no reference list."""
+    blocks = list(BLOCK.finditer(html or ""))
     for index, block in enumerate(blocks):
         if block.group(1).lower() != "li" and REFERENCES_HEADING.match(strip_tags(block.group(2))):
             entries = []
             for entry in blocks[index + 1 :]:
                 if entry.group(1).lower().startswith("h"):
                     break
-                text = strip_tags(entry.group(2)).strip()
-                if text:
-                    in_bullets = any(start <= entry.start() < end for start, end in bulleted)
-                    numbered_item = entry.group(1).lower() == "li" and not in_bullets
-                    entries.append((text, numbered_item or bool(NUMBERED.match(text))))
+                if strip_tags(entry.group(2)).strip():
+                    entries.append(entry)
             return entries
     return None
 
 
 def unnumbered_references(html):
-    """How many entries the reference list has, and how many have no number."""
-    entries = reference_list(html)
+    """How many entries the reference list has, and how many have no number (paragraphs after
+    the heading up to the next heading; items of a numbered list count as numbered, of a
+    bulleted one not)."""
+    entries = reference_blocks(html)
     if entries is None:
         return None
-    return ReferenceCount(len(entries), [numbered for _, numbered in entries].count(False))
+    bulleted = [match.span() for match in BULLETED.finditer(html)]
+    numbered = []
+    for entry in entries:
+        in_bullets = any(start <= entry.start() < end for start, end in bulleted)
+        numbered_item = entry.group(1).lower() == "li" and not in_bullets
+        numbered.append(numbered_item or bool(NUMBERED.match(strip_tags(entry.group(2)).strip())))
+    return ReferenceCount(len(numbered), numbered.count(False))
+
+
+def reference_list(html):
+    """The entries of the reference list as plain text, without their numbers ("1.", "[2]"), as
+    Crossref's deposit cites them."""
+    return [
+        " ".join(NUMBERED.sub("", html_module.unescape(strip_tags(entry.group(2)))).split())
+        for entry in reference_blocks(html) or []
+    ]
 
 
 def references_hung(html):

@@ -34,6 +34,7 @@ class ProceedingsTranslation(TranslationOptions):
         "editors",
         "publisher",
         "city",
+        "country",
         "annotation",
         "paper",
         "printing_house",

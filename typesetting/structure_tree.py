@@ -11,6 +11,9 @@ merged from separately typeset parts would lose its tags. `join` copies each par
 /Part element of one /Document, gives the part its own /Lang (a Russian paper is read as Russian
 inside a Kazakh book) and /T (its title), and renumbers the ParentTree keys, which each part
 started at 0. Pages of untagged parts (an uploaded PDF without tags) keep no stale keys.
+
+`marked_outside` reads the tree back: which marks of a page lie outside an element of a given
+type (an offprint's first page finds the section heading above its paper so).
 """
 
 from dataclasses import dataclass
@@ -228,3 +231,26 @@ def annotations(page, *, refs=False):
         return []
     items = list(items.get_object())
     return items if refs else [item.get_object() for item in items]
+
+
+def marked_outside(reader, page, structure_type):
+    """The marked-content ids on `page` (of the tagged PDF `reader`) whose structure elements
+    are not inside an element of `structure_type` ("/Art", say); none in an untagged PDF."""
+    tree = reader.root_object.get("/StructTreeRoot")
+    key = page.get("/StructParents")
+    if tree is None or key is None:
+        return set()
+    elements = dict(number_tree(tree.get_object()["/ParentTree"])).get(int(key))
+    if elements is None:
+        return set()
+    outside = set()
+    for mcid, element in enumerate(elements.get_object()):
+        node = element.get_object()
+        if not isinstance(node, DictionaryObject):
+            continue  # an id no content uses
+        while node is not None and node.get("/S") != structure_type:
+            parent = node.get("/P")
+            node = parent.get_object() if parent is not None else None
+        if node is None:
+            outside.add(mcid)
+    return outside

@@ -158,7 +158,17 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         (_("Layout"), {"fields": ["papers_start"]}),
         (
             _("Publishing"),
-            {"fields": ["publisher", "city", "year", "published", "published_at"]},
+            {
+                "fields": [
+                    "publisher",
+                    "city",
+                    "country",
+                    "year",
+                    "licence",
+                    "published",
+                    "published_at",
+                ]
+            },
         ),
         (
             _("Output data"),
@@ -304,7 +314,7 @@ class ProceedingsAdmin(RefusesStaleForms, TabbedTranslationAdmin):
                 self.message_user(request, refusal, messages.ERROR)
             url = reverse("admin:proceedings_proceedings_change", args=[proceedings.pk])
             return HttpResponseRedirect(f"{url}#crossref")
-        xml = crossref.deposit(proceedings, build, absolute=request.build_absolute_uri)
+        xml = crossref.deposit(proceedings, build)
         response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{proceedings.event.slug}-crossref.xml"'

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proceedings import imprint, isbn
+from proceedings import imprint, isbn, licences
 from proceedings.models.papers import Paper, page_range, paper_storage
 
 
@@ -68,6 +68,19 @@ class Proceedings(models.Model):
     )
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(
+        _("country"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the round table was held, after the city: “Kazakhstan”."),
+    )
+    licence = models.CharField(
+        _("licence"),
+        max_length=20,
+        choices=licences.Licence,
+        blank=True,
+        help_text=_("The licence readers may reuse the papers under; the card links to it."),
+    )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(1900), MaxValueValidator(2200)]
     )
@@ -153,6 +166,10 @@ class Proceedings(models.Model):
 
     def clean(self):
         self.isbn = isbn.compact(self.isbn)
+
+    @property
+    def licence_url(self):
+        return licences.address(self.licence)
 
     @property
     def isbn_printed(self):

@@ -360,6 +360,47 @@ def test_reference_from_a_book_entry_in_the_papers_language():
     assert reference.event_place == "Алматинская академия, Алматы"
 
 
+DOI = "10.12345/public-safety-2025.7"
+
+
+def test_the_doi_in_every_format():
+    reference = ref(doi=DOI)
+    assert citations.gost(reference).endswith("– Б. 196–201. – DOI 10.12345/public-safety-2025.7.")
+    assert "  doi = {10.12345/public-safety-2025.7},\n" in citations.bibtex(reference)
+    assert "DO  - 10.12345/public-safety-2025.7\r\n" in citations.ris(reference)
+    assert citations.csl_item(reference)["DOI"] == DOI
+
+
+def test_no_doi_in_any_format_without_one():
+    reference = ref()
+    assert "DOI" not in citations.gost(reference)
+    assert "doi" not in citations.bibtex(reference)
+    assert "DO  -" not in citations.ris(reference)
+    assert "DOI" not in citations.csl_item(reference)
+
+
+@pytest.mark.django_db
+def test_the_reference_has_the_papers_doi_once_the_portal_has_a_prefix(settings):
+    paper = published_paper()
+    entry = paper.book_entries.get()
+    settings.CROSSREF_DOI_PREFIX = ""
+    assert citations.reference(entry).doi == ""
+    settings.CROSSREF_DOI_PREFIX = "10.12345"
+    assert citations.reference(entry).doi == f"10.12345/public-safety-2025.{paper.pk}"
+
+
+@pytest.mark.django_db
+def test_the_reference_names_where_each_author_works_and_their_orcid():
+    paper = published_paper()
+    author = paper.authors.get()
+    author.country_kk = "Қазақстан"
+    author.orcid = "0000-0002-1825-0097"
+    author.save()
+    (name,) = citations.reference(paper.book_entries.get()).authors
+    assert name.institution == "Алматы академиясы, Алматы, Қазақстан"
+    assert name.orcid == "0000-0002-1825-0097"
+
+
 # --- The CSL-JSON download -----------------------------------------------------------------------
 
 

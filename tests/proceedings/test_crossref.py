@@ -1,10 +1,12 @@
-"""The Crossref deposit of the proceedings: a well-formed <doi_batch> in the 5.3.1 namespace whose
-elements come in the schema's order, the collection with its ISBN (or noisbn), the round table,
-the editors when the board reads as names, and every paper of the current book with its authors,
-titles per language, pages and DOI; what keeps it from being exported; who may download it from
-the admin; and its query count.
+"""The Crossref deposit of the proceedings: a well-formed <doi_batch> in the 5.4.0 namespace whose
+elements come in the schema's order, the collection with its ISBN (or noisbn), the round table
+with its acronym and "city, country", the editors when the board reads as names, and every paper
+of the current book with its authors (affiliations, ORCID), titles per language, abstracts,
+pages, licence, DOI and reference list; every address under SITE_URL; what keeps it from being
+exported; who may download it from the admin; and its query count.
 
-The orders below are the sequences of crossref5.3.1.xsd for the elements the deposit writes.
+The orders below are the sequences of crossref5.4.0.xsd (and of the JATS and AccessIndicators
+elements it imports) for the elements the deposit writes.
 """
 
 import datetime
@@ -22,8 +24,10 @@ from tests.factories import AuthorFactory, PaperFactory, ProceedingsFactory, Rou
 
 pytestmark = pytest.mark.django_db
 
-NS = {"cr": crossref.NAMESPACE}
+NS = {"cr": crossref.NAMESPACE, "jats": crossref.JATS, "ai": crossref.ACCESS_INDICATORS}
+NAMESPACES = tuple(f"{{{namespace}}}" for namespace in NS.values())
 PREFIX = "10.12345"
+SITE = "https://rt.example.kz"
 SCHEMA_ORDER = {
     "doi_batch": ["head", "body"],
     "body": ["conference"],
@@ -61,9 +65,27 @@ SCHEMA_ORDER = {
         "acceptance_date",
         "pages",
         "publisher_item",
+        "crossmark",
+        "program",
+        "archive_locations",
+        "scn_policies",
         "doi_data",
+        "citation_list",
+        "component_list",
     ],
     "person_name": ["given_name", "surname", "suffix", "affiliations", "ORCID"],
+    "affiliations": ["institution"],
+    "institution": [
+        "institution_name",
+        "institution_id",
+        "institution_acronym",
+        "institution_place",
+        "institution_department",
+    ],
+    "abstract": ["title", "p"],
+    "program": ["free_to_read", "license_ref"],
+    "citation_list": ["citation"],
+    "citation": ["unstructured_citation"],
     "titles": ["title", "subtitle", "original_language_title"],
     "pages": ["first_page", "last_page", "other_pages"],
     "doi_data": ["doi", "timestamp", "resource"],
@@ -75,9 +97,10 @@ def local(tag):
 
 
 def assert_schema_order(root):
-    """Every element holds its children in its sequence's order, in Crossref's namespace."""
+    """Every element holds its children in its sequence's order, in Crossref's namespace or in
+    those of the JATS abstract and the access indicators."""
     for parent in root.iter():
-        assert parent.tag.startswith(f"{{{crossref.NAMESPACE}}}"), parent.tag
+        assert parent.tag.startswith(NAMESPACES), parent.tag
         order = SCHEMA_ORDER.get(local(parent.tag))
         if order is None:
             assert len(parent) == 0, f"{local(parent.tag)} has children the test does not know"
@@ -108,6 +131,7 @@ def book(settings):
     and an English title and two authors, a Russian one with its title in Russian only."""
     settings.CROSSREF_DOI_PREFIX = PREFIX
     settings.CROSSREF_DEPOSITOR_EMAIL = "doi@academy.example.kz"
+    settings.SITE_URL = SITE
     event = RoundTableFactory(
         slug="public-safety-2025",
         date=datetime.date(2025, 5, 23),
@@ -117,6 +141,7 @@ def book(settings):
     proceedings = ProceedingsFactory(
         event=event,
         published=True,
+        country_kk="Қазақстан",
         editors_kk="Қайратов Е.С. – жауапты редактор, з.ғ.к., доцент\nОспанова Д. А. – з.ғ.к.",
     )
     kazakh = accepted(
@@ -140,15 +165,10 @@ def book(settings):
     return {"proceedings": proceedings, "build": build, "kazakh": kazakh, "russian": russian}
 
 
-def absolute(path):
-    return f"https://rt.example.kz{path}"
-
-
 def deposit(book):
     xml = crossref.deposit(
         book["proceedings"],
         book["build"],
-        absolute=absolute,
         now=datetime.datetime(2025, 6, 2, 10, 30, 5, 123456, tzinfo=datetime.UTC),
     )
     return ET.fromstring(xml)
@@ -156,7 +176,7 @@ def deposit(book):
 
 def card_url(paper, language):
     with translation.override(language):
-        return absolute(reverse("roundtable:article", args=["public-safety-2025", paper.pk]))
+        return SITE + reverse("roundtable:article", args=["public-safety-2025", paper.pk])
 
 
 def text(node, path):
@@ -166,14 +186,14 @@ def text(node, path):
 # --- The deposit ---------------------------------------------------------------------------------
 
 
-def test_a_well_formed_batch_in_the_531_namespace_and_the_schemas_order(book):
-    xml = crossref.deposit(book["proceedings"], book["build"], absolute=absolute)
+def test_a_well_formed_batch_in_the_540_namespace_and_the_schemas_order(book):
+    xml = crossref.deposit(book["proceedings"], book["build"])
     assert xml.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     root = ET.fromstring(xml)
     assert root.tag == f"{{{crossref.NAMESPACE}}}doi_batch"
-    assert root.get("version") == "5.3.1"
+    assert root.get("version") == "5.4.0"
     assert root.get(f"{{{crossref.XSI}}}schemaLocation") == (
-        "http://www.crossref.org/schema/5.3.1 https://www.crossref.org/schemas/crossref5.3.1.xsd"
+        "http://www.crossref.org/schema/5.4.0 https://www.crossref.org/schemas/crossref5.4.0.xsd"
     )
     assert_schema_order(root)
 
@@ -191,7 +211,8 @@ def test_the_round_table_and_the_collection(book):
     conference = deposit(book).find("cr:body/cr:conference", NS)
     event = conference.find("cr:event_metadata", NS)
     assert text(event, "cr:conference_name") == "Қоғамдық қауіпсіздікті қамтамасыз ету"
-    assert text(event, "cr:conference_location") == "Қазақстан Республикасы ІІМ академиясы, Алматы"
+    assert text(event, "cr:conference_acronym") == "public_safety_2025"
+    assert text(event, "cr:conference_location") == "Алматы, Қазақстан"
     date = event.find("cr:conference_date", NS)
     assert date.attrib == {
         "start_day": "23",
@@ -213,7 +234,7 @@ def test_the_round_table_and_the_collection(book):
     assert metadata.find("cr:noisbn", NS) is None
     assert text(metadata, "cr:doi_data/cr:doi") == f"{PREFIX}/public-safety-2025"
     with translation.override("kk"):
-        contents = absolute(reverse("roundtable:proceedings", args=["public-safety-2025"]))
+        contents = SITE + reverse("roundtable:proceedings", args=["public-safety-2025"])
     assert text(metadata, "cr:doi_data/cr:resource") == contents
 
 
@@ -297,6 +318,68 @@ def test_every_paper_of_the_book_with_its_authors_pages_and_doi(book):
     assert text(russian, "cr:doi_data/cr:resource") == card_url(book["russian"], "ru")
 
 
+def test_authors_with_their_affiliations_and_orcid(book):
+    first = book["kazakh"].authors.get(surname_kk="Ахманов")
+    first.orcid = "0000-0002-1825-0097"
+    first.country_kk = "Қазақстан"
+    first.save()
+    kazakh = deposit(book).find("cr:body/cr:conference/cr:conference_paper", NS)
+    akhmanov, begaliev = kazakh.findall("cr:contributors/cr:person_name", NS)
+    institution = akhmanov.find("cr:affiliations/cr:institution", NS)
+    assert text(institution, "cr:institution_name") == "Алматы академиясы"
+    assert text(institution, "cr:institution_place") == "Алматы, Қазақстан"
+    assert text(akhmanov, "cr:ORCID") == "https://orcid.org/0000-0002-1825-0097"
+    assert begaliev.find("cr:ORCID", NS) is None
+    assert_schema_order(kazakh)
+
+
+def test_abstracts_in_jats_in_each_language_the_paper_own_first(book):
+    kazakh = deposit(book).find("cr:body/cr:conference/cr:conference_paper", NS)
+    abstracts = kazakh.findall("jats:abstract", NS)
+    assert [
+        (a.get("{http://www.w3.org/XML/1998/namespace}lang"), text(a, "jats:p")) for a in abstracts
+    ] == [
+        ("kk", "Мақалада полиция мен қоғамның өзара іс-қимылы қарастырылады."),
+        ("ru", "В статье рассматривается взаимодействие полиции и общества."),
+    ]
+
+
+def test_free_to_read_under_the_collections_licence(book):
+    papers = deposit(book).findall("cr:body/cr:conference/cr:conference_paper", NS)
+    # Without a licence: free to read, all rights reserved.
+    assert [local(c.tag) for c in papers[0].find("ai:program", NS)] == ["free_to_read"]
+    proceedings = book["proceedings"]
+    proceedings.licence = "CC BY 4.0"
+    proceedings.save()
+    for paper in deposit(book).findall("cr:body/cr:conference/cr:conference_paper", NS):
+        program = paper.find("ai:program", NS)
+        assert program.get("name") == "AccessIndicators"
+        licence = program.find("ai:license_ref", NS)
+        assert licence.text == "https://creativecommons.org/licenses/by/4.0/"
+        assert licence.get("applies_to") == "vor"
+        assert licence.get("start_date") == proceedings.published_at.date().isoformat()
+        assert_schema_order(paper)
+
+
+def test_the_reference_list_as_citations(book):
+    factories.add_version(
+        book["kazakh"],
+        kind="docx",
+        name="paper.docx",
+        html="<p>Мәтін.</p><h2>Әдебиеттер</h2>"
+        "<p>1. Сидоров С. С. Полиция. &ndash; Алматы, 2020. &ndash; 120 б.</p>"
+        "<p>[2] Smith J. Community policing &amp; trust. London, 2019.</p>",
+    )
+    kazakh, russian = deposit(book).findall("cr:body/cr:conference/cr:conference_paper", NS)
+    citations = kazakh.findall("cr:citation_list/cr:citation", NS)
+    assert [(c.get("key"), text(c, "cr:unstructured_citation")) for c in citations] == [
+        ("ref1", "Сидоров С. С. Полиция. – Алматы, 2020. – 120 б."),
+        ("ref2", "Smith J. Community policing & trust. London, 2019."),
+    ]
+    assert_schema_order(kazakh)
+    assert russian.find("cr:citation_list", NS) is None
+
+
 def test_titles_per_language_as_the_schema_allows(book):
     kazakh, russian = deposit(book).findall("cr:body/cr:conference/cr:conference_paper", NS)
     # One <titles>: the English title, and the paper's own as its original language title.
@@ -320,7 +403,7 @@ def test_only_the_current_book(book):
     later = accepted(book["proceedings"].event)
     placed(book["proceedings"], [later])
     build = book["proceedings"].current_build()
-    xml = crossref.deposit(book["proceedings"], build, absolute=absolute)
+    xml = crossref.deposit(book["proceedings"], build)
     papers = ET.fromstring(xml).findall("cr:body/cr:conference/cr:conference_paper", NS)
     assert [text(p, "cr:doi_data/cr:doi") for p in papers] == [
         f"{PREFIX}/public-safety-2025.{later.pk}"
@@ -335,9 +418,9 @@ def test_query_count_does_not_grow_with_the_papers(book, django_assert_num_queri
             AuthorFactory(paper=paper)
             AuthorFactory(paper=paper, surname_kk="Бегалиев")
         build = placed(proceedings, papers)
-        # The entries with their papers and sections, then the authors.
+        # The entries with their papers, sections and texts, then the authors.
         with django_assert_num_queries(2):
-            crossref.deposit(proceedings, build, absolute=absolute)
+            crossref.deposit(proceedings, build)
 
 
 # --- What keeps it from being exported -----------------------------------------------------------
@@ -408,10 +491,10 @@ def test_organisers_download_the_deposit(client, book):
     )
     root = ET.fromstring(response.content)
     assert_schema_order(root)
-    resources = root.findall(".//cr:conference_paper/cr:doi_data/cr:resource", NS)
-    assert resources[0].text == (
-        "http://testserver" + card_url(book["kazakh"], "kk").removeprefix("https://rt.example.kz")
-    )
+    # Under SITE_URL, not the host the organiser came to (http://testserver).
+    resources = root.findall(".//cr:doi_data/cr:resource", NS)
+    assert [resource.text.startswith(f"{SITE}/") for resource in resources] == [True] * 3
+    assert resources[1].text == card_url(book["kazakh"], "kk")
 
 
 def test_without_a_doi_prefix_the_admin_says_so(client, book, settings):

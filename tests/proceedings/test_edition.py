@@ -66,6 +66,14 @@ def test_the_imprint_prints_the_codes_once_and_the_real_page_count():
 
 
 @pytest.mark.slow
+def test_the_imprint_names_the_licence_with_its_address():
+    _reader, pages = texts(book.build(imprinted_proceedings(licence="CC BY 4.0")).pdf)
+    assert "CC BY 4.0: https://creativecommons.org/licenses/by/4.0/" in pages[3]
+    _reader, pages = texts(book.build(imprinted_proceedings()).pdf)
+    assert "creativecommons" not in " ".join(pages)
+
+
+@pytest.mark.slow
 def test_the_output_data_is_on_the_last_page_with_the_sheets_computed():
     proceedings = imprinted_proceedings()
     reader, pages = texts(book.build(proceedings).pdf)

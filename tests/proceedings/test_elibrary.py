@@ -197,8 +197,8 @@ def test_organisers_download_the_xml_and_the_offprints_as_elibrary_takes_them(
         "RUS": ["полиция", "общество", "партнёрство"],
     }
     assert [ref.findtext("refInfo/text") for ref in first.findall("references/reference")] == [
-        "1. Қазақстан Республикасының «Құқық қорғау қызметі туралы» Заңы, 2011.",
-        "2. Иванов И.И. Участковый инспектор & общество. – М., 2020. – 120 с.",
+        "Қазақстан Республикасының «Құқық қорғау қызметі туралы» Заңы, 2011.",
+        "Иванов И.И. Участковый инспектор & общество. – М., 2020. – 120 с.",
     ]
     published = timezone.localtime(proceedings.published_at)
     assert first.findtext("dates/datePublication") == published.strftime("%d.%m.%Y")

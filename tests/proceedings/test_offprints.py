@@ -91,6 +91,34 @@ def test_a_build_stores_every_papers_offprint_with_its_source_line(proceedings):
     assert "Алматы : Алматы академиясы, 2025." in kazakh
 
 
+def test_the_first_page_begins_with_the_papers_authors_and_title_not_the_section_heading(
+    proceedings,
+):
+    made = build(proceedings)
+    section = Section.objects.get(event=proceedings.event)
+    opening, following = made.entries.select_related("paper").order_by("number")[:2]
+    book = read(made.pdf)
+    printed = book.pages[opening.first_page - 1].extract_text().splitlines()
+    # The book prints the section's heading above the paper that opens the section.
+    assert printed[0] == section.name_kk.upper()
+    lines = [line for line in read(opening.offprint).pages[0].extract_text().splitlines() if line]
+    assert section.name_kk.upper() not in " ".join(lines)
+    assert section.name_ru.upper() not in " ".join(lines)
+    assert lines[:2] == [
+        "Ахманов\u00a0А.Т.",
+        "Алматы академиясы, Алматы",
+    ]  # with its no-break space
+    assert lines[2].startswith("Полиция және қоғам")
+    # The rest of the page is as the book prints it; a paper that does not open a section too.
+    assert lines[:5] == [line for line in printed if line][2:7]
+    assert (
+        read(following.offprint)
+        .pages[0]
+        .extract_text()
+        .startswith(book.pages[following.first_page - 1].extract_text())
+    )
+
+
 def test_a_failed_build_keeps_the_last_good_books_offprints(proceedings, client):
     good = build(proceedings)
     entry = good.entries.order_by("number").first()

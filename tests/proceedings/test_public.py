@@ -208,6 +208,52 @@ def test_card_meta_tags_for_google_scholar_and_dublin_core(client, book):
     assert "978-601-7943-57-8" in values["DC.source"][0]
 
 
+def test_scholar_tags_name_each_authors_institution_and_orcid_and_the_doi(client, book, settings):
+    settings.CROSSREF_DOI_PREFIX = "10.12345"
+    author = book["kazakh"].authors.get(surname_kk="Ахманов")
+    author.orcid = "0000-0002-1825-0097"
+    author.save()
+    tags = [
+        (name, content)
+        for name, content, _lang in metas(client.get(card_url(book, language="ru")))
+        if name.startswith("citation_author")
+    ]
+    # Each author's institution and ORCID follow that author, as Scholar pairs them.
+    assert tags == [
+        ("citation_author", "Ахманов, Асқар Төлегенұлы"),
+        ("citation_author_institution", "Алматы академиясы, Алматы"),
+        ("citation_author_orcid", "https://orcid.org/0000-0002-1825-0097"),
+        ("citation_author", "Бегалиев, Ерлан Нұрланұлы"),
+        ("citation_author_institution", "Алматы академиясы, Алматы"),
+    ]
+    doi = f"10.12345/public-safety-2025.{book['kazakh'].pk}"
+    values = {name: content for name, content, _lang in metas(client.get(card_url(book)))}
+    assert values["citation_doi"] == doi
+
+
+def test_the_card_shows_the_doi_and_the_licence_only_when_there_are_some(client, book, settings):
+    settings.CROSSREF_DOI_PREFIX = ""
+    page = client.get(card_url(book))
+    assert "citation_doi" not in {name for name, _content, _lang in metas(page)}
+    assert "DOI" not in text_of(page.text)
+    assert "Licence" not in text_of(page.text)
+    settings.CROSSREF_DOI_PREFIX = "10.12345"
+    book["proceedings"].licence = "CC BY 4.0"
+    book["proceedings"].save()
+    page = client.get(card_url(book))
+    doi = f"10.12345/public-safety-2025.{book['kazakh'].pk}"
+    text = text_of(page.text)
+    assert f"DOI {doi}" in text
+    assert "Licence CC BY 4.0" in text
+    tree = lxml_html.fromstring(page.content)
+    assert tree.xpath("//a[@rel='license']/@href") == [
+        "https://creativecommons.org/licenses/by/4.0/"
+    ]
+    assert tree.xpath(f"//a[text()='{doi}']/@href") == [f"https://doi.org/{doi}"]
+    # The reference to copy ends with the DOI.
+    assert tree.xpath("string(//p[@class='article-citation'])").endswith(f"– DOI {doi}.")
+
+
 def test_card_query_count(client, book, django_assert_num_queries):
     # the version (portal/page_cache.py), event and proceedings, build, entry and paper,
     # authors
