@@ -17,7 +17,7 @@ from portal.templatetags.languages import written_in
 from proceedings import article, citations
 from proceedings.models import Author, split_keywords
 
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
+LANGUAGE_NAMES = dict(settings.WRITTEN_LANGUAGES)
 
 
 def entries(build):

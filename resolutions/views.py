@@ -27,7 +27,7 @@ from resolutions.models import Amendment, Resolution, ResolutionSection
 from roundtable import permissions as roundtable_permissions
 
 Status = Resolution.Status
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
+LANGUAGE_NAMES = dict(settings.WRITTEN_LANGUAGES)
 PEOPLE = ("created_by__person",)
 
 # What the button that moves the resolution to a status says.
@@ -383,7 +383,7 @@ def compare(request, slug):
                     "url": compare_url(event.slug, older.number, newer.number, code),
                     "current": code == language,
                 }
-                for code, name in settings.LANGUAGES
+                for code, name in settings.WRITTEN_LANGUAGES
             ],
         }
     elif form.is_bound:
