@@ -56,6 +56,7 @@ def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(cl
     text = client.get("/robots.txt").text
 
     assert "Disallow: /admin/" in text and "Disallow: /kk/my/" in text
+    assert "Disallow: /kk-latn/my/" in text
     assert f"Sitemap: {SITE}/sitemap.xml" in text
 
 
