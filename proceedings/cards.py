@@ -11,7 +11,7 @@ tags for Google Scholar and Dublin Core describe the paper as it is cited (`cita
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils.translation import get_language
+from modeltranslation.utils import get_language  # texts' language: kk on /kk-latn/ pages
 
 from portal.templatetags.languages import written_in
 from proceedings import article, citations

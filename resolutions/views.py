@@ -14,10 +14,10 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
-from modeltranslation.utils import resolution_order
+from modeltranslation.utils import get_language, resolution_order  # kk on /kk-latn/ pages
 
 from portal import page_cache
 from portal.templatetags.languages import written_in
