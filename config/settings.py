@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Next: a cached public page skips the rest, and still gets the security headers above.
     "portal.page_cache.PublicPageCacheMiddleware",
+    # Inside the page cache, so that a Latin page is converted once and kept converted.
+    "portal.kazakh_latin_pages.KazakhLatinPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,7 +173,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Languages -----------------------------------------------------------------------------------
 # Kazakh first, Russian second (the fallback for missing Kazakh text), English for visitors.
 LANGUAGE_CODE = "kk"
-LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+# The languages texts are written in: a column each (modeltranslation), a paper's language.
+WRITTEN_LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+# The site's: those, and Kazakh in the Latin alphabet of 2021 (/kk-latn/), the Kazakh pages
+# converted on the way out (portal/kazakh_latin_pages.py).
+LANGUAGES = [WRITTEN_LANGUAGES[0], ("kk-latn", "Qazaqşa"), *WRITTEN_LANGUAGES[1:]]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Django ships no formats for kk, and en's "May 23, 2025" is not how the programme prints dates.
 FORMAT_MODULE_PATH = ["portal.formats"]
@@ -180,6 +186,8 @@ USE_TZ = True
 TIME_ZONE = "Asia/Almaty"
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "kk"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in WRITTEN_LANGUAGES)
+# kk-latn is none of them: modeltranslation reads a page in it as kk (its primary subtag).
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ru", "kk"), "ru": ("kk",)}
 # modeltranslation's tabbed admin loads jQuery UI from a CDN by default; serve our own copy.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
@@ -433,7 +441,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Programme items and papers share the languages' choices: one enum in the schema.
-    "ENUM_NAME_OVERRIDES": {"LanguageEnum": LANGUAGES},
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": WRITTEN_LANGUAGES},
 }
 
 # A cached public page reads the round tables' data versions, one query, at most once per this many

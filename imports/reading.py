@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from portal.date_range import validate_in_range
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+LANGUAGES = [code for code, _name in settings.WRITTEN_LANGUAGES]
 REQUIRED_LANGUAGES = ("kk", "ru")
 NO_TEXT = dict.fromkeys(REQUIRED_LANGUAGES, "")
 TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")

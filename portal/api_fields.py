@@ -21,7 +21,7 @@ from drf_spectacular.utils import OpenApiParameter
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from rest_framework import serializers
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+LANGUAGES = [code for code, _name in settings.WRITTEN_LANGUAGES]
 SLUG = "[-a-zA-Z0-9_]+"
 # Ids as path segments and references: digits that fit a bigint, so a longer number is "not
 # found", not a database error.

@@ -78,7 +78,7 @@ def is_api(request):
 def language_of(request):
     """The visitor's language, chosen here as LocaleMiddleware chooses it: the failure may have
     come before that middleware ran (a request for another host fails in the page cache's)."""
-    if is_api(request) and request.GET.get("lang") in dict(settings.LANGUAGES):
+    if is_api(request) and request.GET.get("lang") in dict(settings.WRITTEN_LANGUAGES):
         return request.GET["lang"]
     return translation.get_language_from_request(request, check_path=True)
 

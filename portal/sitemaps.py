@@ -11,6 +11,8 @@ from django.contrib.sitemaps import Sitemap
 from django.http import HttpResponse
 from django.urls import reverse
 
+from portal.templatetags.languages import language_tag
+
 
 class SiteSitemap(Sitemap):
     def get_protocol(self, protocol=None):
@@ -18,6 +20,15 @@ class SiteSitemap(Sitemap):
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
+
+    def _urls(self, page, protocol, domain):
+        """Django's entries, their alternates' hreflang in BCP 47 (kk-Latn, not kk-latn), as the
+        pages' own alternates name them."""
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            for alternate in url["alternates"]:
+                alternate["lang_code"] = language_tag(alternate["lang_code"])
+        return urls
 
 
 def robots_txt(request):

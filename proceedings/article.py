@@ -45,7 +45,7 @@ PRINTED = {
         "irsti": "IRSTI",
     },
 }
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = [code for code, _name in settings.WRITTEN_LANGUAGES]
 
 
 def with_authors(papers):

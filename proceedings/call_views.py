@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from modeltranslation.utils import get_language as written_language
 
 from portal import downloads
 from proceedings import calls
@@ -66,7 +67,7 @@ def apply(request, slug):
     formset = CoauthorFormSet(request.POST or None, prefix="coauthors")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         application = form.save(commit=False)
-        application.language = request.LANGUAGE_CODE
+        application.language = written_language()  # kk from a page in the Latin alphabet
         application.coauthors = coauthors(formset)
         try:
             calls.receive(application, form.cleaned_data["file"], request)

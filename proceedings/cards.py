@@ -11,14 +11,14 @@ tags for Google Scholar and Dublin Core describe the paper as it is cited (`cita
 
 from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.utils.translation import get_language
+from modeltranslation.utils import get_language  # texts' language: kk on /kk-latn/ pages
 
 from portal.templatetags.languages import written_in
 from proceedings import article, citations
 from proceedings.models import Author, split_keywords
 from speakers.models import Participation
 
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
+LANGUAGE_NAMES = dict(settings.WRITTEN_LANGUAGES)
 
 
 def entries(build):

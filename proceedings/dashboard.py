@@ -14,7 +14,7 @@ from proceedings import review
 from proceedings.models import Author, Paper, PaperStatusChange
 from roundtable.models import ProgrammeItem
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CODES = [code for code, _name in settings.WRITTEN_LANGUAGES]
 # The language of a paper whose talk does not say which language its title is in.
 DEFAULT_LANGUAGE = LANGUAGE_CODES[0]
 # What is copied from the person to their author entry, in every language.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from proceedings.models import Author, Paper, Review, Section
 
-LANGUAGES = settings.LANGUAGES
+LANGUAGES = settings.WRITTEN_LANGUAGES
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]
 PAPER_TEXTS = ("title", "abstract", "keywords")
 AUTHOR_TEXTS = (

@@ -110,7 +110,7 @@ def metadata_fields():
     return [
         f"{name}_{code}"
         for name in ("title", "abstract", "keywords")
-        for code, _name in settings.LANGUAGES
+        for code, _name in settings.WRITTEN_LANGUAGES
     ]
 
 

@@ -28,7 +28,7 @@ from resolutions.models import (
 from resolutions.permissions import is_organiser
 
 Status = Resolution.Status
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+LANGUAGES = [code for code, _name in settings.WRITTEN_LANGUAGES]
 PAIRED_LANGUAGES = ("kk", "ru")
 
 # The moves organisers may make; reopening adopted text goes back to discussion.

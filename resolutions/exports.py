@@ -37,7 +37,7 @@ class Text(NamedTuple):
 
 
 def check_languages(languages):
-    codes = [code for code, _name in settings.LANGUAGES]
+    codes = [code for code, _name in settings.WRITTEN_LANGUAGES]
     languages = list(languages)
     if not languages or len(set(languages)) != len(languages) or set(languages) - set(codes):
         raise ValueError(f"Languages must be distinct codes among {codes}, got {languages!r}")

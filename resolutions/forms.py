@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from resolutions.drafting import LANGUAGES
 from resolutions.models import Amendment, Resolution
 
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
+LANGUAGE_NAMES = dict(settings.WRITTEN_LANGUAGES)
 TEXT_LABELS = {
     "kk": _("Proposed text in Kazakh"),
     "ru": _("Proposed text in Russian"),
@@ -102,7 +102,7 @@ class StatusForm(forms.Form):
 class CompareForm(forms.Form):
     """Two version numbers and the language to compare them in."""
 
-    language = forms.ChoiceField(choices=settings.LANGUAGES, required=False)
+    language = forms.ChoiceField(choices=settings.WRITTEN_LANGUAGES, required=False)
 
     def __init__(self, *args, numbers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,10 +14,10 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
-from modeltranslation.utils import resolution_order
+from modeltranslation.utils import get_language, resolution_order  # kk on /kk-latn/ pages
 
 from portal import page_cache
 from portal.templatetags.languages import written_in
@@ -27,7 +27,7 @@ from resolutions.models import Amendment, Resolution, ResolutionSection
 from roundtable import permissions as roundtable_permissions
 
 Status = Resolution.Status
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
+LANGUAGE_NAMES = dict(settings.WRITTEN_LANGUAGES)
 PEOPLE = ("created_by__person",)
 
 # What the button that moves the resolution to a status says.
@@ -383,7 +383,7 @@ def compare(request, slug):
                     "url": compare_url(event.slug, older.number, newer.number, code),
                     "current": code == language,
                 }
-                for code, name in settings.LANGUAGES
+                for code, name in settings.WRITTEN_LANGUAGES
             ],
         }
     elif form.is_bound:

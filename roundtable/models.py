@@ -14,7 +14,7 @@ from speakers.models import Participation, Person
 
 def in_every_language(field):
     """The columns modeltranslation keeps for a translated `field`: title_kk, title_ru, …"""
-    return tuple(f"{field}_{code}" for code in dict(settings.LANGUAGES))
+    return tuple(f"{field}_{code}" for code in dict(settings.WRITTEN_LANGUAGES))
 
 
 class RevisionFields:
@@ -190,7 +190,7 @@ class ProgrammeItem(RevisionFields, models.Model):
     title_language = models.CharField(
         _("language of the title"),
         max_length=2,
-        choices=settings.LANGUAGES,
+        choices=settings.WRITTEN_LANGUAGES,
         blank=True,
         help_text=_(
             "Talk titles are printed in the talk's own language in every programme: enter the "

@@ -31,7 +31,7 @@ def programme_pdf(request, slug):
     Typeset once per data version, as the feeds are: it is the slowest page to make."""
     event = visible_event(request, slug)
     language = request.GET.get("language")
-    if language is not None and language not in dict(settings.LANGUAGES):
+    if language is not None and language not in dict(settings.WRITTEN_LANGUAGES):
         raise Http404
     languages = [language] if language else schedule.PRINTED_LANGUAGES
     name = f"programme-{event.slug}-{'-'.join(languages)}.pdf"

@@ -102,7 +102,7 @@ class Person(models.Model):
     language = models.CharField(
         _("language for letters"),
         max_length=5,
-        choices=settings.LANGUAGES,
+        choices=settings.WRITTEN_LANGUAGES,
         default="kk",
         help_text=_("Invitations and other letters to this person are written in it."),
     )

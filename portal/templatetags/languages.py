@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
+from modeltranslation.utils import get_language as written_language
 from modeltranslation.utils import resolution_order
 
 register = template.Library()
@@ -19,6 +20,7 @@ def language_versions(context):
         versions.append(
             {
                 "code": code,
+                "tag": language_tag(code),
                 "name": name,
                 "url": url,
                 "address": settings.SITE_URL + url,
@@ -35,14 +37,30 @@ def site_address(context, path=None):
     return settings.SITE_URL + (path if path is not None else context["request"].get_full_path())
 
 
+@register.simple_tag(name="written_language")
+def written_language_tag():
+    """The language the page's texts are read in: kk on a page in Kazakh in the Latin alphabet
+    (whose printed files are the Kazakh ones), else the page's own."""
+    return written_language()
+
+
+@register.filter
+def language_tag(code):
+    """A language code as BCP 47 writes it in `lang` and `hreflang`: kk-latn is kk-Latn."""
+    language, _, script = code.partition("-")
+    return f"{language}-{script.title()}" if len(script) == 4 else code
+
+
 @register.filter
 def written_in(obj, field):
     """The language of the text shown for a translated field: the active one or its fallback.
 
     Lets templates mark Russian text shown on an English page with `lang="ru"`, so screen
-    readers and hyphenation treat it right.
+    readers and hyphenation treat it right. A page in Kazakh in the Latin alphabet reads the
+    Kazakh texts: they are `kk` here, converted on the way out (portal/kazakh_latin_pages.py).
     """
-    for code in resolution_order(get_language()):
+    language = written_language()
+    for code in resolution_order(language):
         if getattr(obj, f"{field}_{code}", ""):
             return code
-    return get_language()
+    return language

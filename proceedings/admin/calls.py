@@ -22,7 +22,7 @@ from proceedings.models.calls import default_languages
 class CallForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=capfirst(_("languages of papers")),
-        choices=settings.LANGUAGES,
+        choices=settings.WRITTEN_LANGUAGES,
         initial=default_languages,
         widget=forms.CheckboxSelectMultiple,
     )

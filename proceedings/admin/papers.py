@@ -237,7 +237,7 @@ class AuthorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for code, _name in settings.LANGUAGES:
+        for code, _name in settings.WRITTEN_LANGUAGES:
             for name in ("surname", "given_name"):
                 if f"{name}_{code}" in self.fields:
                     self.fields[f"{name}_{code}"].required = False
@@ -556,7 +556,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
     @admin.display(description=_("in kk, ru and en"))
     def metadata_side_by_side(self, paper):
         """Title, abstract, keywords and authors in a column per language."""
-        codes = [code for code, _name in settings.LANGUAGES]
+        codes = [code for code, _name in settings.WRITTEN_LANGUAGES]
         authors = list(paper.authors.all())
         rows = [
             (capfirst(gettext("title")), [getattr(paper, f"title_{code}") or "" for code in codes]),
@@ -580,7 +580,7 @@ class PaperAdmin(RefusesStaleForms, SortableTabbedAdmin):
                     else "",
                     format_html("<strong>{} ★</strong>", name) if code == paper.language else name,
                 )
-                for code, name in settings.LANGUAGES
+                for code, name in settings.WRITTEN_LANGUAGES
             ),
         )
         body = format_html_join(

@@ -39,7 +39,7 @@ class Call(models.Model):
         _("applications close at"), help_text=_("The last moment an application is accepted.")
     )
     languages = ArrayField(
-        models.CharField(max_length=2, choices=settings.LANGUAGES),
+        models.CharField(max_length=2, choices=settings.WRITTEN_LANGUAGES),
         verbose_name=_("languages of papers"),
         default=default_languages,
     )
@@ -86,7 +86,7 @@ class Call(models.Model):
         return self.published and self.opens_on <= timezone.localdate(now) and now < self.closes_at
 
     def language_labels(self):
-        names = dict(settings.LANGUAGES)
+        names = dict(settings.WRITTEN_LANGUAGES)
         return [names[code] for code in self.languages if code in names]
 
 
@@ -102,7 +102,7 @@ class Application(models.Model):
         Call, models.CASCADE, related_name="applications", verbose_name=_("call for papers")
     )
     language = models.CharField(
-        _("language for letters"), max_length=5, choices=settings.LANGUAGES, default="kk"
+        _("language for letters"), max_length=5, choices=settings.WRITTEN_LANGUAGES, default="kk"
     )
     # The applicant's name in each language they use (the roster prints Kazakh and Russian).
     surname = models.CharField(_("surname"), max_length=100, blank=True)
@@ -137,7 +137,7 @@ class Application(models.Model):
         verbose_name=_("section"),
     )
     paper_language = models.CharField(
-        _("language of the paper"), max_length=2, choices=settings.LANGUAGES
+        _("language of the paper"), max_length=2, choices=settings.WRITTEN_LANGUAGES
     )
     paper_title = models.CharField(_("title of the paper"), max_length=500)
     coauthors = models.JSONField(

@@ -92,7 +92,7 @@ class Paper(models.Model):
         help_text=_("The person who submits the paper and receives the decision."),
     )
     language = models.CharField(
-        _("language of the paper"), max_length=2, choices=settings.LANGUAGES
+        _("language of the paper"), max_length=2, choices=settings.WRITTEN_LANGUAGES
     )
     title = models.CharField(_("title"), max_length=500, blank=True)
     running_title = models.CharField(

@@ -41,14 +41,14 @@ def test_the_sitemap_lists_round_tables_in_each_language_and_each_paper_once(
     tree = etree.fromstring(response.content)
     locations = tree.xpath("//s:url/s:loc/text()", namespaces=SITEMAP)
     assert [loc for loc in locations if "proceedings" not in loc] == [
-        f"{SITE}/{code}/public-safety-2025/" for code in ("kk", "ru", "en")
+        f"{SITE}/{code}/public-safety-2025/" for code in ("kk", "kk-latn", "ru", "en")
     ]
     assert [loc for loc in locations if "proceedings" in loc] == [
         f"{SITE}/ru/public-safety-2025/proceedings/{russian.pk}/",
         f"{SITE}/kk/public-safety-2025/proceedings/{kazakh.pk}/",
     ]
     alternates = tree.xpath("//s:url[1]/x:link/@hreflang", namespaces=SITEMAP)
-    assert sorted(alternates) == ["en", "kk", "ru", "x-default"]
+    assert sorted(alternates) == ["en", "kk", "kk-Latn", "ru", "x-default"]
     assert "hidden-2025" not in response.text
 
 
@@ -56,6 +56,7 @@ def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(cl
     text = client.get("/robots.txt").text
 
     assert "Disallow: /admin/" in text and "Disallow: /kk/my/" in text
+    assert "Disallow: /kk-latn/my/" in text
     assert f"Sitemap: {SITE}/sitemap.xml" in text
 
 
@@ -65,6 +66,7 @@ def test_a_page_names_its_versions_its_default_and_itself_absolutely(client, boo
     alternates = dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)"', html))
     assert alternates == {
         "kk": f"{SITE}/kk/public-safety-2025/",
+        "kk-Latn": f"{SITE}/kk-latn/public-safety-2025/",
         "ru": f"{SITE}/ru/public-safety-2025/",
         "en": f"{SITE}/en/public-safety-2025/",
         "x-default": f"{SITE}/kk/public-safety-2025/",

@@ -94,6 +94,13 @@ def test_the_call_page_reads_in_each_language(client, call, lang):
     assert {"ru": "Приём заявок", "en": "Applications"}[lang] in response.content.decode()
 
 
+def test_an_application_from_the_latin_page_is_answered_in_kazakh(client, call):
+    response = apply(client, call, "kk-latn", surname_kk="Есбулатова")
+
+    assert response.status_code == 302
+    assert Application.objects.get().language == "kk"
+
+
 def test_an_unpublished_call_is_for_organisers_only(client, call, organiser):
     call.published = False
     call.save()

@@ -179,6 +179,15 @@ def test_card_in_the_readers_language(client, book):
     assert "В статье рассматривается взаимодействие полиции и общества." in text
 
 
+def test_card_in_kazakh_in_the_latin_alphabet(client, book):
+    """A Russian paper's Kazakh abstract and keywords, in Latin letters; its title as written."""
+    html = client.get(card_url(book, paper="russian", language="kk-latn")).text
+    text = text_of(html)
+    assert '<h2 id="article-title" lang="ru">Участковый инспектор</h2>' in html
+    assert "Maqalada politsiia men qoğamnyñ özara ıs-qimyly qarastyrylady." in text
+    assert "politsiia, qoğam, serıktestık" in text
+
+
 def test_card_meta_tags_for_google_scholar_and_dublin_core(client, book):
     tags = metas(client.get(card_url(book, language="ru")))
     values = {}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from portal.kazakh_latin import to_latin
 from resolutions import drafting, exports
 from resolutions.models import Amendment, Resolution, ResolutionItem, StatusChange
 from tests.factories import RoundTableFactory, organiser, staff
@@ -85,6 +86,20 @@ def test_english_page_shows_the_russian_text_marked_as_russian(client, published
     html = page(client, "en", "roundtable:resolution", slug=event.slug)
     assert f'<h2 class="resolution-title" lang="ru">{data["title"]["ru"]}</h2>' in html
     assert "Adopted on" in text_of(html)
+
+
+def test_the_latin_page_reads_the_kazakh_text_and_prints_the_kazakh_pdf(
+    client, published, data, event
+):
+    html = page(client, "kk-latn", "roundtable:resolution", slug=event.slug)
+    title = to_latin(data["title"]["kk"])
+    assert f'<h2 class="resolution-title" lang="kk-Latn">{title}</h2>' in html
+    assert data["title"]["ru"] not in html
+
+    response = client.get(url("resolution_pdf", "kk-latn", slug=event.slug))
+    assert response["Content-Disposition"].endswith(f'"resolution-{event.slug}-kk.pdf"')
+    first_page = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert data["title"]["kk"].split()[0] in first_page
 
 
 def test_status_says_when_it_was_adopted(client, published, event):
