@@ -40,6 +40,7 @@ from imports.reading import (
     read_source,
     read_string,
     read_text,
+    read_text_in,
     read_time,
     translated,
 )
@@ -210,14 +211,17 @@ def read_people(value, spot):
 
 
 def read_title(value, spot, language):
-    """Title columns; a title printed the same in every programme is kept in its language only."""
-    columns = dict.fromkeys((f"title_{code}" for code in LANGUAGES), "")
+    """Title columns; a title printed the same in every programme is kept in its language only
+    (a string, or {language: …, en: …} with its English); English left out keeps the stored."""
+    columns = translated("title", NO_TEXT)
     if value is None:
         return columns
     if isinstance(value, str):
         if not language:
             spot.fail(_("give the language of this title (language: kk, ru or en)"))
         columns[f"title_{language}"] = read_string(value, spot)
+    elif language:
+        columns |= translated("title", read_text_in(value, spot, language))
     else:
         columns |= translated("title", read_text(value, spot))
     return columns

@@ -3,12 +3,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from portal.concurrent_edits import RefusesStaleForms
-from roundtable import schedule
+from roundtable import english_gaps, schedule
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation
 
@@ -84,9 +85,26 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
             {"fields": ["date", "start", "venue", "address", "format", "online_link", "organiser"]},
         ),
         (_("Papers"), {"fields": ["papers_deadline"]}),
+        (_("English"), {"fields": ["missing_english"]}),
     ]
+    readonly_fields = ["missing_english"]
     inlines = [ProgrammeItemInline, ParticipationInline]
     view_on_site = True
+
+    @admin.display(description=_("Missing in English"))
+    def missing_english(self, obj):
+        """The texts the English pages show in Kazakh or Russian, each linked to its form."""
+        if obj is None or obj.pk is None:
+            return "—"
+        gaps = english_gaps.gaps(obj)
+        if not gaps:
+            return _("Nothing: the English pages are in English.")
+        rows = format_html_join(
+            "",
+            '<li>{}: <a href="{}">{}</a></li>',
+            ((gap.what, gap.url, gap.text) for gap in gaps),
+        )
+        return format_html('<ul class="missing-english">{}</ul>', rows)
 
 
 class ShiftForm(forms.Form):

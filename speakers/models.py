@@ -5,9 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import resolution_order
 
-from speakers import account_rules, names
+from speakers import account_rules, english_names, names
 
 
 class Term(models.Model):
@@ -124,6 +126,10 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        english_names.suggest(self)
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.user_id is not None:
             refusal = account_rules.link_refusal(self.user, self)
@@ -141,10 +147,23 @@ class Person(models.Model):
     @property
     def position_line(self):
         """The position as printed under the name in the active language."""
-        if self.printed_position:
-            return self.printed_position
+        code = self.position_language
+        if printed := getattr(self, f"printed_position_{code}"):
+            return printed
         terms = (self.degree, self.academic_title, self.rank)
-        return ", ".join(part for part in [self.position, *(t.printed for t in terms if t)] if part)
+        position = getattr(self, f"position_{code}")
+        return ", ".join(part for part in [position, *(t.printed for t in terms if t)] if part)
+
+    @property
+    def position_language(self):
+        """The language `position_line` is written in: the active one when it has the printed
+        line or the position, else the first fallback that has either (an English position
+        typed without an English printed line is shown, not the Russian printed line)."""
+        order = resolution_order(get_language() or settings.LANGUAGE_CODE)
+        for code in order:
+            if getattr(self, f"printed_position_{code}") or getattr(self, f"position_{code}"):
+                return code
+        return order[0]
 
     def event_ids(self):
         """The round tables this person appears in: on the roster or in the programme."""

@@ -1,7 +1,9 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language as written_language
 from modeltranslation.utils import resolution_order
 
@@ -64,3 +66,29 @@ def written_in(obj, field):
         if getattr(obj, f"{field}_{code}", ""):
             return code
     return language
+
+
+# Kazakh and Russian pages print a talk's title in the talk's own language, as the printed
+# programme does; English pages are translated whole, so there a text in another language is a
+# gap the reader is told of.
+LABELLED_PAGES = {"en"}
+SHOWN_IN = {"kk": _("in Kazakh"), "ru": _("in Russian"), "en": _("in English")}
+
+
+@register.filter
+def shown_in(obj, field):
+    """A small label "(in Russian)" after a text an English page shows in another language."""
+    return language_note(written_in(obj, field))
+
+
+@register.filter
+def language_note(code):
+    """The label of a text written in `code`, empty when that is the page's language.
+
+    The label is in the page's language (its own `lang`), so it may stand inside the element
+    that `written_in` marks as Russian or Kazakh.
+    """
+    page = get_language()
+    if page not in LABELLED_PAGES or code == page or code not in SHOWN_IN:
+        return ""
+    return format_html(' <small class="shown-in" lang="{}">({})</small>', page, SHOWN_IN[code])

@@ -143,6 +143,35 @@ def test_titles_are_stored_in_their_language_and_the_closing_comes_last():
     assert closing.title_ru == "Подведение итогов, завершение работы круглого стола"
 
 
+def test_the_demo_reads_in_english_theme_and_titles_translated_names_in_latin():
+    import_roundtable(FIXTURE)
+    event = RoundTable.objects.get(slug=SLUG)
+
+    assert event.theme_en.startswith("Ensuring Public Safety")
+    shumaev_talk = event.programme_items.all()[1]
+    assert (shumaev_talk.title_language, shumaev_talk.title_ru) == ("kk", "")
+    assert shumaev_talk.title_en.startswith("Relations between the patrol police")
+    # The file gives no English names: they are written from the Kazakh as passports do.
+    koyshken = Person.objects.get(slug="koyshken")
+    assert (koyshken.surname_en, koyshken.given_name_en, koyshken.patronymic_en) == (
+        "KOISHKEN",
+        "Anuar",
+        "Talgatuly",
+    )
+
+
+def test_an_english_name_or_title_corrected_in_the_admin_survives_a_new_import(text):
+    import_roundtable(text)
+    Person.objects.filter(slug="koyshken").update(surname_en="KOYSHKEN")
+    changed = edited(text, '      en: "Opening remarks"\n', "")
+
+    result = import_roundtable(changed)
+
+    assert result.updated.total() == 0
+    assert Person.objects.get(slug="koyshken").surname_en == "KOYSHKEN"
+    assert ProgrammeItem.objects.get(order=0).title_en == "Opening remarks"
+
+
 def test_importing_the_same_file_again_changes_nothing():
     import_roundtable(FIXTURE)
     keys = primary_keys()
@@ -168,7 +197,11 @@ def test_an_edited_file_updates_in_place(text):
 
 def test_a_title_moved_to_another_language_leaves_no_trace_in_the_old_one(text):
     import_roundtable(text)
-    old = '    title: "Мировая практика внедрения сервисной модели полиции"\n    language: ru'
+    old = (
+        '    title:\n      ru: "Мировая практика внедрения сервисной модели полиции"\n'
+        '      en: "World practice of introducing the service model of policing"\n'
+        "    language: ru"
+    )
     new = '    title: "Полиция қызметінің сервистік моделі"\n    language: kk'
 
     import_roundtable(edited(text, old, new))

@@ -185,6 +185,19 @@ def test_confirming_makes_the_person_the_account_and_a_submitted_paper(client, c
     assert Paper.objects.count() == 1
 
 
+def test_a_confirmed_applicant_gets_the_english_name_written_from_the_kazakh(client, call):
+    apply(client, call)
+    deliver_letters()
+    client.post(confirmation_link(mail.outbox[0]))
+
+    person = Person.objects.get()
+    assert (person.surname_en, person.given_name_en, person.patronymic_en) == (
+        "Esbulatova",
+        "Aliia",
+        "Talgatkyzy",
+    )
+
+
 def test_an_applicant_already_on_the_roster_is_matched_by_address(client, call):
     known = PersonFactory(email="Aliya@Example.kz", surname_kk="Есбулатова")
     apply(client, call)

@@ -1,11 +1,18 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
 from roundtable.models import ProgrammeItem
-from tests.factories import ParticipationFactory, ProgrammeItemFactory, RoundTableFactory
+from tests.factories import (
+    PaperFactory,
+    ParticipationFactory,
+    PersonFactory,
+    ProgrammeItemFactory,
+    RoundTableFactory,
+)
 from tests.pages import admin_form_data
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +162,43 @@ def test_a_date_outside_1990_to_2100_is_refused_in_the_users_language(
     assert errors == {field.removesuffix("_0"): ["1990–2100 жылдар аралығындағы күнді көрсетіңіз."]}
     event.refresh_from_db()
     assert event.date == datetime.date(2025, 5, 23)
+
+
+def test_the_round_table_page_lists_the_english_texts_it_lacks_with_where_to_fill_them(
+    organiser, client
+):
+    event = RoundTableFactory(theme_en="Public safety", venue_ru="Алматинская академия")
+    translated = PersonFactory(surname_en="AKHMETOV", printed_position_en="Senior lecturer")
+    untranslated = PersonFactory(surname_en="KOISHYBAEV")
+    ParticipationFactory(event=event, person=translated)
+    ParticipationFactory(event=event, person=untranslated)
+    talk = ProgrammeItemFactory(event=event, title_ru="Роль полиции", speakers=[untranslated])
+    ProgrammeItemFactory(event=event, start=at(9, 10), end=at(9, 20), title_en="Opening")
+    paper = PaperFactory(event=event, speaker=untranslated, title_en="")
+    PaperFactory(event=event, speaker=translated, title_en="Police and society")
+    PaperFactory(event=event, speaker=translated, status="withdrawn")
+    url = reverse("admin:roundtable_roundtable_change", args=[event.pk])
+
+    html = client.get(url, headers={"accept-language": "en"}).content.decode()
+
+    gaps = re.findall(r'<li>([^<]*): <a href="([^"]+)">([^<]*)</a></li>', html)
+    person_url = reverse("admin:speakers_person_change", args=[untranslated.pk])
+    assert gaps == [
+        ("venue", url, "Алматинская академия"),
+        (
+            "programme title",
+            reverse("admin:roundtable_programmeitem_change", args=[talk.pk]),
+            "Роль полиции",
+        ),
+        ("position", person_url, f"{untranslated.full_name}: старший преподаватель"),
+        ("paper title", reverse("admin:proceedings_paper_change", args=[paper.pk]), paper.title_ru),
+    ]
+
+
+def test_a_round_table_translated_whole_says_nothing_is_missing(organiser, client):
+    event = RoundTableFactory(theme_en="Public safety", venue_en="Almaty Academy")
+    url = reverse("admin:roundtable_roundtable_change", args=[event.pk])
+
+    html = client.get(url, headers={"accept-language": "en"}).content.decode()
+
+    assert "Nothing: the English pages are in English." in html

@@ -4,7 +4,13 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from tests.factories import RoundTableFactory, programme_of
+from tests.factories import (
+    ParticipationFactory,
+    PersonFactory,
+    ProgrammeItemFactory,
+    RoundTableFactory,
+    programme_of,
+)
 from tests.pages import page, text_of
 
 pytestmark = pytest.mark.django_db
@@ -38,16 +44,47 @@ def test_russian_programme_prints_russian_names_and_date(client, demo_event):
     assert "Программа" in text
 
 
-def test_english_page_has_an_english_interface_over_the_printed_texts(client, demo_event):
+def test_english_page_reads_the_demo_in_english(client, demo_event):
     html = page(client, "en", "roundtable:event", slug=demo_event.slug)
     text = text_of(html)
     assert '<html lang="en">' in html
     assert "23 May 2025" in text
     assert "Programme" in text
     assert "Mixed (on site and remote)" in text
-    # No English texts exist: the Russian ones show, marked as Russian for screen readers.
-    assert 'lang="ru">КОЙШКЕН Ануар Талгатович</a>' in html
-    assert '<h1 lang="ru">Обеспечение общественной безопасности' in html
+    # The theme and the titles are translated; names are written as Kazakh passports write them.
+    assert '<h1 lang="en">Ensuring Public Safety: Interaction of the Internal Affairs' in html
+    assert 'lang="en">KOISHKEN Anuar Talgatuly</a>' in html
+    assert 'lang="en">World practice of introducing the service model of policing</p>' in html
+    assert "Мировая практика" not in text
+    # Positions have no English yet: the Russian ones show, marked and labelled as Russian.
+    assert (
+        'lang="ru">начальник Управления местной полицейской службы ДП г. Алматы полковник '
+        'полиции <small class="shown-in" lang="en">(in Russian)</small></span>'
+    ) in html
+
+
+def test_english_pages_say_which_language_a_text_without_english_is_shown_in(client):
+    event = RoundTableFactory(theme_ru="Тема на русском")
+    person = PersonFactory(surname_en="", position_ru="старший преподаватель")
+    ParticipationFactory(event=event, person=person)
+    ProgrammeItemFactory(
+        event=event,
+        title_kk="Қазақша баяндама",
+        title_ru="",
+        title_language="kk",
+        speakers=[person],
+    )
+
+    html = page(client, "en", "roundtable:event", slug=event.slug)
+
+    label = '<small class="shown-in" lang="en">({})</small>'
+    assert f'<h1 lang="ru">Тема на русском {label.format("in Russian")}</h1>' in html
+    assert f'lang="kk">Қазақша баяндама {label.format("in Kazakh")}</p>' in html
+    assert f"старший преподаватель {label.format('in Russian')}" in html
+    # The speaker saved without an English name got one, so it needs no label.
+    assert f'lang="en">{person.surname_en} Anuar Talgatuly</a> —' in html
+    for language in ("kk", "ru"):  # their pages print each title in its own language, unlabelled
+        assert "shown-in" not in page(client, language, "roundtable:event", slug=event.slug)
 
 
 def test_untimed_closing_item_comes_last(client, demo_event):
@@ -120,9 +157,9 @@ def test_home_page_queries(client, django_assert_num_queries, talks):
 THEME = {
     "kk": "Қоғамдық қауіпсіздікті қамтамасыз ету",
     "ru": "Обеспечение общественной безопасности",
-    "en": "Обеспечение общественной безопасности",  # no English theme: the Russian one shows
+    "en": "Ensuring Public Safety",
 }
-KOYSHKEN = {"kk": "Талғатұлы", "ru": "Талгатович", "en": "Талгатович"}
+KOYSHKEN = {"kk": "Талғатұлы", "ru": "Талгатович", "en": "Talgatuly"}  # en: from the Kazakh
 DATE = {"kk": "2025 жылғы 23 мамыр", "ru": "23 мая 2025 г.", "en": "23 May 2025"}
 NAVIGATION = {"kk": "Баяндамашылар", "ru": "Докладчики", "en": "Speakers"}
 
