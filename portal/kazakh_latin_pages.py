@@ -33,6 +33,8 @@ VOID = {
 }  # fmt: skip
 TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^>]*)>|<!--.*?-->|<![^>]*>", re.DOTALL)
 LANG = re.compile(r'\slang="([^"]*)"')
+# lang and xml:lang (which XHTML-minded tags such as Dublin Core's carry beside it) alike.
+LANG_ATTRIBUTES = re.compile(r'(\s(?:xml:)?lang=")[^"]*"')
 NO_TRANSLATE = re.compile(r'\stranslate="no"')
 READ_ATTRIBUTE = re.compile(r'(\s(?:title|alt|aria-label|placeholder)=")([^"]*)(")')
 META_CONTENT = re.compile(r'(\scontent=")([^"]*)(")')
@@ -87,7 +89,7 @@ def to_latin_page(html):
         if lang or NO_TRANSLATE.search(attributes):
             own = bool(lang) and lang[1].lower() in KAZAKH and not NO_TRANSLATE.search(attributes)
             if own:
-                attributes = LANG.sub(' lang="kk-Latn"', attributes)
+                attributes = LANG_ATTRIBUTES.sub(r'\1kk-Latn"', attributes)
             if name not in VOID and not attributes.endswith("/"):
                 scopes.append([name, 0, own])
             converting = own
@@ -95,7 +97,8 @@ def to_latin_page(html):
             scopes[-1][1] += 1
         if converting:
             attributes = READ_ATTRIBUTE.sub(_convert_value, attributes)
-            if name == "meta" and READ_META.search(attributes):
+            # A meta tag marked Kazakh (Dublin Core's DC.title) describes the page in Kazakh.
+            if name == "meta" and (READ_META.search(attributes) or lang):
                 attributes = META_CONTENT.sub(_convert_value, attributes)
         out.append(f"<{name}{attributes}>")
         if name in RAW_TEXT:

@@ -5,9 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.utils import resolution_order
+from modeltranslation.utils import get_language, resolution_order  # kk on /kk-latn/ pages
 
 from speakers import account_rules, english_names, names
 
@@ -159,7 +158,7 @@ class Person(models.Model):
         """The language `position_line` is written in: the active one when it has the printed
         line or the position, else the first fallback that has either (an English position
         typed without an English printed line is shown, not the Russian printed line)."""
-        order = resolution_order(get_language() or settings.LANGUAGE_CODE)
+        order = resolution_order(get_language())
         for code in order:
             if getattr(self, f"printed_position_{code}") or getattr(self, f"position_{code}"):
                 return code

@@ -94,3 +94,15 @@ def test_only_kazakh_text_for_reading_is_converted():
         '<span translate="no">Қазақша</span><input value="Алматы" placeholder="Izdeu">'
         "<textarea>Алматы</textarea><!-- Алматы --></body></html>"
     )
+
+
+def test_a_meta_tag_marked_kazakh_is_converted_with_both_its_language_attributes():
+    html = (
+        '<meta name="DC.title" content="Полиция және қоғам" lang="kk" xml:lang="kk">'
+        '<meta name="DC.title" content="Полиция и общество" lang="ru" xml:lang="ru">'
+    )
+
+    assert to_latin_page(html) == (
+        '<meta name="DC.title" content="Politsiia jäne qoğam" lang="kk-Latn" xml:lang="kk-Latn">'
+        '<meta name="DC.title" content="Полиция и общество" lang="ru" xml:lang="ru">'
+    )
