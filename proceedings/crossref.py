@@ -1,11 +1,11 @@
-"""The published book as a Crossref deposit: a <doi_batch> (schema 5.4.0, the version Crossref
-currently accepts) for conference proceedings, registering a DOI for the collection and one for
-each paper in it.
+"""The published book as a Crossref deposit: a <doi_batch> (schema 5.3.1, which Crossref
+accepts; its newest, 5.4.0, could not be had here to check a deposit against) for conference
+proceedings, registering a DOI for the collection and one for each paper in it.
 
-The file follows the element order of crossref5.4.0.xsd, which a deposit must keep (the schema's
+The file follows the element order of crossref5.3.1.xsd, which a deposit must keep (the schema's
 sequences are ordered):
 
-    doi_batch version="5.4.0"
+    doi_batch version="5.3.1"
       head: doi_batch_id, timestamp, depositor (depositor_name, email_address), registrant
       body / conference:
         contributors          the editorial board, when every line of it reads as a name
@@ -48,8 +48,8 @@ from proceedings.citations import Name, in_language
 from proceedings.dois import doi
 from roundtable.frab import acronym
 
-NAMESPACE = "http://www.crossref.org/schema/5.4.0"
-VERSION = "5.4.0"
+NAMESPACE = "http://www.crossref.org/schema/5.3.1"
+VERSION = "5.3.1"
 SCHEMA_LOCATION = f"{NAMESPACE} https://www.crossref.org/schemas/crossref{VERSION}.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 JATS = "http://www.ncbi.nlm.nih.gov/JATS1"
