@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from proceedings import classification, conversion
-from speakers import names, orcid
+from speakers import english_names, names, orcid
 
 
 def paper_storage():
@@ -247,6 +247,10 @@ class Author(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        english_names.suggest(self, self.person)
+        super().save(*args, **kwargs)
 
     def clean(self):
         language = self.paper.language if self.paper_id else None

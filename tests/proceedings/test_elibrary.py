@@ -171,8 +171,14 @@ def test_organisers_download_the_xml_and_the_offprints_as_elibrary_takes_them(
     }
     author, supervisor = first.findall("authors/author")
     assert author.get("num") == "1" and author.find("role") is None
-    kazakh_info, russian_info = author.findall("individInfo")
-    assert (kazakh_info.get("lang"), russian_info.get("lang")) == ("KKZ", "RUS")
+    kazakh_info, russian_info, english_info = author.findall("individInfo")
+    assert [info.get("lang") for info in (kazakh_info, russian_info, english_info)] == [
+        "KKZ",
+        "RUS",
+        "ENG",
+    ]
+    # The English name as Kazakh passports write the Kazakh one (speakers.english_names).
+    assert english_info.findtext("surname") == "Akhmanov"
     assert kazakh_info.findtext("surname") == "Ахманов"
     assert kazakh_info.findtext("initials") == "А. Т."
     assert kazakh_info.findtext("orgName") == "Алматы академиясы"
@@ -204,7 +210,10 @@ def test_organisers_download_the_xml_and_the_offprints_as_elibrary_takes_them(
     assert first.findtext("dates/datePublication") == published.strftime("%d.%m.%Y")
     # The Russian paper has no Kazakh title, name or keywords: none are written under KKZ.
     assert [title.get("lang") for title in second.findall("artTitles/artTitle")] == ["RUS"]
-    assert [info.get("lang") for info in second.findall("authors/author/individInfo")] == ["RUS"]
+    assert [info.get("lang") for info in second.findall("authors/author/individInfo")] == [
+        "RUS",
+        "ENG",
+    ]
     assert second.findtext("authors/author/individInfo/surname") == "Иванова"
     assert second.find("references") is None
 

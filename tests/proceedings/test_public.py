@@ -158,7 +158,7 @@ def test_card_shows_the_paper_as_published(client, book):
         "Ахманов А.Т., Бегалиев Е.Н. Полиция және қоғам … 3–6",
         "Полиция және қоғам",
         "Almaty Academy, Алматы",
-        "Бегалиев Ерлан Нурланович",
+        "Begaliev Erlan Nurlanuly",  # in Latin letters, from the Kazakh name
         # Abstract and keywords: no English ones, so the paper's own (Kazakh).
         "Мақалада полиция мен қоғамның өзара іс-қимылы қарастырылады.",
         "полиция, қоғам, серіктестік",
