@@ -56,11 +56,12 @@ def test_english_page_reads_the_demo_in_english(client, demo_event):
     assert 'lang="en">KOISHKEN Anuar Talgatuly</a>' in html
     assert 'lang="en">World practice of introducing the service model of policing</p>' in html
     assert "Мировая практика" not in text
-    # Positions have no English yet: the Russian ones show, marked and labelled as Russian.
+    # Positions in English, degrees and ranks spelled out; nothing is labelled as Russian.
     assert (
-        'lang="ru">начальник Управления местной полицейской службы ДП г. Алматы полковник '
-        'полиции <small class="shown-in" lang="en">(in Russian)</small></span>'
+        'lang="en">Head of the Local Police Service Directorate of the Police Department of '
+        "Almaty, Police Colonel</span>"
     ) in html
+    assert "(in Russian)" not in text
 
 
 def test_english_pages_say_which_language_a_text_without_english_is_shown_in(client):
