@@ -1,7 +1,8 @@
 """What a paper's article head lacks: the head a collection prints above each article (authors
 with their standing, organisation, city, country, e-mail and ORCID; UDC and IRSTI; title;
-abstract and keywords in Kazakh, Russian and English). The review page lists it, and acceptance
-is refused while it is incomplete when the proceedings require the head."""
+title, abstract and keywords in Kazakh, Russian and English: the English ones are also what the
+English card, Scholar and the indexers read). The review page lists it, and acceptance is refused
+while it is incomplete when the proceedings require the head."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +35,8 @@ def missing(paper):
         lacks.append(_("IRSTI (МРНТИ)"))
     for lang in HEAD_LANGUAGES:
         language = LANGUAGE_NAMES[lang]
+        if not (getattr(paper, f"title_{lang}", "") or "").strip():
+            lacks.append(_("title in %(language)s") % {"language": language})
         if not (getattr(paper, f"abstract_{lang}", "") or "").strip():
             lacks.append(_("abstract in %(language)s") % {"language": language})
         if not (getattr(paper, f"keywords_{lang}", "") or "").strip():

@@ -174,15 +174,20 @@ def complete_head(paper):
     )
     paper.udc, paper.irsti = "343.9:351.74", "10.77.51"
     for lang in ("kk", "ru", "en"):
+        setattr(paper, f"title_{lang}", getattr(paper, f"title_{lang}") or f"Title ({lang})")
         setattr(paper, f"abstract_{lang}", "Аңдатпа / Аннотация / Abstract")
         setattr(paper, f"keywords_{lang}", "қауіпсіздік, право, safety")
     paper.save()
 
 
 def test_the_missing_list_names_what_the_head_lacks():
-    paper = PaperFactory(abstract_kk="Аңдатпа", keywords_kk="қауіпсіздік")
+    paper = PaperFactory(
+        title_kk="Полиция", title_en="", abstract_kk="Аңдатпа", keywords_kk="қауіпсіздік"
+    )
     AuthorFactory(paper=paper, surname_kk="Ахманов", email="a@example.kz")
     lacks = article_head.missing(paper)
+    # The English title too: the English card, Scholar and the indexers read it.
+    assert "title in English" in lacks and "title in Kazakh" not in lacks
     assert "ORCID of Ахманов" in lacks
     assert "UDC" in lacks and "IRSTI (МРНТИ)" in lacks
     assert "abstract in English" in lacks and "abstract in Kazakh" not in lacks
