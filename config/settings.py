@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "typesetting",
     "roundtable",
     "speakers",
+    "participants",
     "proceedings",
     "resolutions",
     "imports",

@@ -287,6 +287,13 @@ class Letter(models.Model):
         DEADLINE_REMINDER = "deadline_reminder", _("reminder of the deadline for papers")
         REVIEW_REQUEST = "review_request", _("request for a review")
         REVIEW_REMINDER = "review_reminder", _("reminder of a review due")
+        REGISTRATION_ADDRESS = "registration_address", _("confirmation of a registration's address")
+        REGISTRATION_CONFIRMED = "registration_confirmed", _("registration confirmed")
+        REGISTRATION_WAITING = "registration_waiting", _("registration on the waiting list")
+        REGISTRATION_PROMOTED = "registration_promoted", _("place freed for a waiting registrant")
+        REGISTRATION_CANCELLED = "registration_cancelled", _("registration cancelled")
+        CERTIFICATE = "certificate", _("certificate of participation")
+        SCHEDULE_CHANGE = "schedule_change", _("change of the programme")
 
     kind = models.CharField(_("kind of letter"), max_length=50, choices=Kind)
     person = models.ForeignKey(

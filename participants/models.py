@@ -1,0 +1,173 @@
+"""Listeners who register for a round table, who attended it, and their certificates.
+
+A registration is kept as typed until its address is confirmed; confirmed, it names a Person
+(matched by that address, or added) and gives them a Participation that is not listed until an
+organiser lists it. Attendance is recorded once per person and round table, however it was
+learnt (at the door, from the registration letter's QR code, from the video platform's list, by
+hand, or from the programme for speakers and the moderator).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_token():
+    """The secret of a registration's links (confirm, cancel) and of its letter's QR code."""
+    return secrets.token_urlsafe(24)
+
+
+class Mode(models.TextChoices):
+    ONSITE = "onsite", _("on site")
+    ONLINE = "online", _("online")
+
+
+class RegistrationSettings(models.Model):
+    """When a round table takes registrations and how many listeners it has room for."""
+
+    event = models.OneToOneField(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="registration_settings",
+        verbose_name=_("round table"),
+    )
+    is_open = models.BooleanField(_("registration open"), default=False)
+    opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    onsite_capacity = models.PositiveIntegerField(
+        _("seats on site"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no limit. Once full, registrants join the waiting list."),
+    )
+    online_capacity = models.PositiveIntegerField(
+        _("places online"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no limit. Once full, registrants join the waiting list."),
+    )
+
+    class Meta:
+        verbose_name = _("registration settings")
+        verbose_name_plural = _("registration settings")
+
+    def __str__(self):
+        return str(self.event)
+
+    def capacity(self, mode):
+        return self.onsite_capacity if mode == Mode.ONSITE else self.online_capacity
+
+
+class Registration(models.Model):
+    """A listener's registration for one round table."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("address not confirmed")
+        CONFIRMED = "confirmed", _("registered")
+        WAITING = "waiting", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    event = models.ForeignKey(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("round table"),
+    )
+    person = models.ForeignKey(
+        "speakers.Person",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("person"),
+        help_text=_("Matched by e-mail address, or added, when the address is confirmed."),
+    )
+    surname = models.CharField(_("surname"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"))
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    mode = models.CharField(_("takes part"), max_length=10, choices=Mode, default=Mode.ONSITE)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.UNCONFIRMED, db_index=True
+    )
+    consent_at = models.DateTimeField(_("consent to personal data processing given"))
+    consent_text = models.TextField(
+        _("consent as worded"), help_text=_("The wording the registrant agreed to.")
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=~Q(status="cancelled"),
+                name="registration_once_per_address",
+                violation_error_message=_("This address is already registered."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.surname} {self.given_name} — {self.event}"
+
+
+class Attendance(models.Model):
+    """That a person took part in a round table, on site or online, and how it was learnt."""
+
+    class Source(models.TextChoices):
+        DOOR = "door", _("checked in at the door")
+        QR_CODE = "qr_code", _("QR code of the registration letter")
+        ONLINE_IMPORT = "online_import", _("video platform's list")
+        MANUAL = "manual", _("marked by hand")
+        PROGRAMME = "programme", _("from the programme")
+
+    event = models.ForeignKey(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("round table"),
+    )
+    person = models.ForeignKey(
+        "speakers.Person",
+        models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("person"),
+    )
+    mode = models.CharField(_("took part"), max_length=10, choices=Mode, default=Mode.ONSITE)
+    source = models.CharField(_("recorded from"), max_length=20, choices=Source)
+    checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["event", "checked_in_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                name="attendance_once_per_event",
+                violation_error_message=_("This person is already checked in."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.event}"
