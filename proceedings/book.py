@@ -238,9 +238,15 @@ def build(proceedings, *, variant=BookBuild.Variant.SCREEN, report=None):
     typeset += typeset_parts([contents], cache, variant)
     place([contents], first_page=parts[-1].last_page + 1)
     parts.append(contents)
-    typeset += imprint_parts(proceedings, parts, cache, variant)
+    # Every page is placed now: what is left to typeset (the front matter and output data with
+    # the page count, the folio overlay, the blank page) is typeset together, in the pool.
+    finishing = imprint_parts(proceedings, parts, variant)
+    stamped, overlays = overlay_parts(proceedings, parts)
+    blank = Part("blank", "", html=render("print/book/blank.html", {}), tagged=False)
+    typeset += typeset_parts([*finishing, *overlays, blank], cache, variant)
+    place_output(parts)
     report(Stage.MERGING, 88)
-    pdf, page_count = merge(proceedings, parts, cache, variant)
+    pdf, page_count = merge(proceedings, parts, (stamped, overlays), blank, cache, variant)
     prune(cache, settings.BOOK_CACHE_MAX_AGE)
     papers = [part for part in parts if part.kind == "paper"]
     report(Stage.MERGING, 100)
@@ -415,7 +421,7 @@ def contents_part(proceedings, parts):
     return Part("contents", label, label, html=html)
 
 
-def imprint_parts(proceedings, parts, cache, variant):
+def imprint_parts(proceedings, parts, variant):
     """Print the book's page count where the imprint gives it: the front matter's description
     (“– 182 б.”) and the output data, with the conventional printed sheets computed from it. The
     output data goes on the even page after the contents, the back of the last leaf, which is the
@@ -424,8 +430,8 @@ def imprint_parts(proceedings, parts, cache, variant):
     With a back cover (the print book), that is the last page instead: the first multiple of 4
     after the output data, as printing houses fold their sheets, blank pages between.
 
-    Returns the parts typeset anew; appends the output data's part (and the back cover's) to
-    `parts`.
+    Returns the parts to typeset (the front matter again, the output data, the back cover), their
+    HTML rendered; appends the output data's part (and the back cover's) to `parts`.
     """
     front, contents = parts[0], parts[-1]
     output = Part("output", "")
@@ -439,20 +445,23 @@ def imprint_parts(proceedings, parts, cache, variant):
         parts.append(back)
         finishing.append(back)
         barcode = barcodes.isbn_barcode(proceedings.isbn)
-    typeset = []
+    context = {
+        "proceedings": proceedings,
+        "event": proceedings.event,
+        "pages": pages,
+        "sheets": proceedings.conventional_sheets(pages),
+        "barcode": barcode,
+    }
     for part in finishing:
-        template = f"print/book/{part.kind}.html"
-        context = {
-            "proceedings": proceedings,
-            "event": proceedings.event,
-            "pages": pages,
-            "sheets": proceedings.conventional_sheets(pages),
-            "barcode": barcode,
-        }
-        part.html = render(template, context)
-        typeset += typeset_parts([part], cache, variant)
-    output.first_page, output.last_page = output_page, output_page + output.pages - 1
-    return typeset
+        part.html = render(f"print/book/{part.kind}.html", context)
+    output.first_page = output_page
+    return finishing
+
+
+def place_output(parts):
+    """The output data's last page, once it is typeset (it has one page)."""
+    output = next(part for part in parts if part.kind == "output")
+    output.last_page = output.first_page + output.pages - 1
 
 
 # --- Typesetting, cached --------------------------------------------------------------------------
@@ -639,7 +648,7 @@ def place_sides(parts, cache, variant, *, run_on):
 # --- Merging --------------------------------------------------------------------------------------
 
 
-def merge(proceedings, parts, cache, variant):
+def merge(proceedings, parts, overlay, blank, cache, variant):
     """The merged, stamped book as (PDF bytes, page count), from the cache when a build made the
     same book before (the same parts in the same places, the same metadata but for its date).
 
@@ -648,13 +657,9 @@ def merge(proceedings, parts, cache, variant):
     marks, so that every page is cut alike.
     """
     page_count = max(part.last_page for part in parts)
-    stamped, overlay = overlay_part(proceedings, parts)
-    blank = Part("blank", "", html=render("print/book/blank.html", {}), tagged=False)
-    # One at a time: a single part is typeset in this process, without forking a pool.
-    typeset_parts([overlay], cache, variant)
-    typeset_parts([blank], cache, variant)
+    stamped, overlays = overlay
     description = book_description(proceedings, parts)
-    merged = cached(cache, merged_key(parts, [overlay, blank], variant, description))
+    merged = cached(cache, merged_key(parts, [*overlays, blank], variant, description))
     if merged.exists():
         merged.touch()  # used now: prune() keeps it
         return merged.read_bytes(), page_count
@@ -679,7 +684,7 @@ def merge(proceedings, parts, cache, variant):
         lang=BOOK_LANGUAGE,
     )
     link_contents(writer, parts)
-    folios.stamp(writer, overlay.reader.pages, stamped)
+    folios.stamp(writer, [page for part in overlays for page in part.reader.pages], stamped)
     # Every part embeds its own subsets of the same fonts: one program per font instead.
     font_sharing.share_fonts(writer)
     add_outline(writer, parts)
@@ -709,8 +714,9 @@ def write_cached(path, data):
     partial.replace(path)
 
 
-def overlay_part(proceedings, parts):
-    """(page indexes to stamp, the overlay Part that stamps them)."""
+def overlay_parts(proceedings, parts):
+    """(page indexes to stamp, the overlay Parts that stamp them, in that order): one per core,
+    typeset side by side."""
     pages, indexes = [], []
     for part in parts:
         if not part.numbered:
@@ -725,8 +731,17 @@ def overlay_part(proceedings, parts):
             head = "" if number == part.first_page else running_title(head)
             pages.append({"folio": number, "head": head, "verso": verso})
             indexes.append(number - 1)
-    html = render("print/book/folios.html", {"pages": pages})
-    return indexes, Part("folios", "", html=html, tagged=False)
+    size = max(1, -(-len(pages) // (os.cpu_count() or 1)))
+    overlays = [
+        Part(
+            "folios",
+            "",
+            html=render("print/book/folios.html", {"pages": pages[start : start + size]}),
+            tagged=False,
+        )
+        for start in range(0, len(pages), size)
+    ]
+    return indexes, overlays
 
 
 def link_contents(writer, parts):

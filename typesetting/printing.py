@@ -13,6 +13,7 @@ one fixed prefix); it refuses everything else without touching the disk or the n
 
 import mimetypes
 import posixpath
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -22,6 +23,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Documents are rendered with this base URL, so `{% static "print/print.css" %}` (a path such as
@@ -95,12 +97,26 @@ def render_pdf(template_name, context, *, lang, title, authors=(), keywords=()):
     return document.write_pdf()
 
 
+class Typesetter(threading.local):
+    """What every document a thread typesets can share: the print fetcher (making one sets up an
+    HTTPS context, 36 ms) and the font configuration, whose Pango font map keeps the fonts'
+    metrics and shapes from one document to the next. Per thread: a Pango font map is not for
+    concurrent use."""
+
+    def __init__(self):
+        self.url_fetcher = PrintURLFetcher()
+        self.font_config = FontConfiguration()
+
+
+TYPESETTER = Typesetter()
+
+
 def lay_out(html):
     """`html` laid out in pages by WeasyPrint, through the print fetcher (a Document).
 
     The proceedings book calls it in worker processes, on HTML its parent rendered.
     """
     # Presentational hints: the width and height that converted papers keep on their images.
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=PrintURLFetcher()).render(
-        presentational_hints=True
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=TYPESETTER.url_fetcher).render(
+        presentational_hints=True, font_config=TYPESETTER.font_config
     )
