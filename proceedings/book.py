@@ -47,7 +47,6 @@ BOOK_CACHE_MAX_AGE, so the cache holds what current books are made of, not every
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import io
 import logging
@@ -191,11 +190,22 @@ class Part:
     starts_left: bool = False  # typeset with its first page a left-hand one
     extra: dict = field(default_factory=dict)
 
-    @functools.cached_property
+    read_from: Path | None = None  # the file `reader` read (a part typeset anew is read again)
+
+    @property
     def reader(self):
-        """The typeset PDF, read when the book is merged: reading a tagged part's object streams
+        """The typeset PDF, read when it is first needed: reading a tagged part's object streams
         costs more than placing the whole book, so the page count comes from beside the file."""
-        return PdfReader(self.path)
+        if self.read_from != self.path:
+            self._reader, self.read_from = PdfReader(self.path), self.path
+        return self._reader
+
+    def read_ahead(self):
+        """Parse every object of the typeset PDF now, while the pool typesets the other parts:
+        the merge then finds them parsed (pypdf keeps what it resolved)."""
+        reader = self.reader
+        for number in range(1, int(reader.trailer["/Size"])):
+            reader.get_object(number)
 
     def pdf_options(self, variant):
         return {**variant.options(), **(TAGGED if self.tagged else {})}
@@ -506,7 +516,8 @@ def typeset_parts(parts, cache, variant, report=None):
             html = part.document and linked(part.document, variant.stylesheets)
             jobs.append((path, html, part.source, part.pdf_options(variant)))
     # The longest first, so that no core is left with a long paper at the end.
-    jobs.sort(key=lambda job: -len(job[1] or job[2] or b""))
+    order = sorted(range(len(jobs)), key=lambda n: -len(jobs[n][1] or jobs[n][2] or b""))
+    missing, jobs = [missing[n] for n in order], [jobs[n] for n in order]
     if len(jobs) == 1 or (jobs and (os.cpu_count() or 1) == 1):
         for done, job in enumerate(jobs, start=1):
             typeset_job(job)
@@ -523,9 +534,16 @@ def typeset_parts(parts, cache, variant, report=None):
             workers, mp_context=context, initializer=tie_to_parent, initargs=(os.getpid(),)
         ) as pool:
             try:
-                futures = [pool.submit(typeset_job, job) for job in jobs]
+                futures = {
+                    pool.submit(typeset_job, job): part
+                    for part, job in zip(missing, jobs, strict=True)
+                }
                 for done, future in enumerate(as_completed(futures), start=1):
                     future.result()
+                    # The parent waits on the pool: it reads each part as it comes.
+                    part = futures[future]
+                    part.path = cached(cache, part.key)
+                    part.read_ahead()
                     if report:
                         report(Stage.PAPERS, 5 + 75 * done // len(jobs))
             except BaseException:
@@ -537,7 +555,6 @@ def typeset_parts(parts, cache, variant, report=None):
     for part in parts:
         part.path = cached(cache, part.key)
         part.pages = page_count(part.path)
-        part.__dict__.pop("reader", None)  # typeset anew (on a left-hand page, say): read again
     return missing
 
 
