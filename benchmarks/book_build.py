@@ -243,7 +243,7 @@ def main():
         proceedings, words = make_book(papers)
         # Fonts, hyphenation patterns and the stylesheets' files loaded once, as in a worker
         # process that has built before; the typesetting processes fork with them.
-        lay_out(body("kk", 1) + body("ru", 2)).write_pdf()
+        lay_out(body("kk", 1) + body("ru", 2), book.STYLESHEETS).write_pdf()
         stages = Stages(book)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cold, cold_seconds = timed(book.build, proceedings)
@@ -252,7 +252,7 @@ def main():
         html = one_document(proceedings, cache)
         cpu = time.process_time()
         single, single_seconds = timed(
-            lambda: lay_out(html).write_pdf(**book.PDF_OPTIONS, **book.TAGGED)
+            lambda: lay_out(html, book.STYLESHEETS).write_pdf(**book.PDF_OPTIONS, **book.TAGGED)
         )
         single_cpu = time.process_time() - cpu
         warm, warm_seconds = timed(book.build, proceedings)

@@ -61,7 +61,6 @@ from pathlib import Path
 import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils import timezone, translation
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject, TextStringObject
@@ -107,7 +106,7 @@ STYLESHEETS = ("print/print.css", "print/book.css")
 PDF_OPTIONS = {"dpi": 300, "optimize_images": True, "jpeg_quality": 85, "pdf_version": "1.7"}
 TAGGED = {"pdf_tags": True}
 # Change when the way parts are made changes, so that cached parts are made again.
-PIPELINE = "book-4"
+PIPELINE = "book-5"
 # Contents entries link to their pages with this scheme; merge() turns them into page links.
 PAGE_LINK = "book-page:"
 # Parts printed without folios, running heads or an entry in the outline.
@@ -119,7 +118,7 @@ class Variant:
     """How one variant of the book is typeset; everything it changes is in its repr, which the
     parts' cache keys include."""
 
-    stylesheets: tuple[str, ...] = ()  # static names linked after STYLESHEETS
+    stylesheets: tuple[str, ...] = ()  # static names applied after STYLESHEETS
     pdf_options: tuple[tuple[str, object], ...] = ()  # WeasyPrint's, beside PDF_OPTIONS
     back_cover: bool = False  # a back cover with the ISBN barcode; pages a multiple of 4
 
@@ -297,8 +296,10 @@ def collect(proceedings):
 
 
 def render(template, context, lang=BOOK_LANGUAGE, title=""):
+    """A part's HTML, which does not link its stylesheets: typeset_job applies them parsed."""
+    context = {**context, "lang": lang, "title": title, "stylesheets_apart": True}
     with translation.override(lang):
-        return tie_html(render_to_string(template, {**context, "lang": lang, "title": title}))
+        return tie_html(render_to_string(template, context))
 
 
 def programme_parts(event):
@@ -513,8 +514,8 @@ def typeset_parts(parts, cache, variant, report=None):
             path.touch()  # used now: prune() keeps it
         elif path not in {job[0] for job in jobs}:
             missing.append(part)
-            html = part.document and linked(part.document, variant.stylesheets)
-            jobs.append((path, html, part.source, part.pdf_options(variant)))
+            stylesheets = STYLESHEETS + variant.stylesheets
+            jobs.append((path, part.document, part.source, part.pdf_options(variant), stylesheets))
     # The longest first, so that no core is left with a long paper at the end.
     order = sorted(range(len(jobs)), key=lambda n: -len(jobs[n][1] or jobs[n][2] or b""))
     missing, jobs = [missing[n] for n in order], [jobs[n] for n in order]
@@ -584,28 +585,15 @@ def tie_to_parent(parent):
     die_with_parent(parent, signal.SIGKILL)
 
 
-def linked(html, stylesheets):
-    """`html` with the static `stylesheets` linked at the end of its head, after its own.
-
-    Linked in the document rather than given to WeasyPrint's `stylesheets`, which would make them
-    user stylesheets: those lose to the document's own in the cascade.
-    """
-    if not stylesheets:
-        return html
-    links = "".join(f'<link rel="stylesheet" href="{static(name)}">' for name in stylesheets)
-    head, end, rest = html.partition("</head>")
-    return head + links + end + rest
-
-
 def typeset_job(job):
     """In a worker: typeset HTML with WeasyPrint's `options` (or fit an uploaded PDF to A4) into
     the cache file `path`."""
-    path, html, source, options = job
+    path, html, source, options, stylesheets = job
     if source is not None:
         pdf = folios.fit_to_a4(source)
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
     else:
-        document = lay_out(html)
+        document = lay_out(html, stylesheets)
         pdf, pages = document.write_pdf(**options), len(document.pages)
     write_cached(path.with_suffix(".pages"), str(pages).encode())
     write_cached(path, pdf)

@@ -222,7 +222,7 @@ def test_the_article_head_prints_codes_contacts_title_and_abstracts_in_order():
     )
     paper.save()
     html = book.render("print/book/paper.html", {"article": article(paper)}, "ru")
-    reader = PdfReader(io.BytesIO(lay_out(html).write_pdf()))
+    reader = PdfReader(io.BytesIO(lay_out(html, book.STYLESHEETS).write_pdf()))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     order = [
         "УДК 343.9:351.74",

@@ -4,6 +4,7 @@ Templates for these tests live in a locmem loader next to the project's own, so 
 real `print/base.html` and its stylesheet.
 """
 
+import base64
 import io
 import re
 import subprocess
@@ -14,11 +15,19 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 from weasyprint import HTML
 
-from typesetting.printing import PrintURLFetcher, RefusedURL, render_pdf, static_prefix
+from proceedings.book import STYLESHEETS
+from typesetting.printing import (
+    PrintURLFetcher,
+    RefusedURL,
+    lay_out,
+    render_pdf,
+    static_prefix,
+)
 
 KAZAKH = "ә ғ қ ң ө ұ ү һ і Ә Ғ Қ Ң Ө Ұ Ү Һ І"
 
@@ -249,3 +258,30 @@ def test_the_check_would_see_an_attachment(tmp_path):
     reader = read(HTML(string=html).write_pdf())
     assert "/EmbeddedFiles" in reader.trailer["/Root"]["/Names"]
     assert [s for s in decoded_streams(reader) if secret in s]
+
+
+def descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from descendants(child)
+
+
+def test_stylesheets_applied_apart_keep_a_wide_pictures_proportions():
+    """The book applies its stylesheets parsed once, as the user's: a picture's own width and
+    height (presentational hints) must not outrank `height: auto`, or a picture narrowed to the
+    measure would be squashed."""
+    png = io.BytesIO()
+    Image.new("RGB", (1200, 600), "white").save(png, "PNG")
+    picture = base64.b64encode(png.getvalue()).decode()
+    html = (
+        '<html lang="kk"><body><p><img src="data:image/png;base64,'
+        f'{picture}" width="1200" height="600" alt=""></p></body></html>'
+    )
+    document = lay_out(html, STYLESHEETS)
+    image = next(
+        box
+        for box in descendants(document.pages[0]._page_box)
+        if type(box).__name__ == "InlineReplacedBox"
+    )
+    assert image.width < 1200
+    assert image.height == pytest.approx(image.width / 2, rel=0.01)
