@@ -44,6 +44,8 @@ urlpatterns = [
         # The speakers' papers, before the round tables' `<slug>/` pages.
         path("my/papers/", include("proceedings.urls")),
         path("my/reviews/", include("proceedings.review_urls")),
+        # A round table's registration and check-in pages (registration/…, check-in/…).
+        path("<slug:slug>/", include("participants.urls")),
         path("", include((public_patterns, "roundtable"))),
     ),
 ]
