@@ -35,7 +35,7 @@ def event_of(request, slug):
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     event = event_of(request, slug)
-    registration_settings = registration.settings_of(event)
+    registration_settings = getattr(event, "registration_settings", None)
     if registration_settings is None:
         raise Http404
     state = registration_settings.state()

@@ -135,3 +135,9 @@ def programme_csv(request, slug):
 @permission_required("speakers.view_participation", raise_exception=True)
 def participants_csv(request, slug):
     return downloads.private(spreadsheets.participants_csv(visible_event(request, slug)))
+
+
+@login_required
+@permission_required("speakers.view_participation", raise_exception=True)
+def participants_xlsx(request, slug):
+    return downloads.private(spreadsheets.participants_xlsx(visible_event(request, slug)))
