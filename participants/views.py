@@ -29,7 +29,8 @@ from roundtable import permissions as roundtable_permissions
 
 
 def event_of(request, slug):
-    return get_object_or_404(roundtable_permissions.viewable_by(request.user), slug=slug)
+    events = roundtable_permissions.viewable_by(request.user)
+    return get_object_or_404(events.select_related("registration_settings"), slug=slug)
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,9 +14,7 @@ def can_preview(user):
 
 
 def viewable_by(user):
-    """The round tables `user` may see, with the resolution, the proceedings, the call and the
-    registration joined in: every event page links to them."""
-    events = RoundTable.objects.select_related(
-        "resolution", "proceedings", "call", "registration_settings"
-    )
+    """The round tables `user` may see, with the resolution and the proceedings joined in: every
+    event page links to them."""
+    events = RoundTable.objects.select_related("resolution", "proceedings", "call")
     return events if can_preview(user) else events.published()

@@ -35,7 +35,7 @@ def test_a_listener_registers_and_is_checked_in_by_the_qr_code(
 
     # The listener finds the registration on the round table's page and registers in Kazakh.
     page.goto(f"/kk/{SLUG}/")
-    page.get_by_role("link", name="Тіркеу", exact=True).click()
+    page.get_by_role("link", name="Тыңдаушыларды тіркеу").click()
     expect(page.locator("h2#registration-heading")).to_have_text("Тыңдаушыларды тіркеу")
     page.locator("#id_surname").fill("Есбулатова")
     page.locator("#id_given_name").fill("Әлия")
