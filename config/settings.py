@@ -410,6 +410,8 @@ AXES_USERNAME_CALLABLE = "speakers.backends.sign_in_name"
 # django-axes keeps failures in the database.
 RATELIMIT_FAIL_OPEN = True
 UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30/h")
+# Registrations for round tables sent from one address (participants/views.py).
+REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20/h")
 PREVIEW_RATE_LIMIT = os.environ.get("PREVIEW_RATE_LIMIT", "120/h")
 BOOK_BUILD_RATE_LIMIT = os.environ.get("BOOK_BUILD_RATE_LIMIT", "10/h")
 PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3/h")

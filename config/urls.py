@@ -26,6 +26,7 @@ public_patterns = [
     path("<slug:slug>/schedule.json", views.schedule_json, name="schedule_json"),
     path("<slug:slug>/programme.csv", views.programme_csv, name="programme_csv"),
     path("<slug:slug>/participants.csv", views.participants_csv, name="participants_csv"),
+    path("<slug:slug>/participants.xlsx", views.participants_xlsx, name="participants_xlsx"),
     path("<slug:slug>/", include("speakers.urls")),
     path("<slug:slug>/", include("resolutions.urls")),
     path("<slug:slug>/", include("proceedings.public_urls")),
@@ -44,6 +45,8 @@ urlpatterns = [
         # The speakers' papers, before the round tables' `<slug>/` pages.
         path("my/papers/", include("proceedings.urls")),
         path("my/reviews/", include("proceedings.review_urls")),
+        # A round table's registration and check-in pages (registration/…, check-in/…).
+        path("<slug:slug>/", include("participants.urls")),
         path("", include((public_patterns, "roundtable"))),
     ),
 ]

@@ -61,6 +61,24 @@ class RegistrationSettings(models.Model):
     def capacity(self, mode):
         return self.onsite_capacity if mode == Mode.ONSITE else self.online_capacity
 
+    def state(self, now=None):
+        """Whether registration is OPEN now, NOT_YET open, CLOSED by the organisers or its
+        date, or PAST (the round table's day is over)."""
+        now = now or timezone.now()
+        if timezone.localdate(now) > self.event.date:
+            return self.State.PAST
+        if not self.is_open or (self.closes_at and now >= self.closes_at):
+            return self.State.CLOSED
+        if self.opens_at and now < self.opens_at:
+            return self.State.NOT_YET
+        return self.State.OPEN
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Registration is open.")
+        NOT_YET = "not_yet", _("Registration has not opened yet.")
+        CLOSED = "closed", _("Registration is closed.")
+        PAST = "past", _("The round table is over: registration is closed.")
+
 
 class Registration(models.Model):
     """A listener's registration for one round table."""
@@ -121,6 +139,15 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.surname} {self.given_name} — {self.event}"
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.surname, self.given_name, self.patronymic) if part)
+
+    @property
+    def is_live(self):
+        """Holds a place or waits for one: confirmed or on the waiting list."""
+        return self.status in (self.Status.CONFIRMED, self.Status.WAITING)
 
 
 class Attendance(models.Model):

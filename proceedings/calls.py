@@ -17,19 +17,16 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from proceedings import review, submission, uploads
 from proceedings.models import Author, Paper
 from proceedings.models.calls import Application
-from speakers import invitations
+from speakers import invitations, people
 from speakers.letters import write
 from speakers.models import Person
-from speakers.transliteration import latin
 
 CONFIRMATION_SALT = "proceedings.calls.confirmation"
 CONFIRMATION_DAYS = 14
@@ -152,7 +149,7 @@ def confirm(application):
 
 def person_for(application):
     """(the person with the application's address, or a new one; a namesake on the roster)."""
-    person = Person.objects.filter(email__iexact=application.email).order_by("pk").first()
+    person = people.with_address(application.email)
     if person is not None:
         return person, None
     names = spellings(application)
@@ -168,7 +165,7 @@ def person_for(application):
         **{f"position_{lang}": application.position},
         **{f"organisation_{lang}": application.organisation},
     )
-    return person, namesake(person)
+    return person, people.namesake(person)
 
 
 def spellings(application):
@@ -186,30 +183,15 @@ def spellings(application):
     return names
 
 
-def namesake(person):
-    """Someone else on the roster with the same surname and given name in Kazakh or Russian."""
-    same = Q(pk__in=[])
-    for lang in ("kk", "ru"):
-        surname, given = getattr(person, f"surname_{lang}"), getattr(person, f"given_name_{lang}")
-        if surname and given:
-            same |= Q(**{f"surname_{lang}__iexact": surname, f"given_name_{lang}__iexact": given})
-    return Person.objects.exclude(pk=person.pk).filter(same).order_by("pk").first()
-
-
 def unique_slug(application):
-    """The name in Latin letters, as people's addresses are (`esbulatova-aliia`, then `-2`)."""
+    """The name in Latin letters: the English one, else the Kazakh, else the Russian."""
     lang = next(
         (code for code in ("en", "kk", "ru") if getattr(application, f"surname_{code}")), ""
     )
     name = " ".join(
         getattr(application, f"{field}_{lang}") for field in ("surname", "given_name") if lang
     )
-    base = slugify(latin(name))[:70] or "applicant"
-    slug, number = base, 1
-    while Person.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return people.unique_slug(name, "applicant")
 
 
 def paper_for(application, person):

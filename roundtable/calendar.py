@@ -95,6 +95,33 @@ def programme_calendar(event, items, feed="programme.ics"):
     `feed` names the file among the round table's (programme.ics, programme/<item>.ics): the
     calendar's own UID comes from it, the same in every language.
     """
+    return calendar_of(event, feed, [calendar_event(event, item) for item in items])
+
+
+def round_table_entry(event, note=""):
+    """The iCalendar file (bytes) of the round table as one entry, from its start to the end of
+    its last timed item (a registrant's calendar), with `note` (the online link) first in its
+    description."""
+    start = moment(event, event.start)
+    timed = event.programme_items.filter(end__isnull=False)
+    last = max((item.end for item in timed), default=None)
+    # Without a timed programme, the entry lasts two hours from the start.
+    end = moment(event, last) if last and last > event.start else None
+    end = end or start + datetime.timedelta(hours=2)
+    vevent = Event.new(
+        uid=f"round-table-{event.pk}@{urlsplit(settings.SITE_URL).hostname}",
+        stamp=event.data_changed_at.astimezone(datetime.UTC),
+        start=start,
+        end=end,
+        summary=event.theme,
+        description="\n".join(part for part in (note, event.organiser) if part),
+        location=place(event) or note,
+        url=absolute(event.get_absolute_url()),
+    )
+    return calendar_of(event, "registration.ics", [vevent])
+
+
+def calendar_of(event, feed, events):
     language = translation.get_language()
     calendar = Calendar.new(
         prodid=f"-//{urlsplit(settings.SITE_URL).hostname}//Round table programme//"
@@ -102,7 +129,7 @@ def programme_calendar(event, items, feed="programme.ics"):
         name=event.theme,
         uid=uuid.uuid5(uuid.NAMESPACE_URL, absolute(f"/{event.slug}/{feed}")),
         url=absolute(event.get_absolute_url()),
-        subcomponents=[calendar_event(event, item) for item in items],
+        subcomponents=events,
     )
     # Google Calendar and Outlook read the calendar's zone from this extension.
     calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)

@@ -1,25 +1,23 @@
 """A round table's programme and participants as spreadsheets, for organisers.
 
 CSV in UTF-8 with a byte order mark, so that Excel reads Kazakh and Russian letters right, and
-comma-separated (portal/spreadsheets.py) like the papers' list; scripts read them with any CSV
-reader (skip the BOM: Python's "utf-8-sig"). Names, titles and positions come in a Kazakh and a
-Russian column each, as the printed programme in that language shows them (its fallbacks
-included: a talk titled only in Russian has its Russian title in both). Headers are in the
-language of the request.
+semicolon-separated (portal/spreadsheets.py) like the papers' list, as Excel on a Kazakh or
+Russian Windows splits it; scripts read them with any CSV reader (skip the BOM: Python's
+"utf-8-sig"; delimiter ";"). The participant list also comes as XLSX. Names, titles and
+positions come in a Kazakh and a Russian column each, as the printed programme in that
+language shows them (its fallbacks included: a talk titled only in Russian has its Russian
+title in both). Headers are in the language of the request.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.spreadsheets import csv_response
+from portal.spreadsheets import csv_response, xlsx_response
 from roundtable import schedule
 from speakers.models import Participation, Person
 
 LANGUAGES = ("kk", "ru")
-BOM = "\ufeff"
-# A cell starting with one of these is a formula to a spreadsheet: speakers write the titles.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def programme_items(event):
@@ -29,7 +27,10 @@ def programme_items(event):
 
 
 def participations(event):
-    return Participation.objects.filter(event=event).select_related(
+    """Who takes part as the participant list prints them: the moderator, the speakers and those
+    listed (registered listeners whom the organisers listed), not every registrant."""
+    roles = Q(is_listed=True) | Q(is_speaker=True) | Q(is_moderator=True)
+    return Participation.objects.filter(roles, event=event).select_related(
         "person__degree", "person__academic_title", "person__rank"
     )
 
@@ -110,13 +111,25 @@ def programme_csv(event):
     )
 
 
+def participant_rows(event):
+    return (
+        participant_row(number, participation)
+        for number, participation in enumerate(participations(event), start=1)
+    )
+
+
 def participants_csv(event):
     """participants-<slug>.csv: everyone taking part, in the order of the participant list."""
     return csv_response(
-        f"participants-{event.slug}.csv",
+        f"participants-{event.slug}.csv", participant_headers(), participant_rows(event)
+    )
+
+
+def participants_xlsx(event):
+    """participants-<slug>.xlsx: the same as an Excel workbook."""
+    return xlsx_response(
+        f"participants-{event.slug}.xlsx",
+        _("Participants"),
         participant_headers(),
-        (
-            participant_row(number, participation)
-            for number, participation in enumerate(participations(event), start=1)
-        ),
+        participant_rows(event),
     )

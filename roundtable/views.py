@@ -20,7 +20,9 @@ def home(request):
 
 @page_cache.public_page
 def event(request, slug):
-    event = get_object_or_404(permissions.viewable_by(request.user).with_programme(), slug=slug)
+    # With its registration settings: the programme links to the registration while it is open.
+    events = permissions.viewable_by(request.user).select_related("registration_settings")
+    event = get_object_or_404(events.with_programme(), slug=slug)
     return render(request, "roundtable/event.html", {"event": event, "section": "programme"})
 
 
@@ -135,3 +137,9 @@ def programme_csv(request, slug):
 @permission_required("speakers.view_participation", raise_exception=True)
 def participants_csv(request, slug):
     return downloads.private(spreadsheets.participants_csv(visible_event(request, slug)))
+
+
+@login_required
+@permission_required("speakers.view_participation", raise_exception=True)
+def participants_xlsx(request, slug):
+    return downloads.private(spreadsheets.participants_xlsx(visible_event(request, slug)))

@@ -1,6 +1,7 @@
 """Factories for the tests, one way to build each thing: people and accounts of every role
 (`people`), the round table and its programme (`programme`), papers and proceedings (`papers`),
-finished book builds (`books`) and the resolution (`resolutions`). Tests import them from here."""
+finished book builds (`books`), the resolution (`resolutions`) and listeners' registrations
+and attendance (`participants`). Tests import them from here."""
 
 from tests.factories.books import (
     finished_build,
@@ -16,6 +17,11 @@ from tests.factories.papers import (
     add_version,
     broken_paper,
     tiny_proceedings,
+)
+from tests.factories.participants import (
+    AttendanceFactory,
+    RegistrationFactory,
+    RegistrationSettingsFactory,
 )
 from tests.factories.people import (
     PASSWORD,
@@ -45,6 +51,7 @@ from tests.factories.resolutions import (
 __all__ = [
     "PASSWORD",
     "AmendmentFactory",
+    "AttendanceFactory",
     "AuthorFactory",
     "CallFactory",
     "PaperFactory",
@@ -53,6 +60,8 @@ __all__ = [
     "ProceedingsFactory",
     "ProgrammeItemFactory",
     "RankFactory",
+    "RegistrationFactory",
+    "RegistrationSettingsFactory",
     "ResolutionFactory",
     "ResolutionItemFactory",
     "ResolutionSectionFactory",

@@ -500,7 +500,9 @@ def test_the_paper_list_downloads_as_csv_for_excel(chair, client):
         f'attachment; filename="papers-public-safety-2025-{today}.csv"'
     )
     assert response.content.startswith(b"\xef\xbb\xbf")
-    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, *rows = list(
+        csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    )
     assert header == [
         "No.",
         "round table",
