@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 # Apps whose models organisers add, change, delete and view.
-ORGANISER_APPS = ("roundtable", "speakers", "resolutions", "proceedings")
+ORGANISER_APPS = ("roundtable", "speakers", "resolutions", "proceedings", "participants")
 
 DEMO_USERNAME = "organiser"
 

@@ -11,6 +11,7 @@ that reaches a template could embed `/etc/passwd`. `PrintURLFetcher` therefore f
 one fixed prefix); it refuses everything else without touching the disk or the network.
 """
 
+import functools
 import mimetypes
 import posixpath
 from pathlib import Path
@@ -21,7 +22,8 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Documents are rendered with this base URL, so `{% static "print/print.css" %}` (a path such as
@@ -95,12 +97,30 @@ def render_pdf(template_name, context, *, lang, title, authors=(), keywords=()):
     return document.write_pdf()
 
 
-def lay_out(html):
+def lay_out(html, *, stylesheets=()):
     """`html` laid out in pages by WeasyPrint, through the print fetcher (a Document).
 
-    The proceedings book calls it in worker processes, on HTML its parent rendered.
+    The proceedings book calls it in worker processes, on HTML its parent rendered. Documents
+    typeset by the hundred (certificates) pass their `stylesheets` parsed once (`stylesheet`)
+    rather than linking them, and share one font configuration.
     """
     # Presentational hints: the width and height that converted papers keep on their images.
     return HTML(string=html, base_url=BASE_URL, url_fetcher=PrintURLFetcher()).render(
-        presentational_hints=True
+        presentational_hints=True,
+        stylesheets=list(stylesheets),
+        font_config=shared_fonts() if stylesheets else None,
+    )
+
+
+@functools.cache
+def shared_fonts():
+    """One font configuration for this process's documents (`lay_out` with stylesheets)."""
+    return FontConfiguration()
+
+
+@functools.cache
+def stylesheet(name):
+    """The static stylesheet `name` (print/certificate.css), parsed once in this process."""
+    return CSS(
+        url=static_prefix() + name, url_fetcher=PrintURLFetcher(), font_config=shared_fonts()
     )

@@ -1,5 +1,6 @@
 """Factories for the tests, one way to build each thing: people and accounts of every role
-(`people`), the round table and its programme (`programme`), papers and proceedings (`papers`),
+(`people`), the round table and its programme (`programme`), attendance and certificates
+(`participants`), papers and proceedings (`papers`),
 finished book builds (`books`) and the resolution (`resolutions`). Tests import them from here."""
 
 from tests.factories.books import (
@@ -16,6 +17,14 @@ from tests.factories.papers import (
     add_version,
     broken_paper,
     tiny_proceedings,
+)
+from tests.factories.participants import (
+    AttendanceFactory,
+    CertificateTemplateFactory,
+    SignatoryFactory,
+    attended,
+    certificate_ready,
+    picture,
 )
 from tests.factories.people import (
     PASSWORD,
@@ -45,8 +54,10 @@ from tests.factories.resolutions import (
 __all__ = [
     "PASSWORD",
     "AmendmentFactory",
+    "AttendanceFactory",
     "AuthorFactory",
     "CallFactory",
+    "CertificateTemplateFactory",
     "PaperFactory",
     "ParticipationFactory",
     "PersonFactory",
@@ -58,13 +69,17 @@ __all__ = [
     "ResolutionSectionFactory",
     "RoundTableFactory",
     "SectionFactory",
+    "SignatoryFactory",
     "UserFactory",
     "add_version",
+    "attended",
     "broken_paper",
+    "certificate_ready",
     "finished_build",
     "numbered_pdf",
     "organiser",
     "participant",
+    "picture",
     "programme_of",
     "resolution_with",
     "speaker",
