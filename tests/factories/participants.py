@@ -36,9 +36,9 @@ class CertificateTemplateFactory(factory.django.DjangoModelFactory):
     title_kk = "Қатысу сертификаты"
     title_ru = "Сертификат участника"
     title_en = "Certificate of participation"
-    wording_kk = "халықаралық дөңгелек үстелге қатысқаны үшін"
-    wording_ru = "за участие в международном круглом столе"
-    wording_en = "for taking part in the international round table"
+    wording_kk = "халықаралық дөңгелек үстелдің жұмысына қатысқаны үшін"
+    wording_ru = "за участие в работе международного круглого стола"
+    wording_en = "for taking part in the work of the international round table"
     logo = factory.LazyFunction(lambda: ContentFile(picture(), name="logo.png"))
 
 

@@ -122,7 +122,7 @@ def test_the_pdf_has_the_name_in_kazakh_and_russian_the_number_and_a_qr_code_to_
     assert "Дильбарханова Жанат Рахымжанқызы" in kazakh
     assert "Қатысу сертификаты".upper() in kazakh.upper()
     assert "Дильбарханова Жанат Рахимжановна" in russian
-    assert "за участие в международном круглом столе" in russian
+    assert "за участие в работе международного круглого стола" in russian
     assert certificate.number in kazakh and certificate.number in russian
     url = f"{settings.SITE_URL}/verify/{certificate.number}"
     assert qr_codes_on(pdf, 0) == [url]
@@ -140,7 +140,7 @@ def test_english_is_a_third_page_on_request(event):
     pages = pages_text(pdf)
     assert len(pages) == 3
     assert "Dilbarkhanova Zhanat" in pages[2]
-    assert "for taking part in the international round table" in pages[2]
+    assert "for taking part in the work of the international round table" in pages[2]
 
 
 def test_several_certificates_are_typeset_in_order(event):
