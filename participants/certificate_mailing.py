@@ -67,8 +67,8 @@ def send_certificates(batch_id, certificate_ids):
             count(batch_id, sent=1)
 
 
-@transaction.atomic
 def send(certificate, pdf):
+    """Keep the PDF (organisers can hand it over when the letter cannot go), then the letter."""
     certificates.store(certificate, pdf)
     letters.send_letter(
         certificate.person,
