@@ -126,3 +126,15 @@ def test_guessing_numbers_is_rate_limited(client, certificate):
 
 def test_only_get(client, certificate):
     assert client.post(address(certificate)).status_code == 405
+
+
+def test_a_corrected_name_shows_at_once(client, certificate):
+    client.get(address(certificate), HTTP_ACCEPT_LANGUAGE="ru")  # kept in the page cache
+    person = certificate.person
+    person.participations.all().delete()  # a listener on no roster
+    person.surname_ru = "КОЙШЫБАЕВ"
+    person.save()
+
+    html = client.get(address(certificate), HTTP_ACCEPT_LANGUAGE="ru").text
+
+    assert "КОЙШЫБАЕВ Ануар" in html
