@@ -214,6 +214,15 @@ STORAGES = {
             "base_url": None,
         },
     },
+    # Typeset certificates of participation: served only through their owner's private link
+    # and the admin (participants/certificate_views.py).
+    "certificates": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("CERTIFICATES_ROOT", BASE_DIR / "var" / "certificates"),
+            "base_url": None,
+        },
+    },
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
@@ -416,6 +425,9 @@ PREVIEW_RATE_LIMIT = os.environ.get("PREVIEW_RATE_LIMIT", "120/h")
 BOOK_BUILD_RATE_LIMIT = os.environ.get("BOOK_BUILD_RATE_LIMIT", "10/h")
 PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3/h")
 PASSWORD_RESET_CLIENT_RATE_LIMIT = os.environ.get("PASSWORD_RESET_CLIENT_RATE_LIMIT", "10/h")
+# Certificate numbers checked on /verify/<number> per client address (pages from the cache are
+# not counted): enough for a hall of people scanning their own, useless for guessing numbers.
+CERTIFICATE_VERIFY_RATE_LIMIT = os.environ.get("CERTIFICATE_VERIFY_RATE_LIMIT", "30/m")
 
 # --- API ---------------------------------------------------------------------------------------
 # /api/v1/ (config/api_urls.py): reading published data is public; writing takes an organiser's

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from participants import certificate_views
 from portal import errors, health
 from portal.sitemaps import robots_txt
 from proceedings.oai_views import endpoint as oai_endpoint
@@ -37,6 +38,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("oai", oai_endpoint, name="oai"),
+    # Certificates' QR codes hold this address: no language prefix, the visitor's language.
+    path("verify/<str:number>", certificate_views.verify, name="certificate_verify"),
+    path("certificates/<str:token>.pdf", certificate_views.download, name="certificate_download"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     *i18n_patterns(

@@ -10,10 +10,13 @@ hand, or from the programme for speakers and the moderator).
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from typesetting.pictures import validate_printed_picture
 
 
 def new_token():
@@ -198,3 +201,188 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.event}"
+
+
+# --- Certificates ---------------------------------------------------------------------------------
+
+
+def certificate_storage():
+    """Typeset certificates have their own storage, without a public URL (settings.STORAGES)."""
+    return storages["certificates"]
+
+
+class CertificateTemplate(models.Model):
+    """What a round table's certificates say, who signs them, and the logo at their head."""
+
+    event = models.OneToOneField(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="certificate_template",
+        verbose_name=_("round table"),
+    )
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("For example: Certificate of participation.")
+    )
+    wording = models.TextField(
+        _("wording"),
+        help_text=_(
+            "The sentence above the theme, for example: took part in the international round "
+            "table. The name and the role are printed above it."
+        ),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="certificates/logos/",
+        blank=True,
+        validators=[validate_printed_picture],
+        help_text=_("PNG or JPEG, at most 4000 × 4000 pixels."),
+    )
+    number_prefix = models.CharField(
+        _("number prefix"),
+        max_length=10,
+        default="RT",
+        help_text=_("Letters before the year in the certificates' numbers."),
+    )
+
+    class Meta:
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+
+    def __str__(self):
+        return str(self.event)
+
+
+class Signatory(models.Model):
+    """Someone whose name, position and signature a round table's certificates carry."""
+
+    template = models.ForeignKey(
+        CertificateTemplate,
+        models.CASCADE,
+        related_name="signatories",
+        verbose_name=_("certificate template"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=300)
+    signature = models.ImageField(
+        _("signature image"),
+        upload_to="certificates/signatures/",
+        blank=True,
+        validators=[validate_printed_picture],
+        help_text=_("PNG or JPEG, at most 4000 × 4000 pixels; a transparent PNG prints best."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ["template", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Certificate(models.Model):
+    """A person's certificate of participation in a round table, numbered once and for good.
+
+    Its number is `<prefix>-<year>-<serial>-<check>`: the serial runs through the year, the check
+    part is random, so a number cannot be guessed from another (participants/certificates.py).
+    """
+
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", _("participant")
+        SPEAKER = "speaker", _("speaker")
+        MODERATOR = "moderator", _("moderator")
+
+    event = models.ForeignKey(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="certificates",
+        verbose_name=_("round table"),
+    )
+    person = models.ForeignKey(
+        "speakers.Person",
+        models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.PARTICIPANT)
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    serial = models.PositiveIntegerField(_("serial number in the year"), editable=False)
+    number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
+    in_english = models.BooleanField(
+        _("also in English"),
+        default=False,
+        help_text=_("Kazakh and Russian pages are always printed; English on request."),
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True)
+    pdf = models.FileField(
+        _("PDF"), storage=certificate_storage, upload_to="certificates/", blank=True
+    )
+    download_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["event", "serial"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="certificate_once_per_event"),
+            models.UniqueConstraint(fields=["year", "serial"], name="certificate_serial_per_year"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def languages(self):
+        """The languages of its pages, one page each."""
+        return ["kk", "ru", "en"] if self.in_english else ["kk", "ru"]
+
+
+class CertificateBatch(models.Model):
+    """Certificates issued and sent together, with the counts the admin shows as progress."""
+
+    event = models.ForeignKey(
+        "roundtable.RoundTable",
+        models.CASCADE,
+        related_name="certificate_batches",
+        verbose_name=_("round table"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    total = models.PositiveIntegerField(_("certificates"), default=0)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    errors = models.TextField(_("errors"), blank=True)
+
+    class Meta:
+        verbose_name = _("certificate mailing")
+        verbose_name_plural = _("certificate mailings")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.event} — {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def done(self):
+        return self.sent + self.failed
+
+    @property
+    def percent(self):
+        return 100 if not self.total else 100 * self.done // self.total
+
+    @property
+    def is_finished(self):
+        return self.done >= self.total

@@ -13,34 +13,14 @@ or the book is typeset. Two bounds keep that cost small:
 """
 
 import io
-import warnings
 
 from django.conf import settings
-from PIL import Image
 
 PRINT_DPI = 300
 TEXT_BLOCK_MM = (170, 255)
 PRINT_BOX = tuple(round(mm / 25.4 * PRINT_DPI) for mm in TEXT_BLOCK_MM)
 JPEG_QUALITY = 90
 PNG_MODES = {"1", "L", "LA", "P", "RGB", "RGBA"}
-
-
-def header_pixels(stream):
-    """How many pixels a picture's header claims, without decoding it; None if not a picture.
-
-    Pillow refuses to even open pictures past twice its own MAX_IMAGE_PIXELS: those count as
-    that many, too many for us as well.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(stream) as image:
-                width, height = image.size
-                return width * height
-    except Image.DecompressionBombError:
-        return 2 * Image.MAX_IMAGE_PIXELS + 1
-    except Exception:  # not a picture Pillow knows; conversion drops those with a warning
-        return None
 
 
 def oversize(pixels):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 
 from proceedings import pictures
+from typesetting.pictures import header_pixels
 
 MB = 1024 * 1024
 # A DOCX part this large and this compressed is an archive bomb, not a paper.
@@ -256,7 +257,7 @@ def check_pictures(archive):
     for entry in archive.infolist():
         if not entry.is_dir():
             with archive.open(entry) as stream:
-                pixels.append(pictures.header_pixels(stream))
+                pixels.append(header_pixels(stream))
     too_large = pictures.oversize([count for count in pixels if count is not None])
     if too_large == "picture":
         raise refusal("docx_picture_too_large", limit=megapixels("PAPER_IMAGE_MAX_PIXELS"))

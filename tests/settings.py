@@ -72,6 +72,14 @@ STATIC_ROOT = os.environ.get("STATIC_ROOT", STATIC_ROOT)
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Typeset certificates beside the papers, in the worker's scratch directory.
+    "certificates": {
+        **STORAGES["certificates"],
+        "OPTIONS": {
+            "location": Path(os.environ[SCRATCH_PAPERS]) / "certificates",
+            "base_url": None,
+        },
+    },
 }
 # Hashing cost is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -82,3 +90,4 @@ AXES_ENABLED = env_flag("AXES_ENABLED")
 # Every cached page reads the versions, so that the query counts pinned in the tests are those of a
 # hit after the freshness window; tests/portal/test_page_cache.py checks the window itself.
 PAGE_CACHE_FRESHNESS = 0
+MEDIA_ROOT = Path(os.environ[SCRATCH_PAPERS]) / "media"

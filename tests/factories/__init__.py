@@ -1,7 +1,7 @@
 """Factories for the tests, one way to build each thing: people and accounts of every role
 (`people`), the round table and its programme (`programme`), papers and proceedings (`papers`),
-finished book builds (`books`), the resolution (`resolutions`) and listeners' registrations
-and attendance (`participants`). Tests import them from here."""
+finished book builds (`books`), the resolution (`resolutions`) and listeners' registrations,
+attendance and certificates (`participants`). Tests import them from here."""
 
 from tests.factories.books import (
     finished_build,
@@ -20,8 +20,13 @@ from tests.factories.papers import (
 )
 from tests.factories.participants import (
     AttendanceFactory,
+    CertificateTemplateFactory,
     RegistrationFactory,
     RegistrationSettingsFactory,
+    SignatoryFactory,
+    attended,
+    certificate_ready,
+    picture,
 )
 from tests.factories.people import (
     PASSWORD,
@@ -54,6 +59,7 @@ __all__ = [
     "AttendanceFactory",
     "AuthorFactory",
     "CallFactory",
+    "CertificateTemplateFactory",
     "PaperFactory",
     "ParticipationFactory",
     "PersonFactory",
@@ -67,13 +73,17 @@ __all__ = [
     "ResolutionSectionFactory",
     "RoundTableFactory",
     "SectionFactory",
+    "SignatoryFactory",
     "UserFactory",
     "add_version",
+    "attended",
     "broken_paper",
+    "certificate_ready",
     "finished_build",
     "numbered_pdf",
     "organiser",
     "participant",
+    "picture",
     "programme_of",
     "resolution_with",
     "speaker",
