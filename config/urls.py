@@ -44,6 +44,8 @@ urlpatterns = [
         # The speakers' papers, before the round tables' `<slug>/` pages.
         path("my/papers/", include("proceedings.urls")),
         path("my/reviews/", include("proceedings.review_urls")),
+        # A registrant's own page, from their letters (before the round tables' `<slug>/`).
+        path("", include("participants.urls")),
         path("", include((public_patterns, "roundtable"))),
     ),
 ]

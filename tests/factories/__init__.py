@@ -1,6 +1,7 @@
 """Factories for the tests, one way to build each thing: people and accounts of every role
 (`people`), the round table and its programme (`programme`), papers and proceedings (`papers`),
-finished book builds (`books`) and the resolution (`resolutions`). Tests import them from here."""
+finished book builds (`books`), the resolution (`resolutions`) and listeners' registrations
+(`participants`). Tests import them from here."""
 
 from tests.factories.books import (
     finished_build,
@@ -17,6 +18,7 @@ from tests.factories.papers import (
     broken_paper,
     tiny_proceedings,
 )
+from tests.factories.participants import RegistrationFactory
 from tests.factories.people import (
     PASSWORD,
     ParticipationFactory,
@@ -53,6 +55,7 @@ __all__ = [
     "ProceedingsFactory",
     "ProgrammeItemFactory",
     "RankFactory",
+    "RegistrationFactory",
     "ResolutionFactory",
     "ResolutionItemFactory",
     "ResolutionSectionFactory",
