@@ -1,7 +1,7 @@
 """Finding programme items by their title or a speaker's name, in any language they are written in.
 
 A visitor may type a name as the Russian page spells it on the Kazakh page, so an item is found by
-its texts in every written language, and on the Latin Kazakh page by their Latin spelling too.
+its texts in every written language; on the Latin Kazakh page, by them in Latin letters.
 Case does not count (Қ finds қ). The programme page filters in the browser from the text each
 item carries (`static/roundtable/programme_filter.js`); without a script, `?q=` does the same on
 the server.
@@ -25,20 +25,23 @@ def normalised(text):
 def searchable_text(item):
     """What `item` is found by: its titles and its speakers' names in every written language.
     Reads the speakers prefetched with the programme."""
-    texts = [getattr(item, field) for field in in_every_language("title")]
+    columns = [(item, column) for column in in_every_language("title")]
     for person in item.speakers.all():
-        texts += [
-            getattr(person, column) for field in NAME_FIELDS for column in in_every_language(field)
+        columns += [
+            (person, column) for field in NAME_FIELDS for column in in_every_language(field)
         ]
-    texts = [text for text in texts if text]
+    texts = [getattr(obj, column) or "" for obj, column in columns]
     if translation.get_language() == LATIN:
-        texts += [to_latin(text) for text in texts]
-    return normalised(" ".join(dict.fromkeys(texts)))
+        # The Latin Kazakh page is all in Latin letters, what it finds by too.
+        texts = [to_latin(text) for text in texts]
+    return normalised(" ".join(dict.fromkeys(text for text in texts if text)))
 
 
 def matches(item, query):
     """Whether every word of `query` is in what `item` is found by."""
     found_by = searchable_text(item)
+    if translation.get_language() == LATIN:
+        query = to_latin(query)
     return all(word in found_by for word in normalised(query).split())
 
 

@@ -71,6 +71,8 @@ def test_items_are_found_by_title_and_speaker_in_every_language(event, query, ti
 def test_the_latin_kazakh_page_finds_by_latin_spelling_too(event):
     with translation.override("kk-latn"):
         assert found(event, "qauıpsızdık") == ["Қоғамдық қауіпсіздік"]
+        assert found(event, "kasymova") == ["Қоғамдық қауіпсіздік"]  # her Russian name
+        assert found(event, "қауіпсіздік") == ["Қоғамдық қауіпсіздік"]  # typed in Cyrillic
     assert found(event, "qauıpsızdık") == []
 
 
