@@ -1,5 +1,5 @@
-"""/<lang>/<slug>/registration/…: a round table's registration of listeners, and
-/<lang>/<slug>/check-in/…: the organisers' check-in (config/urls.py mounts them)."""
+"""/<lang>/<slug>/registration/…: a round table's registration of listeners and a registrant's
+own page, and /<lang>/<slug>/check-in/…: the organisers' check-in (config/urls.py mounts them)."""
 
 from django.urls import path
 

@@ -16,15 +16,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from modeltranslation.utils import get_language as written_language
 
-from participants import attendance, permissions, registration
+from participants import attendance, online_access, permissions, registration
 from participants.forms import RegistrationForm
 from participants.models import Attendance, Mode, Registration, RegistrationSettings
 from portal import downloads, throttling
-from roundtable import calendar
+from roundtable import calendar, now_next
 from roundtable import permissions as roundtable_permissions
 
 
@@ -109,19 +110,28 @@ def confirm(request, slug, token):
 
 @require_safe
 def page(request, slug, token):
+    """A registrant's own page, reached from their letters by the registration's token: their
+    registration, what is on now, and in time the online link. Theirs only: never cached,
+    never indexed."""
     registrant = registration_or_404(slug, token)
-    return downloads.private(
-        render(
-            request,
-            "participants/registration.html",
-            {
-                "registration": registrant,
-                "event": registrant.event,
-                "has_place": registrant.status == Registration.Status.CONFIRMED,
-                "is_online": registrant.mode == Mode.ONLINE,
-            },
-        )
+    event = registrant.event
+    now = timezone.now()
+    shown = now_next.shown(event, list(calendar.timed_items(event)), now)
+    response = render(
+        request,
+        "participants/registration.html",
+        {
+            "registration": registrant,
+            "event": event,
+            "has_place": registrant.status == Registration.Status.CONFIRMED,
+            "is_online": registrant.mode == Mode.ONLINE,
+            "now_next": shown,
+            "online": online_access.online_link(registrant, shown.slots, now),
+        },
     )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return downloads.private(response)
 
 
 @require_http_methods(["GET", "POST"])

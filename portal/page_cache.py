@@ -56,7 +56,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -67,7 +67,9 @@ from portal import versions
 ANY = None
 
 
-def public_page(view=None, *, query=None, event_query=None, media_type=None):
+def public_page(
+    view=None, *, query=None, event_query=None, media_type=None, searches=(), fresh_for=None
+):
     """Mark `view`'s page as the same for every anonymous visitor, and so cached for them: a round
     table's page (its URL has the `slug`, or the query parameter `event_query` names it) under
     that round table's version, any other (the home page) under every visible one's.
@@ -76,6 +78,10 @@ def public_page(view=None, *, query=None, event_query=None, media_type=None):
     or ANY; an address with any other parameter or value is served the page without them.
     `media_type`: the view negotiates its answer (the API's JSON or its browsable HTML), and is
     shared only with requests that accept nothing else.
+    `searches` names the parameters that hold what a visitor typed (`?q=`): a page asked for with
+    one is made for that visitor and never kept, since every string typed would be an entry.
+    `fresh_for`: the page tells the time of day (what is on now), so it is kept at most that many
+    seconds, and made again after them whatever the data version.
     """
 
     def mark(view):
@@ -86,6 +92,8 @@ def public_page(view=None, *, query=None, event_query=None, media_type=None):
             },
             event_query,
             media_type,
+            frozenset(searches),
+            fresh_for,
         )
         return view
 
@@ -98,6 +106,18 @@ class PublicPage(NamedTuple):
     query: dict
     event_query: str | None
     media_type: str | None
+    searches: frozenset
+    fresh_for: int | None
+
+    def searched(self, parameters):
+        return any(parameters.get(name, "").strip() for name in self.searches)
+
+    def period(self):
+        """The stretch of `fresh_for` seconds now falls in ("" for a page kept for its whole
+        data version): part of the key, so that a page is made again in the next."""
+        if not self.fresh_for:
+            return ""
+        return str(int(timezone.now().timestamp()) // self.fresh_for)
 
     def canonical_query(self, parameters):
         """The query string of `parameters` (a QueryDict) that the view reads: its known
@@ -273,7 +293,7 @@ def shared_page(request):
         except Resolver404:
             return None
         public = getattr(match.func, "public_page", None)
-        if public is None or not public.accepts(request):
+        if public is None or not public.accepts(request) or public.searched(request.GET):
             return None
         query = public.canonical_query(request.GET)
         slug = match.kwargs.get("slug")
@@ -281,17 +301,17 @@ def shared_page(request):
             slug = QueryDict(query).get(public.event_query)
             if slug is not None and not slug_re.fullmatch(slug):
                 return None  # names no round table: the view answers, with nothing to keep
-        key = page_key(request, slug, query)
+        key = page_key(request, slug, query, public.period())
         return None if key is None else (key, query)
 
 
-def page_key(request, slug, query):
+def page_key(request, slug, query, period=""):
     events = published_versions(slug)
     if slug is not None and not events:
         return None
     # The address, host included: pages carry absolute links (a paper's card) and the sign-in
     # link returns to the page with its query string. Hashed: keys stay short.
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}#{period}"
     name = f"page:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
     language = translation.get_language()
     if slug is not None:

@@ -37,6 +37,9 @@ class EventSerializer(ModelRulesSerializer):
             "data_changed_at",
         ]
         read_only_fields = ["data_changed_at"]
+        # Organisers may set it; no answer shows it: the link is for the registered online
+        # listeners, on their own page (participants/online_access.py), and answers are cached.
+        extra_kwargs = {"online_link": {"write_only": True}}
 
 
 class EventFilter(filters.FilterSet):

@@ -3,10 +3,19 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from portal import date_range, downloads, page_cache
-from roundtable import calendar, frab, permissions, schedule, spreadsheets
+from roundtable import (
+    calendar,
+    frab,
+    now_next,
+    permissions,
+    programme_search,
+    schedule,
+    spreadsheets,
+)
 from roundtable.models import programme_prefetches
 from typesetting.printing import render_pdf
 
@@ -18,12 +27,26 @@ def home(request):
     )
 
 
-@page_cache.public_page
+# Kept a minute at most: the page says what is on now. A search is the searcher's own page.
+@page_cache.public_page(searches=["q"], fresh_for=60)
 def event(request, slug):
     # With its registration settings: the programme links to the registration while it is open.
     events = permissions.viewable_by(request.user).select_related("registration_settings")
     event = get_object_or_404(events.with_programme(), slug=slug)
-    return render(request, "roundtable/event.html", {"event": event, "section": "programme"})
+    items = event.programme_items.all()
+    query = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "roundtable/event.html",
+        {
+            "event": event,
+            "section": "programme",
+            "now_next": now_next.shown(event, items, timezone.now()),
+            "query": query,
+            "matching": programme_search.matching(items, query),
+            "found_phrases": programme_search.found_phrases(),
+        },
+    )
 
 
 @page_cache.public_page(query={"language": page_cache.ANY})

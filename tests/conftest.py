@@ -3,7 +3,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal import page_cache
 from tests import factories
@@ -32,6 +32,30 @@ def fresh_cache():
     yield
     cache.clear()
     page_cache.kept.clear()
+
+
+# The real one, before `page_periods_hold_still` replaces it.
+REAL_PAGE_PERIOD = page_cache.PublicPage.period
+
+
+@pytest.fixture(autouse=True)
+def page_periods_hold_still(monkeypatch):
+    """Pages that tell the time of day are kept a minute at most (`public_page(fresh_for=…)`):
+    a test's requests of one page share it even across a minute's end, unless the test sets the
+    clock (`clock`), which moves the minutes too."""
+    monkeypatch.setattr(page_cache.PublicPage, "period", lambda public: "")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Stops the server's clock (`django.utils.timezone.now`) at the moment given:
+    `clock(datetime)`; call it again to move it."""
+    monkeypatch.setattr(page_cache.PublicPage, "period", REAL_PAGE_PERIOD)
+
+    def set_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Public pages cached per language and data version, for anonymous visitors only."""
 
+import datetime
 import gzip
 import time
 
@@ -307,3 +308,24 @@ def test_a_page_with_a_csrf_token_is_not_kept(client):
     for _ in range(2):
         client.get("/en/page/")
     assert len(made) == 3
+
+
+def test_a_page_that_tells_the_time_is_kept_a_minute_at_most(client, clock):
+    event = RoundTableFactory()
+    moment = datetime.datetime(2025, 5, 23, 4, 0, 10, tzinfo=datetime.UTC)
+    clock(moment)
+    first = client.get(event.get_absolute_url())
+    clock(moment + datetime.timedelta(seconds=40))
+    assert client.get(event.get_absolute_url())["ETag"] == first["ETag"]  # the same minute
+    clock(moment + datetime.timedelta(seconds=60))
+    assert client.get(event.get_absolute_url())["ETag"] != first["ETag"]
+
+
+def test_a_search_is_answered_by_the_view_and_never_kept(client, django_assert_num_queries):
+    event = RoundTableFactory()
+    page(client, "kk", "roundtable:event", slug=event.slug)  # kept
+    with CaptureQueriesContext(connection) as searched:
+        client.get(f"{event.get_absolute_url()}?q=доклад")
+    assert len(searched) > 1  # made anew, not the kept page
+    with django_assert_num_queries(1):  # the page without a search is still the kept one
+        client.get(f"{event.get_absolute_url()}?q=")
