@@ -73,7 +73,9 @@ def test_a_confirmed_online_listener_gets_the_link_in_its_time(client, clock, ev
 
 def test_before_its_time_the_page_says_when_the_link_comes_and_reloads_then(client, clock, event):
     clock(almaty(23, 7, 30))
-    html = visit(client, RegistrationFactory(event=event, mode=Mode.ONLINE, status=CONFIRMED), "ru").text
+    html = visit(
+        client, RegistrationFactory(event=event, mode=Mode.ONLINE, status=CONFIRMED), "ru"
+    ).text
     assert "появится здесь за полчаса до начала: 23 мая 2025 г. в 08:30" in html
     assert '<meta http-equiv="refresh" content="3600">' in html  # at 08:30 the link is there
 
