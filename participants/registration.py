@@ -120,13 +120,13 @@ def registration_checked_in(token, event):
     return Registration.objects.select_related("event", "person").filter(pk=pk, event=event).first()
 
 
-def registration_of(token, slug):
-    """The registration whose links carry `token`, for round table `slug`; None if none."""
-    return (
-        Registration.objects.select_related("event", "person")
-        .filter(token=token, event__slug=slug)
-        .first()
-    )
+def registration_of(token, slug, events=None):
+    """The registration whose links carry `token`, for round table `slug` (one of `events`, a
+    queryset, when given); None if none."""
+    registrations = Registration.objects.select_related("event", "person")
+    if events is not None:
+        registrations = registrations.filter(event__in=events)
+    return registrations.filter(token=token, event__slug=slug).first()
 
 
 def letter(registration, name, **context):

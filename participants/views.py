@@ -112,8 +112,12 @@ def confirm(request, slug, token):
 def page(request, slug, token):
     """A registrant's own page, reached from their letters by the registration's token: their
     registration, what is on now, and in time the online link. Theirs only: never cached,
-    never indexed."""
-    registrant = registration_or_404(slug, token)
+    never indexed. Not while the round table is unpublished."""
+    registrant = registration.registration_of(
+        token, slug, events=roundtable_permissions.viewable_by(request.user)
+    )
+    if registrant is None:
+        raise Http404
     event = registrant.event
     now = timezone.now()
     shown = now_next.shown(event, list(calendar.timed_items(event)), now)
