@@ -20,7 +20,7 @@ ENGLISH = [
     "Toggle theme",
     "Recent actions",
 ]
-TYPOS = ["Өзгетру", "үщін", "өшірілді"]
+TYPOS = ["Өзгетру", "өзгету", "үщін", "өшірілді"]
 
 
 @pytest.fixture
