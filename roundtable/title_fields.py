@@ -74,6 +74,16 @@ class ProgrammeTitlesForm(forms.ModelForm):
         field.order_by(self.instance.title_language)
         field.initial = {code: getattr(self.instance, f"title_{code}") or "" for code in LANGUAGES}
 
+    @property
+    def checked_fields(self):
+        return self._checked_fields
+
+    @checked_fields.setter
+    def checked_fields(self, names):
+        # The admin's check of edits made meanwhile (portal/concurrent_edits.py) checks the
+        # form's model fields: the stacked titles stand for the three title columns.
+        self._checked_fields = [*names, *(f"title_{code}" for code in LANGUAGES)]
+
     def clean(self):
         cleaned = super().clean()
         for code, title in (cleaned.get("titles") or {}).items():
