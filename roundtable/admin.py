@@ -11,6 +11,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 from portal.concurrent_edits import RefusesStaleForms
 from roundtable import english_gaps, schedule
 from roundtable.models import ProgrammeItem, RoundTable
+from roundtable.title_fields import ProgrammeTitlesForm
 from speakers.models import Participation
 
 admin.site.site_header = _("Round tables: administration")
@@ -59,8 +60,10 @@ class ProgrammeFormSet(BaseInlineFormSet):
 
 class ProgrammeItemInline(RefusesStaleForms, TranslationTabularInline):
     model = ProgrammeItem
+    form = ProgrammeTitlesForm
     formset = ProgrammeFormSet
-    fields = ["start", "end", "kind", "title", "title_language", "speakers", "order"]
+    # The titles stacked in one column (roundtable/title_fields.py), so the row fits a laptop.
+    fields = ["start", "end", "kind", "titles", "title_language", "speakers", "order"]
     autocomplete_fields = ["speakers"]
     extra = 1
 
@@ -90,6 +93,9 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     readonly_fields = ["missing_english"]
     inlines = [ProgrammeItemInline, ParticipationInline]
     view_on_site = True
+
+    class Media:
+        css = {"all": ["roundtable/admin.css"]}
 
     @admin.display(description=_("Missing in English"))
     def missing_english(self, obj):

@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.contrib.messages import get_messages
+from django.forms import MultiWidget
 from django.urls import reverse
 from django.utils import translation
 
@@ -44,7 +45,12 @@ def posted_values(forms):
             value = bound.value()
             if value is None or value is False:
                 continue
-            if isinstance(value, list | tuple):
+            widget = bound.field.widget
+            if isinstance(widget, MultiWidget):  # one input per subwidget
+                parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+                for suffix, part in zip(widget.widgets_names, parts, strict=True):
+                    data[bound.html_name + suffix] = str(part or "")
+            elif isinstance(value, list | tuple):
                 data[bound.html_name] = [str(v) for v in value]
             elif isinstance(value, datetime.date | datetime.time):
                 data[bound.html_name] = value.isoformat()

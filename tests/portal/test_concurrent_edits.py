@@ -111,13 +111,13 @@ def test_a_programme_item_changed_meanwhile_is_refused_in_the_round_tables_inlin
     assert first.post(change_url(item), mine).status_code == 302
 
     theirs = admin_form_data(event_page)
-    theirs["programme_items-0-title_en"] = "A talk"
+    theirs["programme_items-0-titles_en"] = "A talk"
     refused = second.post(event_url, theirs)
 
     assert refused.status_code == 200
     row = refused.context["inline_admin_formsets"][0].formset.forms[0]
     assert "title [ru]: Старое → Новое" in " ".join(row.non_field_errors())
-    assert row["title_en"].value() == "A talk"
+    assert row["titles"].value()[-1] == "A talk"
     item.refresh_from_db()
     assert (item.title_ru, item.title_en or "") == ("Новое", "")
 
