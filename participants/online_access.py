@@ -1,9 +1,10 @@
 """When a registrant sees the round table's online link: on their registration's page, if they
 are confirmed to take part online, from half an hour before the start until the programme ends.
 
-The link is nowhere else: not on the public pages, which every visitor shares through the page
-cache, nor for those registered on site, waiting for a place or cancelled, so that only the
-listeners counted in the online places join.
+Besides, only the letter that gives an online registrant their place carries it: it is not on the
+public pages, which every visitor shares through the page cache, nor for those registered on
+site, waiting for a place or cancelled, so that only the listeners counted in the online places
+join.
 """
 
 import datetime
