@@ -7,9 +7,6 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Participants")
 
     def ready(self):
-        from django.db.models.signals import post_save
-
-        from participants import certificates
         from participants.models import Certificate, RegistrationSettings
         from portal import versions
         from speakers.models import Person
@@ -20,6 +17,8 @@ class ParticipantsConfig(AppConfig):
         # at once (a listener may be on no round table's roster, so speakers' tracking misses
         # them).
         versions.track(Certificate, lambda certificate: [certificate.event_id])
-        post_save.connect(
-            certificates.name_changed, sender=Person, dispatch_uid="certificates:person"
+        versions.track(
+            Person,
+            lambda person: person.certificates.values_list("event_id", flat=True),
+            name="certificates",
         )

@@ -142,13 +142,6 @@ def issue_again(certificate):
     store(certificate, typeset([certificate])[0])
 
 
-def name_changed(sender, instance, raw=False, **kwargs):
-    """A person saved: the round tables of their certificates show their name on /verify/."""
-    if not raw:
-        events = instance.certificates.values_list("event_id", flat=True)
-        versions.bump(set(events))
-
-
 def store(certificate, pdf):
     """Keep the typeset `pdf` as the certificate's file, replacing the one it had."""
     old = certificate.pdf.name

@@ -45,13 +45,18 @@ def bump(event_ids):
     bumps_here += 1
 
 
-def track(model, events_of):
+def track(model, events_of, *, name=""):
     """Bump the round tables `events_of(instance)` names whenever a `model` is saved or deleted.
 
     `events_of` returns round table ids, or EVERY_EVENT for shared data such as vocabularies. On
     delete it is asked before the row goes: the links that say where an instance appears (a
     speaker's programme items) are deleted with it, by a cascade that sends no signals.
+
+    An app above the model's own that shows it in more places tracks it again under a `name` of
+    its own (participants: a person's name on their certificates).
     """
+
+    attribute = f"_versions_to_bump{name}"  # one per tracking: each asks before the row goes
 
     def events(instance):
         try:
@@ -65,13 +70,13 @@ def track(model, events_of):
             bump(found)
 
     def deleting(sender, instance, **kwargs):
-        instance._versions_to_bump = events(instance)
+        instance.__dict__[attribute] = events(instance)
 
     def deleted(sender, instance, **kwargs):
-        if (found := instance.__dict__.pop("_versions_to_bump", None)) is not None:
+        if (found := instance.__dict__.pop(attribute, None)) is not None:
             bump(found)
 
-    uid = f"versions:{model._meta.label}"
+    uid = f"versions:{model._meta.label}{':' + name if name else ''}"
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}:save")
     pre_delete.connect(deleting, sender=model, weak=False, dispatch_uid=f"{uid}:deleting")
     post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
