@@ -24,14 +24,27 @@ class ProgrammeItemForm(forms.ModelForm):
 
     class Meta:
         model = ProgrammeItem
-        fields = ["event", "start", "end", "kind", "title", "title_language", "speakers", "order"]
+        fields = [
+            "event",
+            "room",
+            "start",
+            "end",
+            "kind",
+            "title",
+            "title_language",
+            "speakers",
+            "order",
+        ]
 
     def clean(self):
         cleaned = super().clean()
         event = cleaned.get("event")
         if event and cleaned.get("start") and cleaned.get("end"):
             candidate = ProgrammeItem(
-                pk=self.instance.pk, start=cleaned["start"], end=cleaned["end"]
+                pk=self.instance.pk,
+                start=cleaned["start"],
+                end=cleaned["end"],
+                room=cleaned.get("room"),
             )
             stored = event.programme_items.exclude(pk=self.instance.pk)
             if clash := schedule.find_clash(candidate, stored):

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +159,37 @@ class RoundTable(RevisionFields, models.Model):
         return participation.person if participation else None
 
 
+class Room(models.Model):
+    """A room, or a parallel session, of a round table's day.
+
+    Items of one room never overlap; items of different rooms may. An item without a room is in
+    the round table's own hall, chaired by its moderator.
+    """
+
+    event = models.ForeignKey(
+        RoundTable, models.CASCADE, related_name="rooms", verbose_name=_("round table")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    chair = models.ForeignKey(
+        "speakers.Person",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chaired_rooms",
+        verbose_name=_("chair"),
+        help_text=_("Who chairs the items in this room (the round table's moderator if empty)."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
 class ProgrammeItem(RevisionFields, models.Model):
     """A timed line of the programme: a talk, the opening, a break, the discussion."""
 
@@ -176,6 +208,15 @@ class ProgrammeItem(RevisionFields, models.Model):
         models.CASCADE,
         related_name="programme_items",
         verbose_name=_("round table"),
+    )
+    room = models.ForeignKey(
+        Room,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("room"),
+        help_text=_("Leave empty for the round table's own hall."),
     )
     start = models.TimeField(_("start"), null=True, blank=True)
     end = models.TimeField(_("end"), null=True, blank=True)
@@ -222,6 +263,8 @@ class ProgrammeItem(RevisionFields, models.Model):
                 expressions=[
                     (TimeOfDayRange("start", "end"), RangeOperators.OVERLAPS),
                     ("event", RangeOperators.EQUAL),
+                    # Items without a room are in one hall: NULL would equal nothing.
+                    (Coalesce("room", Value(0)), RangeOperators.EQUAL),
                 ],
                 condition=Q(start__isnull=False, end__isnull=False),
                 deferrable=models.Deferrable.DEFERRED,
@@ -256,6 +299,14 @@ class ProgrammeItem(RevisionFields, models.Model):
             raise ValidationError(
                 _("Give both a start and an end, or neither (for an untimed item)."),
                 code="incomplete_times",
+            )
+        if (
+            self.room_id is not None
+            and self.event_id is not None
+            and (self.room.event_id != self.event_id)
+        ):
+            raise ValidationError(
+                {"room": _("The room belongs to another round table.")}, code="room_elsewhere"
             )
         if self.start is not None and self.end <= self.start:
             raise ValidationError(

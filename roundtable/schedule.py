@@ -52,7 +52,7 @@ def is_timed(item):
 
 
 def find_clash(item, others):
-    """The first of `others` whose time overlaps `item`'s, or None."""
+    """The first of `others` in `item`'s room whose time overlaps `item`'s, or None."""
     if not is_timed(item):
         return None
     return next(
@@ -61,6 +61,7 @@ def find_clash(item, others):
             for other in sorted((o for o in others if is_timed(o)), key=lambda o: o.start)
             if other is not item
             and (other.pk is None or other.pk != item.pk)
+            and other.room_id == item.room_id
             and overlaps(item, other)
         ),
         None,
@@ -88,13 +89,17 @@ def shifted(time, minutes):
 
 
 def shift_from(first, minutes):
-    """Move `first` and every later item of its event by `minutes` (negative moves earlier).
+    """Move `first` and every later item of its room by `minutes` (negative moves earlier).
 
     Returns the moved items, saved. Raises ValidationError, saving nothing, when an item would
     leave the day or land on an item that does not move.
     """
     items = list(first.event.programme_items.all())
-    moving = [item for item in items if is_timed(item) and item.start >= first.start]
+    moving = [
+        item
+        for item in items
+        if is_timed(item) and item.room_id == first.room_id and item.start >= first.start
+    ]
     for item in moving:
         start, end = shifted(item.start, minutes), shifted(item.end, minutes)
         if start is None or end is None or end <= start:

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from roundtable.models import ProgrammeItem, RoundTable
+from roundtable.models import ProgrammeItem, Room, RoundTable
 
 
 @register(RoundTable)
@@ -12,3 +12,9 @@ class RoundTableTranslation(TranslationOptions):
 @register(ProgrammeItem)
 class ProgrammeItemTranslation(TranslationOptions):
     fields = ("title",)
+
+
+@register(Room)
+class RoomTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("kk",)

@@ -42,6 +42,7 @@ from tests.factories.people import (
 )
 from tests.factories.programme import (
     ProgrammeItemFactory,
+    RoomFactory,
     RoundTableFactory,
     programme_of,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "ResolutionFactory",
     "ResolutionItemFactory",
     "ResolutionSectionFactory",
+    "RoomFactory",
     "RoundTableFactory",
     "SectionFactory",
     "SignatoryFactory",

@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from roundtable.models import ProgrammeItem, RoundTable
+from roundtable.models import ProgrammeItem, Room, RoundTable
 from tests.factories.people import ParticipationFactory, PersonFactory, RankFactory
 
 
@@ -24,6 +24,16 @@ class RoundTableFactory(factory.django.DjangoModelFactory):
     venue_ru = "Алматинская академия"
     format = RoundTable.Format.MIXED
     published = True
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+
+    event = factory.SubFactory(RoundTableFactory)
+    name_kk = factory.Sequence(lambda n: f"{n}-секция")
+    name_ru = factory.Sequence(lambda n: f"Секция {n}")
+    order = factory.Sequence(int)
 
 
 class ProgrammeItemFactory(factory.django.DjangoModelFactory):

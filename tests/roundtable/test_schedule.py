@@ -7,7 +7,7 @@ from django.utils import translation
 
 from roundtable import schedule
 from roundtable.models import ProgrammeItem
-from tests.factories import ProgrammeItemFactory, RoundTableFactory
+from tests.factories import ProgrammeItemFactory, RoomFactory, RoundTableFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,33 @@ def test_database_accepts_back_to_back_items_and_other_events_at_the_same_time()
     ProgrammeItemFactory(start=at(9), end=at(9, 10))  # another round table
     check_constraints_now()
     assert ProgrammeItem.objects.count() == 3
+
+
+def test_rooms_of_one_day_run_in_parallel_but_each_room_keeps_one_item_at_a_time():
+    hall = ProgrammeItemFactory(start=at(9), end=at(9, 30))
+    first, second = RoomFactory(event=hall.event), RoomFactory(event=hall.event)
+    ProgrammeItemFactory(event=hall.event, room=first, start=at(9), end=at(9, 30))
+    ProgrammeItemFactory(event=hall.event, room=second, start=at(9, 10), end=at(9, 20))
+    check_constraints_now()  # and from here on, at each write
+    with pytest.raises(IntegrityError, match="programme_items_do_not_overlap"):
+        ProgrammeItemFactory(event=hall.event, room=second, start=at(9, 15), end=at(9, 25))
+
+
+def test_find_clash_looks_in_the_item_s_own_room_only():
+    hall = ProgrammeItemFactory(start=at(9), end=at(9, 30))
+    room = RoomFactory(event=hall.event)
+    elsewhere = ProgrammeItemFactory(event=hall.event, room=room, start=at(9), end=at(9, 30))
+    candidate = ProgrammeItem(event=hall.event, room=room, start=at(9, 20), end=at(9, 40))
+    assert schedule.find_clash(candidate, [hall, elsewhere]) == elsewhere
+    candidate.room = None
+    assert schedule.find_clash(candidate, [hall, elsewhere]) == hall
+
+
+def test_an_item_cannot_take_another_round_table_s_room():
+    item = ProgrammeItemFactory(room=RoomFactory())
+    with pytest.raises(ValidationError) as refused:
+        item.full_clean()
+    assert "room" in refused.value.message_dict
 
 
 def test_database_refuses_an_item_that_ends_before_it_starts():
