@@ -81,7 +81,8 @@ def figure(number):
     image.save(png, "PNG")
     data = base64.b64encode(png.getvalue()).decode()
     return (
-        f'<figure><img src="data:image/png;base64,{data}" width="600" height="360" alt="">'
+        f'<figure><img src="data:image/png;base64,{data}" width="600" height="360" '
+        f'alt="Диаграмма {number}">'
         f"<figcaption>Сурет {number}. Құқық бұзушылықтар саны</figcaption></figure>"
     )
 
