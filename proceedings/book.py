@@ -81,6 +81,7 @@ from roundtable.models import RoundTable
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
 from typesetting import folios, font_sharing, object_streams, structure_tree, xmp
+from typesetting.line_spans import without_line_spans
 from typesetting.printing import lay_out, static_file
 from typesetting.typography import running_title, tie_html
 
@@ -609,6 +610,8 @@ def typeset_job(job):
     else:
         document = lay_out(html, stylesheets)
         pdf, pages = document.write_pdf(**options), len(document.pages)
+        if options.get("pdf_tags"):
+            pdf = without_line_spans(pdf)
     write_cached(path.with_suffix(".pages"), str(pages).encode())
     write_cached(path, pdf)
 
