@@ -81,7 +81,8 @@ def figure(number):
     image.save(png, "PNG")
     data = base64.b64encode(png.getvalue()).decode()
     return (
-        f'<figure><img src="data:image/png;base64,{data}" width="600" height="360" alt="">'
+        f'<figure><img src="data:image/png;base64,{data}" width="600" height="360" '
+        f'alt="Диаграмма {number}">'
         f"<figcaption>Сурет {number}. Құқық бұзушылықтар саны</figcaption></figure>"
     )
 
@@ -301,7 +302,7 @@ def main():
     print(
         f"cold build: {typesetting:.2f} s typesetting parts ({workers_cpu:.2f} s CPU in the "
         f"typesetting processes, {workers_cpu / single_cpu:.2f} × the single render's "
-        f"{single_cpu:.2f} s CPU), {merging:.2f} s merging (the folios' typesetting and stamping "
+        f"{single_cpu:.2f} s CPU), {merging:.2f} s merging (the folios' stamping "
         f"and the font sharing included), "
         f"{cold_seconds - typesetting - merging:.2f} s the rest (HTML, contents, imprint); "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"

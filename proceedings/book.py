@@ -24,7 +24,13 @@ core, ending with the build: when it fails, is stopped or its process dies); the
 the HTML from the database, the workers only typeset it. Then the parts are merged with pypdf
 and the folios and running heads (the collection's title on left pages; on right pages a paper's
 running title, else its authors, and another part's title; none on the front, on blank pages, nor
-on the first page of a part, as books do) are stamped on from an overlay (typesetting/folios.py).
+on the first page of a part, as books do) are stamped on from an overlay (typesetting/folios.py):
+one small document, typeset beside the parts, with a page per running head and the ten digits,
+from which each page's folio is made.
+
+The pool's rounds: every part missing from the cache with the overlay and the blank page; the
+parts placed on an even page, again (place_sides); the contents, while the parent reads the parts
+for the merge; the front matter and output data, which print the page count.
 
 Page numbers are therefore known from where the parts fall, not from WeasyPrint: CSS
 `target-counter` counts pages within one document and cannot reach across separately typeset
@@ -75,6 +81,7 @@ from roundtable.models import RoundTable
 from roundtable.schedule import printed_programme
 from speakers.models import Participation
 from typesetting import folios, font_sharing, object_streams, structure_tree, xmp
+from typesetting.line_spans import without_line_spans
 from typesetting.printing import lay_out, static_file
 from typesetting.typography import running_title, tie_html
 
@@ -106,7 +113,7 @@ STYLESHEETS = ("print/print.css", "print/book.css")
 PDF_OPTIONS = {"dpi": 300, "optimize_images": True, "jpeg_quality": 85, "pdf_version": "1.7"}
 TAGGED = {"pdf_tags": True}
 # Change when the way parts are made changes, so that cached parts are made again.
-PIPELINE = "book-5"
+PIPELINE = "book-6"
 # Contents entries link to their pages with this scheme; merge() turns them into page links.
 PAGE_LINK = "book-page:"
 # Parts printed without folios, running heads or an entry in the outline.
@@ -200,8 +207,8 @@ class Part:
         return self._reader
 
     def read_ahead(self):
-        """Parse every object of the typeset PDF now, while the pool typesets the other parts:
-        the merge then finds them parsed (pypdf keeps what it resolved)."""
+        """Parse every object of the typeset PDF now, while the pool typesets other parts: the
+        merge then finds them parsed (pypdf keeps what it resolved)."""
         reader = self.reader
         for number in range(1, int(reader.trailer["/Size"])):
             reader.get_object(number)
@@ -234,8 +241,11 @@ def build(proceedings, *, variant=BookBuild.Variant.SCREEN, report=None):
     cache = Path(settings.BOOK_CACHE_DIR)
     cache.mkdir(parents=True, exist_ok=True)
     parts = collect(proceedings)
+    # The running heads and the folios' digits are known before any page is placed.
+    overlay = overlay_part(proceedings, parts)
+    blank = Part("blank", "", html=render("print/book/blank.html", {}), tagged=False)
     report(Stage.PAPERS, 5)
-    typeset = typeset_parts(parts, cache, variant, report)
+    typeset = typeset_parts([*parts, overlay, blank], cache, variant, report)
     typeset += place_sides(
         parts,
         cache,
@@ -244,18 +254,17 @@ def build(proceedings, *, variant=BookBuild.Variant.SCREEN, report=None):
     )
     report(Stage.FRONT_MATTER, 80)
     contents = contents_part(proceedings, parts)
-    typeset += typeset_parts([contents], cache, variant)
+    # While a worker typesets the contents, the parent reads what it will merge.
+    typeset += typeset_parts([contents], cache, variant, meanwhile=[*parts, overlay, blank])
     place([contents], first_page=parts[-1].last_page + 1)
     parts.append(contents)
-    # Every page is placed now: what is left to typeset (the front matter and output data with
-    # the page count, the folio overlay, the blank page) is typeset together, in the pool.
+    # Every page is placed now: what is left to typeset is the front matter and output data
+    # with the page count.
     finishing = imprint_parts(proceedings, parts, variant)
-    stamped, overlays = overlay_parts(proceedings, parts)
-    blank = Part("blank", "", html=render("print/book/blank.html", {}), tagged=False)
-    typeset += typeset_parts([*finishing, *overlays, blank], cache, variant)
+    typeset += typeset_parts(finishing, cache, variant, meanwhile=[contents])
     place_output(parts)
     report(Stage.MERGING, 88)
-    pdf, page_count = merge(proceedings, parts, (stamped, overlays), blank, cache, variant)
+    pdf, page_count = merge(proceedings, parts, overlay, blank, cache, variant)
     prune(cache, settings.BOOK_CACHE_MAX_AGE)
     papers = [part for part in parts if part.kind == "paper"]
     report(Stage.MERGING, 100)
@@ -427,9 +436,13 @@ def contents_part(proceedings, parts):
                 "link": f"{PAGE_LINK}{part.first_page}",
             }
         )
-    label = " / ".join(PRINTED[lang]["contents"] for lang in LANGUAGES)
+    label = contents_label()
     html = render("print/book/contents.html", {"entries": entries, "heading": label})
     return Part("contents", label, label, html=html)
+
+
+def contents_label():
+    return " / ".join(PRINTED[lang]["contents"] for lang in LANGUAGES)
 
 
 def imprint_parts(proceedings, parts, variant):
@@ -502,9 +515,13 @@ def cached(cache, key):
     return cache / f"{key[:2]}" / f"{key}.pdf"
 
 
-def typeset_parts(parts, cache, variant, report=None):
+def typeset_parts(parts, cache, variant, report=None, meanwhile=()):
     """Typeset the parts missing from the cache in `variant` (a Variant); returns them. Sets every
-    part's key and pages."""
+    part's key and pages.
+
+    The parts typeset before and given as `meanwhile` are read (Part.read_ahead) while the pool
+    typesets: the merge then finds them parsed. Reading them while every core typesets would only
+    slow the typesetting down, so the first rounds, which fill the cores, read nothing."""
     styles = stylesheets_digest(variant)
     missing, jobs = [], []
     for part in parts:
@@ -519,7 +536,7 @@ def typeset_parts(parts, cache, variant, report=None):
     # The longest first, so that no core is left with a long paper at the end.
     order = sorted(range(len(jobs)), key=lambda n: -len(jobs[n][1] or jobs[n][2] or b""))
     missing, jobs = [missing[n] for n in order], [jobs[n] for n in order]
-    if len(jobs) == 1 or (jobs and (os.cpu_count() or 1) == 1):
+    if (len(jobs) == 1 and not meanwhile) or (jobs and (os.cpu_count() or 1) == 1):
         for done, job in enumerate(jobs, start=1):
             typeset_job(job)
             if report:
@@ -539,12 +556,10 @@ def typeset_parts(parts, cache, variant, report=None):
                     pool.submit(typeset_job, job): part
                     for part, job in zip(missing, jobs, strict=True)
                 }
+                for part in meanwhile:
+                    part.read_ahead()
                 for done, future in enumerate(as_completed(futures), start=1):
                     future.result()
-                    # The parent waits on the pool: it reads each part as it comes.
-                    part = futures[future]
-                    part.path = cached(cache, part.key)
-                    part.read_ahead()
                     if report:
                         report(Stage.PAPERS, 5 + 75 * done // len(jobs))
             except BaseException:
@@ -595,6 +610,8 @@ def typeset_job(job):
     else:
         document = lay_out(html, stylesheets)
         pdf, pages = document.write_pdf(**options), len(document.pages)
+        if options.get("pdf_tags"):
+            pdf = without_line_spans(pdf)
     write_cached(path.with_suffix(".pages"), str(pages).encode())
     write_cached(path, pdf)
 
@@ -662,9 +679,8 @@ def merge(proceedings, parts, overlay, blank, cache, variant):
     marks, so that every page is cut alike.
     """
     page_count = max(part.last_page for part in parts)
-    stamped, overlays = overlay
     description = book_description(proceedings, parts)
-    merged = cached(cache, merged_key(parts, [*overlays, blank], variant, description))
+    merged = cached(cache, merged_key(parts, [overlay, blank], variant, description))
     if merged.exists():
         merged.touch()  # used now: prune() keeps it
         return merged.read_bytes(), page_count
@@ -689,7 +705,7 @@ def merge(proceedings, parts, overlay, blank, cache, variant):
         lang=BOOK_LANGUAGE,
     )
     link_contents(writer, parts)
-    folios.stamp(writer, [page for part in overlays for page in part.reader.pages], stamped)
+    stamp_folios(writer, proceedings, parts, overlay)
     # Every part embeds its own subsets of the same fonts: one program per font instead.
     font_sharing.share_fonts(writer)
     add_outline(writer, parts)
@@ -719,34 +735,47 @@ def write_cached(path, data):
     partial.replace(path)
 
 
-def overlay_parts(proceedings, parts):
-    """(page indexes to stamp, the overlay Parts that stamp them, in that order): one per core,
-    typeset side by side."""
-    pages, indexes = [], []
+def overlay_part(proceedings, parts):
+    """The overlay the folios and running heads are stamped from (`stamp_folios`): a page for
+    each running head the book prints (the collection's on left-hand pages, each numbered
+    part's own, and the contents', on right-hand ones), then a right-hand and a left-hand page
+    whose folio is every digit, from which `folios.numbered` makes each page's number.
+
+    None of it depends on where the parts fall, so it is typeset beside the parts."""
+    heads = [(book_head(proceedings), True)]
+    for head in [part.head for part in parts if part.numbered] + [contents_label()]:
+        if (running_title(head), False) not in heads:
+            heads.append((running_title(head), False))
+    pages = [{"folio": "", "head": head, "verso": verso} for head, verso in heads]
+    pages += [{"folio": folios.DIGITS, "head": "", "verso": verso} for verso in (False, True)]
+    html = render("print/book/folios.html", {"pages": pages})
+    return Part("folios", "", html=html, tagged=False, extra={"heads": heads})
+
+
+def book_head(proceedings):
+    """The running head of the left-hand pages."""
+    return running_title(proceedings.running_title or proceedings.title_kk)
+
+
+def stamp_folios(writer, proceedings, parts, overlay):
+    """Stamp the running head (none on a part's first page) and then the folio on every page of
+    the numbered parts, from `overlay` (typeset `overlay_part`): its page carrying a head is
+    drawn on every page that has that head."""
+    pages = overlay.reader.pages
+    head_pages = dict(zip(overlay.extra["heads"], pages, strict=False))
+    digits = {False: pages[-2], True: pages[-1]}
+    heads, numbers = [], []
     for part in parts:
         if not part.numbered:
             continue
         for number in range(part.first_page, part.last_page + 1):
             verso = number % 2 == 0
-            head = (
-                part.head
-                if not verso
-                else running_title(proceedings.running_title or proceedings.title_kk)
-            )
-            head = "" if number == part.first_page else running_title(head)
-            pages.append({"folio": number, "head": head, "verso": verso})
-            indexes.append(number - 1)
-    size = max(1, -(-len(pages) // (os.cpu_count() or 1)))
-    overlays = [
-        Part(
-            "folios",
-            "",
-            html=render("print/book/folios.html", {"pages": pages[start : start + size]}),
-            tagged=False,
-        )
-        for start in range(0, len(pages), size)
-    ]
-    return indexes, overlays
+            if number != part.first_page:
+                head = book_head(proceedings) if verso else running_title(part.head)
+                heads.append((number - 1, head_pages[head, verso]))
+            numbers.append((number - 1, folios.numbered(digits[verso], number)))
+    for stamps, name in ((heads, folios.HEAD_STAMP), (numbers, folios.STAMP)):
+        folios.stamp(writer, [page for _, page in stamps], [index for index, _ in stamps], name)
 
 
 def link_contents(writer, parts):

@@ -1,18 +1,20 @@
 """The book's pages as pypdf handles them: uploaded papers fitted to A4, folios stamped on.
 
 The parts of the book are typeset as separate documents without folios or running heads
-(proceedings/book.py says why). Once they are merged, `stamp` lays one page of an overlay (a
-WeasyPrint document whose pages carry only a running head and a folio) over each numbered page
-of the book. The overlay page becomes a form XObject drawn after the page's own content, wrapped
-in q/Q so the page's graphics state (WeasyPrint's flipped coordinates, an uploaded PDF's
-transformations) cannot move it. This appends two tiny content streams per page instead of
-parsing and rewriting the page's content, which is what pypdf's `merge_page` does and what
-would cost most of a rebuild.
+(proceedings/book.py says why). Once they are merged, `stamp` lays a page of an overlay (a
+WeasyPrint document whose pages carry only a running head or a folio) over each numbered page
+of the book: the page of its running head, then its folio, which `numbered` makes from a page
+whose folio is all ten digits. The overlay page becomes a form XObject drawn after the page's
+own content, wrapped in q/Q so the page's graphics state (WeasyPrint's flipped coordinates, an
+uploaded PDF's transformations) cannot move it. This appends tiny content streams per page
+instead of parsing and rewriting the page's content, which is what pypdf's `merge_page` does
+and what would cost most of a rebuild.
 """
 
 import io
+import re
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -22,13 +24,23 @@ from pypdf.generic import (
 )
 
 from typesetting import pdf_actions
+from typesetting.font_sharing import read_widths
 
 # A4 in PostScript points, as WeasyPrint sets it.
 A4 = (595.2756, 841.8898)
 # Sizes that differ by less than this (points) count as A4 already.
 TOLERANCE = 2
 STAMP = NameObject("/BookFolio")
+HEAD_STAMP = NameObject("/BookHead")
 MARKS = NameObject("/BookMarks")
+# The folio of an overlay page that `numbered` makes any page number from.
+DIGITS = "0123456789"
+# How WeasyPrint sets a line of glyphs: the text matrix, the font, the glyphs one by one.
+LINE = re.compile(
+    rb"1 0 0 -1 (?P<x>[-\d.]+) (?P<y>[-\d.]+) Tm\n(?P<font>/\S+) (?P<size>[\d.]+) Tf\n"
+    rb"\[(?P<glyphs>(?:<[0-9a-f]+>-?[\d.]*)+)\] TJ"
+)
+GLYPH = re.compile(rb"<([0-9a-f]+)>")
 
 
 def fit_to_a4(pdf):
@@ -89,15 +101,57 @@ def stamp(writer, overlay, pages, name=STAMP):
     # Marked as an artifact: a tagged book's readers skip running heads and folios.
     after = writer._add_object(stream(b"\nQ\nq /Artifact BMC " + name.encode() + b" Do EMC Q\n"))
     shared = {}  # id() of a resource of the book's pages → that resource as one indirect object
+    forms = {}  # id() of an overlay page → its form: a page drawn on many pages is one form
     for index, overlay_page in zip(pages, overlay, strict=True):
         page = writer.pages[index]
-        form = form_of(writer, overlay_page, overlay_page.trimbox, shared)
+        if id(overlay_page) not in forms:
+            forms[id(overlay_page)] = writer._add_object(
+                form_of(writer, overlay_page, overlay_page.trimbox, shared)
+            )
         # A fresh resource dictionary per page: pages of one document may share theirs.
         page[NameObject("/Resources")] = shared_resources(
             writer, page.get("/Resources") or {}, shared
         )
-        add_form(page, name, writer._add_object(form))
+        add_form(page, name, forms[id(overlay_page)])
         page[NameObject("/Contents")] = ArrayObject([before, *contents_list(page), after])
+
+
+def numbered(template, number):
+    """The overlay page `template`, whose folio is DIGITS, with the folio `number` instead: the
+    same glyphs of the same font at the same size, centred on the same point.
+
+    Typesetting an overlay page per page of the book cost WeasyPrint about 8 ms a page, the most
+    of it for the page's margin boxes; this costs a regular expression.
+    """
+    content = contents_of(template)
+    lines = list(LINE.finditer(content))
+    codes = GLYPH.findall(lines[0]["glyphs"]) if len(lines) == 1 else []
+    if len(codes) != len(DIGITS):
+        raise ValueError("The folio template carries more than DIGITS, or not as one line.")
+    line = lines[0]
+    glyphs = dict(zip(DIGITS, codes, strict=True))
+    font = template["/Resources"]["/Font"][line["font"].decode()]
+    widths = read_widths(font["/DescendantFonts"][0].get_object()["/W"])
+    scale = float(line["size"]) / 1000
+
+    def width(codes):
+        return scale * sum(widths.get(int(code, 16), 0) for code in codes)
+
+    folio = [glyphs[digit] for digit in str(number)]
+    x = float(line["x"]) + (width(codes) - width(folio)) / 2
+    replaced = b"1 0 0 -1 %.6f %s Tm\n%s %s Tf\n[%s] TJ" % (
+        x,
+        line["y"],
+        line["font"],
+        line["size"],
+        b"".join(b"<%s>0" % code for code in folio),
+    )
+    page = PageObject()
+    page.update(template)
+    page[NameObject("/Contents")] = stream(
+        content[: line.start()] + replaced + content[line.end() :]
+    )
+    return page
 
 
 def form_of(writer, page, box, shared):
