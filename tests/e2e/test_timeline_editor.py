@@ -1,8 +1,8 @@
 """An organiser plans the day on the timeline in Chromium, in Kazakh, on a 1366×768 laptop: one
 drag moves a talk 10 minutes later and nothing else; the keys move another by 5 minutes twice; a
 talk dragged onto a time when its speaker speaks in another room is refused with the nearest free
-time offered as a button, which applies it; undo puts the last move back. The page never scrolls
-sideways."""
+time offered as a button, which applies it; undo puts the last move back; a talk stretched onto
+the next one moves the later ones too when asked. The page never scrolls sideways."""
 
 import datetime
 
@@ -77,12 +77,15 @@ def test_an_organiser_plans_the_day_with_mouse_and_keys(
         expect(block).to_contain_text("Бірінші")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= LAPTOP["width"]
         status = page.locator('[data-timeline="status"]')
+        moves = []  # what the page sends the server
+        page.on("request", lambda r: moves.append(r) if r.url.endswith("/move/") else None)
 
         # The mouse: one drag, and nothing else, moves the talk 10 minutes later.
         drag(page, block, 10)
         expect(status).to_contain_text("Сақталды: «Бірінші», 10:10–10:30")
         assert place(first) == (at(10, 10), at(10, 30), None)
         assert place(second) == (at(10, 30), at(10, 50), None)  # the next one stayed
+        assert len(moves) == 1
 
         # The keys: Down and Enter, twice.
         talk = page.locator(f'[data-item="{second.pk}"]')
@@ -117,6 +120,22 @@ def test_an_organiser_plans_the_day_with_mouse_and_keys(
         page.keyboard.press("Control+z")
         expect(status).to_contain_text("Қайтарылды: «Серіктің екіншісі»")
         assert place(late) == (at(12), at(12, 15), None)
+
+        # The bottom edge of the first talk dragged onto the second: asked, the later items of
+        # the hall move too, by as much as the first now ends later.
+        block.scroll_into_view_if_needed()
+        box = block.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x, y + 15 * PX_PER_MINUTE, steps=8)
+        page.mouse.up()
+        expect(page.locator('[data-timeline="alert"]')).to_contain_text("«Екінші» (10:40–11:00)")
+        page.get_by_role("button", name="Кейінгі тармақтарды да жылжыту").click()
+        expect(status).to_contain_text("Сақталды: «Бірінші», 10:10–10:45")
+        assert place(first) == (at(10, 10), at(10, 45), None)
+        assert place(second) == (at(10, 45), at(11, 5), None)
+        assert place(late) == (at(12, 5), at(12, 20), None)  # the hall's later items, all
         assert page.evaluate("document.scrollingElement.scrollWidth") <= LAPTOP["width"]
     finally:
         context.close()

@@ -5,9 +5,12 @@ data endpoint's queries pinned; who may open it."""
 
 import datetime
 import json
+import threading
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from proceedings import reviewing
@@ -169,6 +172,45 @@ def test_a_move_made_on_an_older_day_is_refused_and_nothing_is_saved(day):
     assert stored(day["second"]) == (at(10, 20), at(10, 40), None)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_moves_at_once_from_one_version_save_one_and_refuse_the_other(day):
+    """Two organisers move different items of the day from the same version, together, ten
+    times: each time one move is saved and the other refused as made on an older day."""
+    event = day["event"]
+    for attempt in range(10):
+        seen, outcomes, start = version(event), [], threading.Barrier(2)
+        moves = [
+            timeline.Move(day["first"].pk, minutes(9, attempt), minutes(9, 20 + attempt), None),
+            timeline.Move(
+                day["parallel"].pk, minutes(11, attempt), minutes(11, 15), day["room"].pk
+            ),
+        ]
+
+        def send(move, seen=seen, outcomes=outcomes, start=start):
+            start.wait()
+            try:
+                timeline.move(event, move, seen)
+                outcomes.append("saved")
+            except timeline.Refused as refusal:
+                outcomes.append("stale" if refusal.stale else refusal.message)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=send, args=[move]) for move in moves]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["saved", "stale"], attempt
+
+
+def test_an_item_of_another_round_table_is_not_moved_from_this_one(day):
+    stranger = ProgrammeItemFactory(start=at(15), end=at(15, 10))
+    with pytest.raises(timeline.Refused, match="no longer in the programme"):
+        move(day["event"], stranger, minutes(16), minutes(16, 10))
+    assert stored(stranger) == (at(15), at(15, 10), None)
+
+
 def test_a_change_the_timeline_does_not_show_leaves_its_version(day):
     seen = version(day["event"])
     day["first"].title_ru = "Первый, исправленный"
@@ -266,8 +308,6 @@ def test_a_refusal_in_kazakh_offers_the_fix(client, day, organiser):
 
 
 def test_the_move_endpoint_wants_the_csrf_token(day, organiser):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     client.force_login(organiser)
     body = {

@@ -5,7 +5,8 @@
 // with the keys, snapping to the 5-minute grid, and says while it moves what it would overlap in
 // its room and who it would put in two rooms at once. A move is saved by the server, which applies
 // the same rules and answers with the day as it is now and the move that undoes it; a refusal
-// comes with its message and, for a double booking, the nearest free time as a button.
+// comes with its message and, for a double booking, the nearest free time as a button. Coming
+// back to the page reads the day again from the data endpoint.
 (function () {
     const PX_PER_MINUTE = 3;
 
@@ -183,6 +184,8 @@
             const speakers = document.createElement("span");
             speakers.className = "timeline-speakers";
             speakers.textContent = it.speakers.map(function (p) { return day.people[p]; }).join(", ");
+            // The whole text on hover: a short item's block shows only its first line.
+            block.title = it.title.text + (speakers.textContent ? " — " + speakers.textContent : "");
             const handle = document.createElement("span");
             handle.className = "timeline-resize";
             handle.setAttribute("aria-hidden", "true");
@@ -461,6 +464,20 @@
             });
         }
 
+        // Back on the page after a while: the day as it is now, with others' changes.
+        document.addEventListener("visibilitychange", function () {
+            if (document.visibilityState !== "visible" || busy || pending !== null) {
+                return;
+            }
+            fetch(root.dataset.dataUrl, {credentials: "same-origin"}).then(function (response) {
+                return response.ok ? response.json() : null;
+            }).then(function (now) {
+                if (now && !busy && pending === null && now.version !== day.version) {
+                    day = now;
+                    draw();
+                }
+            }, function () {});
+        });
         undoButton.addEventListener("click", undo);
         saveButton.addEventListener("click", saveKeyed);
         document.addEventListener("keydown", function (event) {
