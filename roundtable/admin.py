@@ -211,30 +211,13 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         event = self.planned_event(request, object_id)
         try:
             sent = json.loads(request.body)
-            shift = sent.get("shift")
-            move = timeline.Move(
-                item=int(sent["item"]),
-                start=int(sent["start"]),
-                end=int(sent["end"]),
-                room=None if sent.get("room") is None else int(sent["room"]),
-                later=bool(sent.get("later")),
-                shift=(int(shift[0]), int(shift[1])) if shift else None,
-            )
-            version = str(sent["version"])
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            move, version = timeline.Move.from_data(sent), str(sent["version"])
+        except (ValueError, KeyError, TypeError):
             return JsonResponse({"error": gettext("The move could not be read.")}, status=400)
         try:
             undo = timeline.move(event, move, version)
         except timeline.Refused as refusal:
-            return JsonResponse(
-                {
-                    "error": refusal.message,
-                    "fix": refusal.fix.as_data() if refusal.fix else None,
-                    "stale": refusal.stale,
-                    "day": timeline.day(event),
-                },
-                status=409,
-            )
+            return JsonResponse({**refusal.as_data(), "day": timeline.day(event)}, status=409)
         return JsonResponse({"undo": undo.as_data(), "day": timeline.day(event)})
 
 

@@ -59,6 +59,13 @@ class Refused(Exception):
         self.fix = fix
         self.stale = stale
 
+    def as_data(self):
+        return {
+            "error": self.message,
+            "fix": self.fix.as_data() if self.fix else None,
+            "stale": self.stale,
+        }
+
 
 @dataclass(frozen=True)
 class Move:
@@ -72,6 +79,22 @@ class Move:
     room: int | None
     later: bool = False
     shift: tuple[int, int] | None = None
+
+    @classmethod
+    def from_data(cls, data):
+        """The move as the page sends it (as `as_data` gives it); ValueError if it is not one."""
+        try:
+            shift = data.get("shift")
+            return cls(
+                item=int(data["item"]),
+                start=int(data["start"]),
+                end=int(data["end"]),
+                room=None if data.get("room") is None else int(data["room"]),
+                later=bool(data.get("later")),
+                shift=(int(shift[0]), int(shift[1])) if shift else None,
+            )
+        except (TypeError, KeyError, IndexError, AttributeError) as error:
+            raise ValueError(f"not a move: {error}") from error
 
     def as_data(self):
         return {
