@@ -129,6 +129,8 @@ def test_an_organiser_plans_the_day_with_mouse_and_keys(
         page.mouse.move(x, y)
         page.mouse.down()
         page.mouse.move(x, y + 15 * PX_PER_MINUTE, steps=8)
+        expect(page.locator(".timeline-item.is-overlapping")).to_have_count(1)
+        expect(status).to_contain_text("«Екінші» (10:40–11:00) тармағымен қабаттасады")
         page.mouse.up()
         expect(page.locator('[data-timeline="alert"]')).to_contain_text("«Екінші» (10:40–11:00)")
         page.get_by_role("button", name="Кейінгі тармақтарды да жылжыту").click()

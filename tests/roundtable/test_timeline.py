@@ -229,6 +229,14 @@ def test_a_move_saves_through_the_model_new_revision_and_data_version(day):
     assert day["second"].sequence == before[1] + 1
 
 
+def test_the_database_has_the_last_word_and_its_refusal_is_answered(day, monkeypatch):
+    # Were the rules to miss an overlap, the exclusion constraint refuses it before the commit.
+    monkeypatch.setattr(timeline.schedule, "find_clash", lambda item, others: None)
+    with pytest.raises(timeline.Refused, match="two items of one room overlap"):
+        move(day["event"], day["first"], minutes(10, 10), minutes(10, 30))
+    assert stored(day["first"]) == (at(10), at(10, 20), None)
+
+
 def test_a_move_out_of_the_day_is_refused(day):
     with pytest.raises(timeline.Refused, match="within the day"):
         move(day["event"], day["first"], minutes(23, 50), minutes(24, 10))
