@@ -400,6 +400,7 @@ def phrases():
         "fix": _("Move it to {time}"),
         "saved": _("Saved: “{title}”, {start}–{end}, {room}."),
         "undone": _("Undone: “{title}” is back at {start}–{end}, {room}."),
+        "place": _("“{title}”: {start}–{end}, {room}."),
         "pending": _("“{title}”: {start}–{end}, {room}. Enter saves, Escape puts it back."),
         "failed": _("The move could not be sent; check the connection and try again."),
         "untimed": _("Not on the timeline (no time yet): {items}."),

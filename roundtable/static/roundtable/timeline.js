@@ -86,12 +86,12 @@
             return found;
         }
 
-        function showLive(block, it, place) {
+        function showLive(block, it, place, keyed) {
             const found = warningsFor(it, place);
             block.classList.toggle("is-overlapping", found.overlaps.length > 0);
             block.classList.toggle("is-double-booked", found.doubles.length > 0);
             const texts = found.overlaps.concat(found.doubles).map(function (w) { return w.text; });
-            status.textContent = [say(phrases.pending, {title: it.title.text,
+            status.textContent = [say(keyed ? phrases.pending : phrases.place, {title: it.title.text,
                 start: hhmm(place.start), end: hhmm(place.end), room: roomName(place.room)})]
                 .concat(texts).join(" ");
         }
@@ -252,7 +252,7 @@
                     }
                 }
                 place(block, it, where);
-                showLive(block, it, where);
+                showLive(block, it, where, false);
             }
 
             function dropped() {
@@ -322,7 +322,7 @@
                 block.focus();
             }
             place(block, it, next);
-            showLive(block, it, next);
+            showLive(block, it, next, true);
         }
 
         function saveKeyed() {
@@ -420,6 +420,7 @@
             if (result.answer.day) {
                 day = result.answer.day;
             }
+            status.textContent = "";
             draw();
             const fix = result.answer.fix;
             ask(result.answer.error || phrases.failed, fix ? {fix: {
