@@ -87,8 +87,14 @@ def test_an_organiser_plans_the_day_with_mouse_and_keys(
         assert place(second) == (at(10, 30), at(10, 50), None)  # the next one stayed
         assert len(moves) == 1
 
-        # The keys: Down and Enter, twice.
+        # The keys: Down and Escape puts it back unsaved; Down and Enter, twice, saves.
         talk = page.locator(f'[data-item="{second.pk}"]')
+        talk.focus()
+        page.keyboard.press("ArrowDown")
+        expect(talk).to_contain_text("10:35–10:55")
+        page.keyboard.press("Escape")
+        expect(talk).to_contain_text("10:30–10:50")
+        assert len(moves) == 1
         for now in ("10:35–10:55", "10:40–11:00"):
             talk.focus()
             page.keyboard.press("ArrowDown")

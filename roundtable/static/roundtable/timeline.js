@@ -274,9 +274,26 @@
 
         // --- The keys.
 
+        function putBack(id) {
+            // A block moved by the keys and not saved, back where its item is.
+            const it = item(id);
+            const block = grid.querySelector('[data-item="' + id + '"]');
+            if (!it || !block) {
+                return;
+            }
+            grid.querySelectorAll(".timeline-column")[roomIndex(it.room)].appendChild(block);
+            place(block, it, it);
+            block.classList.remove("is-overlapping");
+            block.classList.toggle("is-double-booked", warningsFor(it, it).doubles.length > 0);
+        }
+
         function onKey(event, block, it) {
             if (busy) {
                 return;
+            }
+            if (pending && pending.id !== it.id) {
+                putBack(pending.id);
+                pending = null;
             }
             const current = pending && pending.id === it.id ? pending : {
                 id: it.id, start: it.start, end: it.end, room: it.room};
@@ -304,8 +321,9 @@
             } else if (event.key === "Escape" && pending) {
                 pending = null;
                 status.textContent = "";
-                draw();
-                focusItem(it.id);
+                saveButton.disabled = true;
+                putBack(it.id);
+                block.focus();
                 return;
             } else {
                 return;
