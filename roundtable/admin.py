@@ -1,16 +1,22 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from portal.concurrent_edits import RefusesStaleForms
-from roundtable import english_gaps, schedule
-from roundtable.models import ProgrammeItem, RoundTable
+from roundtable import english_gaps, schedule, timeline
+from roundtable.models import ProgrammeItem, Room, RoundTable
 from roundtable.title_fields import ProgrammeTitlesForm
 from speakers.models import Participation
 
@@ -76,9 +82,32 @@ class ProgrammeItemInline(RefusesStaleForms, TranslationTabularInline):
     form = ProgrammeTitlesForm
     formset = ProgrammeFormSet
     # The titles stacked in one column (roundtable/title_fields.py), so the row fits a laptop.
-    fields = ["start", "end", "kind", "titles", "title_language", "speakers", "order"]
+    fields = ["start", "end", "room", "kind", "titles", "title_language", "speakers", "order"]
     autocomplete_fields = ["speakers"]
     extra = 1
+
+    def get_fields(self, request, obj=None):
+        # A day in one hall, as most are, needs no room column.
+        fields = super().get_fields(request, obj)
+        if obj is None or not obj.rooms.exists():
+            return [name for name in fields if name != "room"]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The rooms of the round table on the page only.
+        if db_field.name == "room":
+            event_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = (
+                Room.objects.filter(event_id=unquote(event_id)) if event_id else Room.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RoomInline(RefusesStaleForms, TranslationTabularInline):
+    model = Room
+    fields = ["name", "chair", "order"]
+    autocomplete_fields = ["chair"]
+    extra = 0
 
 
 class ParticipationInline(RefusesStaleForms, admin.TabularInline):
@@ -90,7 +119,7 @@ class ParticipationInline(RefusesStaleForms, admin.TabularInline):
 
 @admin.register(RoundTable)
 class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
-    list_display = ["theme", "date", "format", "published"]
+    list_display = ["theme", "date", "format", "published", "timeline_link"]
     list_filter = ["published", "format", "date"]
     search_fields = ["slug", "theme_kk", "theme_ru", "theme_en", "venue_kk", "venue_ru"]
     date_hierarchy = "date"
@@ -104,7 +133,7 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         (_("English"), {"fields": ["missing_english"]}),
     ]
     readonly_fields = ["missing_english"]
-    inlines = [ProgrammeItemInline, ParticipationInline]
+    inlines = [ProgrammeItemInline, ParticipationInline, RoomInline]
     view_on_site = True
 
     class Media:
@@ -124,6 +153,72 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
             ((gap.what, gap.url, gap.text) for gap in gaps),
         )
         return format_html('<ul class="missing-english">{}</ul>', rows)
+
+    @admin.display(description=_("Timeline"))
+    def timeline_link(self, obj):
+        url = reverse("admin:roundtable_roundtable_timeline", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Plan the day"))
+
+    # --- The timeline (roundtable/timeline.py; the page's script: static/roundtable/timeline.js)
+
+    def get_urls(self):
+        def view(name, function):
+            return path(
+                f"<path:object_id>/timeline/{name}",
+                self.admin_site.admin_view(function),
+                name=f"roundtable_roundtable_timeline{'_' + name.strip('/') if name else ''}",
+            )
+
+        return [
+            view("", require_safe(self.timeline_view)),
+            view("data/", require_safe(self.timeline_data_view)),
+            view("move/", require_POST(self.timeline_move_view)),
+            *super().get_urls(),
+        ]
+
+    def planned_event(self, request, object_id):
+        """The round table of the URL, for those who may change programme items."""
+        if not request.user.has_perm("roundtable.change_programmeitem"):
+            raise PermissionDenied
+        event = RoundTable.objects.filter(pk=unquote(object_id)).first()
+        if event is None:
+            raise Http404(gettext("There is no such round table."))
+        return event
+
+    def timeline_view(self, request, object_id):
+        event = self.planned_event(request, object_id)
+        return TemplateResponse(
+            request,
+            "admin/roundtable/roundtable/timeline.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": event,
+                "title": gettext("The day on a timeline: %(theme)s") % {"theme": event.theme},
+                "day": timeline.day(event),
+                "phrases": timeline.phrases(),
+                "urls": {
+                    "data": reverse("admin:roundtable_roundtable_timeline_data", args=[event.pk]),
+                    "move": reverse("admin:roundtable_roundtable_timeline_move", args=[event.pk]),
+                },
+            },
+        )
+
+    def timeline_data_view(self, request, object_id):
+        return JsonResponse(timeline.day(self.planned_event(request, object_id)))
+
+    def timeline_move_view(self, request, object_id):
+        event = self.planned_event(request, object_id)
+        try:
+            sent = json.loads(request.body)
+            move, version = timeline.Move.from_data(sent), str(sent["version"])
+        except (ValueError, KeyError, TypeError):
+            return JsonResponse({"error": gettext("The move could not be read.")}, status=400)
+        try:
+            undo = timeline.move(event, move, version)
+        except timeline.Refused as refusal:
+            return JsonResponse({**refusal.as_data(), "day": timeline.day(event)}, status=409)
+        return JsonResponse({"undo": undo.as_data(), "day": timeline.day(event)})
 
 
 class ShiftForm(forms.Form):

@@ -1,4 +1,5 @@
-"""The API's round tables and programme items (/api/v1/events/, /api/v1/programme-items/)."""
+"""The API's round tables, their rooms and programme items (/api/v1/events/, /api/v1/rooms/,
+/api/v1/programme-items/)."""
 
 from django.db.models import F
 from django_filters import rest_framework as filters
@@ -6,7 +7,7 @@ from django_filters import rest_framework as filters
 from portal.api_fields import SLUG, Related, TranslatedField
 from portal.api_viewsets import ApiViewSet, ModelRulesSerializer
 from roundtable import permissions, schedule
-from roundtable.models import ProgrammeItem, RoundTable
+from roundtable.models import ProgrammeItem, Room, RoundTable
 from speakers.models import Person
 
 
@@ -66,10 +67,48 @@ class EventViewSet(ApiViewSet):
         return permissions.viewable_by(self.request.user).order_by("-date", "slug")
 
 
-class ProgrammeItemSerializer(ModelRulesSerializer):
-    """A timed line of a programme; untimed items (the closing) come last, by `order`."""
+class RoomSerializer(ModelRulesSerializer):
+    """A room, or parallel session, of a round table's day, with who chairs it."""
 
     event = Related(RoundTable)
+    name = TranslatedField()
+    chair = Related(Person, required=False, allow_null=True)
+
+    class Meta:
+        model = Room
+        fields = ["id", "event", "name", "chair", "order"]
+
+
+class RoomFilter(filters.FilterSet):
+    event = filters.CharFilter(field_name="event__slug")
+
+    class Meta:
+        model = Room
+        fields = ["event"]
+
+
+class RoomViewSet(ApiViewSet):
+    """The rooms of the visible round tables; items without a room are in the round table's own
+    hall."""
+
+    serializer_class = RoomSerializer
+    filterset_class = RoomFilter
+    event_paths = ("rooms__pk",)
+
+    def get_queryset(self):
+        return (
+            Room.objects.filter(event__in=self.visible_events())
+            .select_related("event", "chair")
+            .order_by("-event__date", "event__slug", "order", "pk")
+        )
+
+
+class ProgrammeItemSerializer(ModelRulesSerializer):
+    """A timed line of a programme; untimed items (the closing) come last, by `order`. Items of
+    one room (`room`, null for the round table's own hall) never overlap."""
+
+    event = Related(RoundTable)
+    room = Related(Room, key="id", required=False, allow_null=True)
     title = TranslatedField()
     speakers = Related(Person, many=True, required=False)
 
@@ -78,6 +117,7 @@ class ProgrammeItemSerializer(ModelRulesSerializer):
         fields = [
             "id",
             "event",
+            "room",
             "start",
             "end",
             "kind",
@@ -117,7 +157,7 @@ class ProgrammeItemViewSet(ApiViewSet):
     def get_queryset(self):
         return (
             ProgrammeItem.objects.filter(event__in=self.visible_events())
-            .select_related("event")
+            .select_related("event", "room")
             .prefetch_related("speakers")
             .order_by("-event__date", "event__slug", F("start").asc(nulls_last=True), "order", "pk")
         )

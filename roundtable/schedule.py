@@ -88,8 +88,11 @@ def shifted(time, minutes):
     return moment.time() if moment.date() == ANY_DAY else None
 
 
-def shift_from(first, minutes):
+def shift_from(first, minutes, *, keep=None):
     """Move `first` and every later item of its room by `minutes` (negative moves earlier).
+
+    `keep` stays where it is stored even when it starts as late: the item the timeline editor has
+    just put before the items it pushes (roundtable/timeline.py).
 
     Returns the moved items, saved. Raises ValidationError, saving nothing, when an item would
     leave the day or land on an item that does not move.
@@ -98,7 +101,10 @@ def shift_from(first, minutes):
     moving = [
         item
         for item in items
-        if is_timed(item) and item.room_id == first.room_id and item.start >= first.start
+        if is_timed(item)
+        and item.room_id == first.room_id
+        and item.start >= first.start
+        and (keep is None or item.pk != keep.pk)
     ]
     for item in moving:
         start, end = shifted(item.start, minutes), shifted(item.end, minutes)

@@ -21,6 +21,7 @@ from tests.factories import (
     ProceedingsFactory,
     ProgrammeItemFactory,
     RankFactory,
+    RoomFactory,
     RoundTableFactory,
     SectionFactory,
     finished_build,
@@ -68,13 +69,16 @@ def anonymous(db):
 
 def round_table(number=0, *, talks=2):
     """A published round table as the public sees it: `talks` talks with their speakers, a
-    published resolution, and published proceedings whose current book holds two papers (an
-    older build and a draft paper stay out of sight)."""
+    parallel room chaired by the first speaker, a published resolution, and published
+    proceedings whose current book holds two papers (an older build and a draft paper stay out
+    of sight)."""
     event = RoundTableFactory(date=datetime.date(2025, 5, 1) + datetime.timedelta(days=number))
     # Vocabulary entries, one of each per round table (the API lists them all).
     Degree.objects.create(name_kk=f"ғылым кандидаты {number}", abbreviation_kk="ғ.к.")
     AcademicTitle.objects.create(name_kk=f"профессор {number}", name_ru=f"профессор {number}")
     RankFactory(name_kk=f"полиция полковнигі {number}", name_ru=f"полковник полиции {number}")
+    # A parallel room, chaired by the first speaker; the talks are in the round table's hall.
+    room = RoomFactory(event=event, name_en=f"Room {number}")
     people = []
     for index in range(talks):
         person = PersonFactory()
@@ -86,6 +90,8 @@ def round_table(number=0, *, talks=2):
             end=datetime.time(10, 10 * index + 10),
             speakers=[person],
         )
+    room.chair = people[0] if people else None
+    room.save()
     resolution = resolution_with(sections=2, items=2, event=event)
     Resolution.objects.filter(pk=resolution.pk).update(status=Resolution.Status.PUBLISHED)
     proceedings = ProceedingsFactory(event=event, published=True)

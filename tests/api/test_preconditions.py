@@ -18,6 +18,12 @@ API = "/api/v1"
 # endpoint family: (its object in `event`, the path of the object, a change, a second change)
 FAMILIES = {
     "events": (lambda event: event, "slug", {"venue": {"ru": "Зал 1"}}, {"venue": {"kk": "Зал"}}),
+    "rooms": (
+        lambda event: event.rooms.first(),
+        "pk",
+        {"name": {"ru": "Малый зал"}},
+        {"order": 9},
+    ),
     "programme-items": (
         lambda event: event.programme_items.first(),
         "pk",

@@ -26,6 +26,7 @@ from tests.factories import organiser
 API = "/api/v1"
 RESOURCES = {
     "events": "{slug}",
+    "rooms": "{id}",
     "programme-items": "{id}",
     "people": "{slug}",
     "participations": "{id}",
@@ -36,7 +37,7 @@ RESOURCES = {
     "academic-titles": "{id}",
     "ranks": "{id}",
 }
-WRITABLE = {"events", "programme-items", "people", "participations"}
+WRITABLE = {"events", "rooms", "programme-items", "people", "participations"}
 
 
 @pytest.fixture
@@ -128,6 +129,7 @@ def addresses(event):
     """{path template: its path parameters} for objects of `event`."""
     return {
         f"{API}/events/{{slug}}/": {"slug": event.slug},
+        f"{API}/rooms/{{id}}/": {"id": event.rooms.first().pk},
         f"{API}/people/{{slug}}/": {"slug": event.participations.first().person.slug},
         f"{API}/programme-items/{{id}}/": {"id": event.programme_items.first().pk},
         f"{API}/participations/{{id}}/": {"id": event.participations.first().pk},

@@ -23,6 +23,7 @@ API = "/api/v1"
 
 LISTS = [
     "events",
+    "rooms",
     "programme-items",
     "people",
     "participations",
@@ -38,6 +39,7 @@ LISTS = [
 def details(event):
     return [
         f"events/{event.slug}",
+        f"rooms/{event.rooms.first().pk}",
         f"programme-items/{event.programme_items.first().pk}",
         f"people/{event.participations.first().person.slug}",
         f"participations/{event.participations.first().pk}",
@@ -156,6 +158,7 @@ def test_lists_take_the_same_queries_for_ten_times_the_data(db):
     versions of the round tables shown, the count, the page, and one query per relation shown."""
     expected = {
         "events": 4,
+        "rooms": 4,
         "programme-items": 5,
         "people": 4,
         "participations": 4,

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation, Person
-from tests.api.conftest import ReadingFirst, client_of
+from tests.api.conftest import ReadingFirst, client_of, round_table
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +145,43 @@ def test_an_overlapping_item_is_refused_naming_the_item_it_overlaps(organiser_cl
     message = response.json()["non_field_errors"][0]
     assert "10:05–10:15 overlaps" in message
     assert "(10:00–10:10)" in message
+
+
+def test_an_item_in_a_parallel_room_may_share_the_hall_s_time_but_not_its_room_s(
+    organiser_client, event
+):
+    room = event.rooms.get()
+    parallel = organiser_client.post(
+        f"{API}/programme-items/", item_of(event, "10:05", "10:15", room=room.pk), format="json"
+    )
+    clashing = organiser_client.post(
+        f"{API}/programme-items/", item_of(event, "10:10", "10:20", room=room.pk), format="json"
+    )
+    elsewhere = organiser_client.post(
+        f"{API}/programme-items/",
+        item_of(event, "11:00", "11:10", room=round_table(1).rooms.get().pk),
+        format="json",
+    )
+
+    assert parallel.status_code == 201, parallel.json()
+    assert parallel.json()["room"] == room.pk
+    assert clashing.status_code == 400
+    assert "overlaps" in clashing.json()["non_field_errors"][0]
+    assert elsewhere.status_code == 400
+    assert elsewhere.json()["room"] == ["The room belongs to another round table."]
+
+
+def test_a_room_is_written_with_its_names_and_chair(organiser_client, event):
+    chair = event.participations.first().person
+    response = organiser_client.post(
+        f"{API}/rooms/",
+        {"event": event.slug, "name": {"kk": "Кіші зал", "ru": "Малый зал"}, "chair": chair.slug},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    room = event.rooms.get(pk=response.json()["id"])
+    assert (room.name_kk, room.name_ru, room.chair) == ("Кіші зал", "Малый зал", chair)
 
 
 def test_moving_an_item_onto_another_is_refused(organiser_client, event):

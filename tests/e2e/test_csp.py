@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
 
@@ -138,6 +139,9 @@ def test_the_pages_run_under_the_policy_without_violations(watched, site):
         # modeltranslation's tabs (jQuery UI, under the nonce) were drawn.
         expect(desk.locator(".ui-tabs").first).to_be_visible()
     expect(desk.locator("#book-build")).to_be_visible()
+    event = site["event"]
+    visit(desk, reverse("admin:roundtable_roundtable_timeline", args=[event.pk]))
+    expect(desk.locator(".timeline-item").first).to_be_visible()  # timeline.js drew the day
     visit(desk, "/admin/proceedings/paper/")  # the list, with its status badges and filters
 
     for page in (visitor, speaker, desk):

@@ -14,6 +14,7 @@ from tests.factories import (
     PersonFactory,
     ProceedingsFactory,
     ProgrammeItemFactory,
+    RoomFactory,
     RoundTableFactory,
     organiser,
     resolution_with,
@@ -120,6 +121,26 @@ def test_a_programme_item_changed_meanwhile_is_refused_in_the_round_tables_inlin
     assert row["titles"].value()[-1] == "A talk"
     item.refresh_from_db()
     assert (item.title_ru, item.title_en or "") == ("Новое", "")
+
+
+def test_a_room_changed_meanwhile_is_refused_in_the_round_tables_inline():
+    room = RoomFactory(name_ru="Зал B", order=1)
+    url = change_url(room.event)
+    second = signed_in()
+    event_page = second.get(url)
+    assert 'type="hidden" name="rooms-0-edited_from"' in event_page.text
+    room.name_ru = "Малый зал"  # saved meanwhile, as the timeline or the API would
+    room.save()
+
+    theirs = admin_form_data(event_page)
+    theirs["rooms-0-order"] = "5"
+    refused = second.post(url, theirs)
+
+    assert refused.status_code == 200
+    row = refused.context["inline_admin_formsets"][2].formset.forms[0]
+    assert "name [ru]: Зал B → Малый зал" in " ".join(row.non_field_errors())
+    room.refresh_from_db()
+    assert (room.name_ru, room.order) == ("Малый зал", 1)  # theirs kept, the stale row refused
 
 
 def test_the_refusal_speaks_the_organisers_language():

@@ -16,6 +16,7 @@ from tests.factories import (
     RankFactory,
     ResolutionFactory,
     ResolutionItemFactory,
+    RoomFactory,
     RoundTableFactory,
 )
 
@@ -54,6 +55,23 @@ def test_editing_the_event_and_its_programme_moves_its_version_only():
     watch = Watch(event, other)
     event.theme = "Жаңа тақырып"
     event.save()
+    assert watch.moved() == [True, False]
+
+
+def test_a_room_saved_or_deleted_moves_its_round_table_s_version_only():
+    event, other = RoundTableFactory(), RoundTableFactory()
+
+    watch = Watch(event, other)
+    room = RoomFactory(event=event)
+    assert watch.moved() == [True, False]
+
+    watch = Watch(event, other)
+    room.chair = PersonFactory()
+    room.save()
+    assert watch.moved() == [True, False]
+
+    watch = Watch(event, other)
+    room.delete()
     assert watch.moved() == [True, False]
 
 

@@ -11,6 +11,7 @@ from tests.factories import (
     ParticipationFactory,
     PersonFactory,
     ProgrammeItemFactory,
+    RoomFactory,
     RoundTableFactory,
 )
 from tests.pages import admin_form_data
@@ -202,3 +203,25 @@ def test_a_round_table_translated_whole_says_nothing_is_missing(organiser, clien
     html = client.get(url, headers={"accept-language": "en"}).content.decode()
 
     assert "Nothing: the English pages are in English." in html
+
+
+def test_rooms_are_edited_on_the_round_table_and_the_programme_picks_from_its_own(
+    organiser, client
+):
+    event, other = RoundTableFactory(), RoundTableFactory()
+    ProgrammeItemFactory(event=event)
+    url = reverse("admin:roundtable_roundtable_change", args=[event.pk])
+    # A day in one hall: no room column in the programme.
+    assert 'name="programme_items-0-room"' not in client.get(url).text
+
+    data = admin_form_data(client.get(url))
+    data.update({"rooms-0-name_kk": "Кіші зал", "rooms-0-name_ru": "Малый зал", "rooms-0-order": 1})
+    data["rooms-TOTAL_FORMS"] = "1"
+    assert client.post(url, data).status_code == 302
+    room = event.rooms.get()
+    assert (room.name_kk, room.name_ru) == ("Кіші зал", "Малый зал")
+
+    RoomFactory(event=other, name_kk="Басқа зал")
+    page = client.get(url).text
+    assert 'name="programme_items-0-room"' in page
+    assert "Кіші зал" in page and "Басқа зал" not in page

@@ -1,0 +1,408 @@
+"""The timeline editor's rules (a round table's day in the admin, RoundTableAdmin's timeline):
+what the page shows of the day, and moves checked as the forms check them (schedule.find_clash,
+then the database's exclusion constraint, the authority), plus the double booking of a person in
+two rooms at once, refused with the nearest time that is free.
+
+A move names the version of the day it was made on: a digest of what the timeline shows (times,
+rooms, speakers, chairs). A move over someone else's newer change of the day is refused, while
+changes the timeline does not show (a paper uploaded, a title corrected) leave it alone, as the
+round table's data version would not.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, replace
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from roundtable import schedule
+from roundtable.models import ProgrammeItem, RoundTable
+from speakers.models import Participation
+
+STEP = 5  # minutes: the grid blocks snap to, and what a key moves a block by
+MARGIN = 60  # minutes of the time axis after the last item, to drag items later
+LAST = 23 * 60 + 55  # the latest end on the grid: times of day end before midnight
+
+
+def minutes_of(time):
+    return time.hour * 60 + time.minute
+
+
+def time_of(minutes):
+    return datetime.time(minutes // 60, minutes % 60)
+
+
+def hhmm(minutes):
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def title_of(item):
+    """The title in the talk's own language (roundtable/title_fields.py), else as the active
+    language shows it, else the speakers or the kind."""
+    own = item.title_language and getattr(item, f"title_{item.title_language}", "")
+    if own:
+        return {"text": own, "lang": item.title_language}
+    return {"text": item.label, "lang": ""}
+
+
+class Refused(Exception):
+    """A move the rules refuse, with the message for the organiser and, when there is one, the
+    nearest place that would be accepted (`fix`: a move)."""
+
+    def __init__(self, message, *, fix=None, stale=False):
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.stale = stale
+
+    def as_data(self):
+        return {
+            "error": self.message,
+            "fix": self.fix.as_data() if self.fix else None,
+            "stale": self.stale,
+        }
+
+
+@dataclass(frozen=True)
+class Move:
+    """An item to `start`–`end` (minutes of the day) in `room` (None: the hall). `later` pushes
+    the items of that room from the new start on out of the way (the shift rule); `shift` is an
+    explicit (first item id, minutes) shift, which undoing a push sends."""
+
+    item: int
+    start: int
+    end: int
+    room: int | None
+    later: bool = False
+    shift: tuple[int, int] | None = None
+
+    @classmethod
+    def from_data(cls, data):
+        """The move as the page sends it (as `as_data` gives it); ValueError if it is not one."""
+        try:
+            shift = data.get("shift")
+            return cls(
+                item=int(data["item"]),
+                start=int(data["start"]),
+                end=int(data["end"]),
+                room=None if data.get("room") is None else int(data["room"]),
+                later=bool(data.get("later")),
+                shift=(int(shift[0]), int(shift[1])) if shift else None,
+            )
+        except (TypeError, KeyError, IndexError, AttributeError) as error:
+            raise ValueError(f"not a move: {error}") from error
+
+    def as_data(self):
+        return {
+            "item": self.item,
+            "start": self.start,
+            "end": self.end,
+            "room": self.room,
+            "later": self.later,
+            "shift": list(self.shift) if self.shift else None,
+        }
+
+
+class Day:
+    """A round table's timed programme with its rooms, chairs and the people in it."""
+
+    def __init__(self, event, *, lock=False):
+        self.event = event
+        items = ProgrammeItem.objects.filter(event=event).prefetch_related("speakers")
+        if lock:
+            items = items.select_for_update(of=("self",))
+        self.items = list(items)
+        self.rooms = list(event.rooms.select_related("chair"))
+        moderating = (
+            Participation.objects.filter(event=event, is_moderator=True)
+            .select_related("person")
+            .first()
+        )
+        self.moderator = moderating.person if moderating else None
+        self.people = {person.pk: person for item in self.items for person in item.speakers.all()}
+        for room in self.rooms:
+            if room.chair:
+                self.people[room.chair.pk] = room.chair
+        if self.moderator:
+            self.people[self.moderator.pk] = self.moderator
+
+    @property
+    def timed(self):
+        return [item for item in self.items if schedule.is_timed(item)]
+
+    def item(self, pk):
+        return next((item for item in self.items if item.pk == pk), None)
+
+    def room_name(self, room_id):
+        if room_id is None:
+            return _("Main hall")
+        return next(str(room) for room in self.rooms if room.pk == room_id)
+
+    def chair_of(self, room_id):
+        """The person who chairs the items of a room: its chair, or in the hall the moderator."""
+        if room_id is None:
+            return self.moderator.pk if self.moderator else None
+        return next((room.chair_id for room in self.rooms if room.pk == room_id), None)
+
+    def people_of(self, item):
+        people = {person.pk for person in item.speakers.all()}
+        chair = self.chair_of(item.room_id)
+        if chair is not None and item.kind != ProgrammeItem.Kind.BREAK:
+            people.add(chair)
+        return people
+
+    @property
+    def version(self):
+        state = [
+            [
+                [i.pk, str(i.start), str(i.end), i.room_id, sorted(self.people_of(i))]
+                for i in self.items
+            ],
+            [[room.pk, room.chair_id] for room in self.rooms],
+            self.moderator.pk if self.moderator else None,
+        ]
+        return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:24]
+
+    # --- Double bookings ---------------------------------------------------------------------
+
+    def double_bookings(self, item, start=None, end=None):
+        """(person id, other item) for each person of `item` (at `start`–`end`, by default its
+        own time) who is in an overlapping item of another room."""
+        if not schedule.is_timed(item):
+            return []
+        start = item.start if start is None else start
+        end = item.end if end is None else end
+        mine = self.people_of(item)
+        return [
+            (person, other)
+            for other in self.timed
+            if other.pk != item.pk
+            and other.room_id != item.room_id
+            and start < other.end
+            and other.start < end
+            for person in sorted(mine & self.people_of(other))
+        ]
+
+    def booking_message(self, person, other):
+        values = {
+            "person": self.people[person].short_name,
+            "room": self.room_name(other.room_id),
+            "start": other.start.strftime("%H:%M"),
+            "end": other.end.strftime("%H:%M"),
+        }
+        if any(speaker.pk == person for speaker in other.speakers.all()):
+            return _("%(person)s is speaking in %(room)s at %(start)s–%(end)s.") % values
+        return _("%(person)s chairs %(room)s at %(start)s–%(end)s.") % values
+
+    def free_start(self, item):
+        """The earliest start from `item`'s own on which it, as long as it is, overlaps nothing
+        in its room and double-books nobody; None when the day has no such time."""
+        length = minutes_of(item.end) - minutes_of(item.start)
+        start = minutes_of(item.start)
+        while start + length <= LAST:
+            begins, ends = time_of(start), time_of(start + length)
+            in_the_way = [
+                other
+                for other in self.timed
+                if other.pk != item.pk
+                and begins < other.end
+                and other.start < ends
+                and other.room_id == item.room_id
+            ] + [other for _person, other in self.double_bookings(item, begins, ends)]
+            if not in_the_way:
+                return start
+            start = max(minutes_of(other.end) for other in in_the_way)
+        return None
+
+    def warnings(self):
+        """What is wrong with the day as stored: people in two rooms at once."""
+        found = []
+        for item in self.timed:
+            for person, other in self.double_bookings(item):
+                if (other.start, other.pk) > (item.start, item.pk):
+                    found.append(
+                        {
+                            "items": [item.pk, other.pk],
+                            "message": _(
+                                "%(person)s is in two places at once: “%(first)s” "
+                                "(%(first_room)s) and “%(second)s” (%(second_room)s)."
+                            )
+                            % {
+                                "person": self.people[person].short_name,
+                                "first": title_of(item)["text"],
+                                "first_room": self.room_name(item.room_id),
+                                "second": title_of(other)["text"],
+                                "second_room": self.room_name(other.room_id),
+                            },
+                        }
+                    )
+        return found
+
+    # --- What the page shows -----------------------------------------------------------------
+
+    def axis(self):
+        """The first and last minute of the time axis, on the half hour."""
+        timed = self.timed
+        first = min([minutes_of(self.event.start), *(minutes_of(i.start) for i in timed)])
+        last = max([first + 4 * 60, *(minutes_of(i.end) + MARGIN for i in timed)])
+        return first - first % 30, min(last + (-last) % 30, LAST)
+
+    def as_data(self):
+        first, last = self.axis()
+        return {
+            "version": self.version,
+            "step": STEP,
+            "from": first,
+            "to": last,
+            "rooms": [
+                {"id": None, "name": self.room_name(None), "chair": self.chair_of(None)},
+                *(
+                    {"id": room.pk, "name": str(room), "chair": room.chair_id}
+                    for room in self.rooms
+                ),
+            ],
+            "items": [
+                {
+                    "id": item.pk,
+                    "start": minutes_of(item.start),
+                    "end": minutes_of(item.end),
+                    "room": item.room_id,
+                    "kind": item.kind,
+                    "talk": item.kind == ProgrammeItem.Kind.TALK,
+                    "title": title_of(item),
+                    "speakers": [person.pk for person in item.speakers.all()],
+                    "people": sorted(self.people_of(item)),
+                    "url": reverse("admin:roundtable_programmeitem_change", args=[item.pk]),
+                }
+                for item in self.timed
+            ],
+            "untimed": [
+                title_of(item)["text"] for item in self.items if not schedule.is_timed(item)
+            ],
+            "people": {pk: person.short_name for pk, person in self.people.items()},
+            "warnings": self.warnings(),
+        }
+
+    # --- Moves -------------------------------------------------------------------------------
+
+    def pushed_by(self, item):
+        """The first item of `item`'s room from its start on, and the minutes that item and the
+        later ones move for it to begin when `item` ends; None when nothing is in the way."""
+        later = [
+            other
+            for other in self.timed
+            if other.pk != item.pk and other.room_id == item.room_id and other.start >= item.start
+        ]
+        if not later:
+            return None
+        first = min(later, key=lambda other: (other.start, other.pk))
+        minutes = minutes_of(item.end) - minutes_of(first.start)
+        return (first, minutes) if minutes > 0 else None
+
+    def apply(self, move):
+        """Saves `move` if the rules allow it (raises Refused otherwise); returns its undo."""
+        item = self.item(move.item)
+        if item is None:
+            raise Refused(_("This item is no longer in the programme."))
+        if move.room is not None and move.room not in {room.pk for room in self.rooms}:
+            raise Refused(_("There is no such room in this round table."))
+        if not 0 <= move.start < move.end <= LAST:
+            raise Refused(_("The end must be after the start, within the day."))
+        before = Move(item.pk, minutes_of(item.start), minutes_of(item.end), item.room_id)
+        item.start, item.end = time_of(move.start), time_of(move.end)
+        item.room_id = move.room
+        # Only the place: a title edited meanwhile in a form is not written back.
+        item.save(update_fields=["start", "end", "room"])
+        push = None
+        if move.shift:
+            first = self.item(move.shift[0])
+            push = (first, move.shift[1]) if first else None
+        elif move.later:
+            push = self.pushed_by(item)
+        shifted = []
+        if push:
+            try:
+                moved = schedule.shift_from(push[0], push[1], keep=item)
+            except ValidationError as error:
+                raise Refused(" ".join(error.messages)) from error
+            # The day's own copies take the new times: they hold the speakers already read.
+            shifted = [self.item(other.pk) for other in moved]
+            for mine, other in zip(shifted, moved, strict=True):
+                mine.start, mine.end, mine.sequence = other.start, other.end, other.sequence
+        for changed in [item, *shifted]:
+            if clash := schedule.find_clash(changed, self.items):
+                raise Refused(schedule.clash_error(changed, clash).messages[0])
+            if bookings := self.double_bookings(changed):
+                raise self.booking_refusal(changed, bookings, offer=not shifted)
+        if push:
+            return replace(before, shift=(push[0].pk, -push[1]))
+        return before
+
+    def booking_refusal(self, item, bookings, *, offer):
+        message = " ".join(self.booking_message(person, other) for person, other in bookings)
+        start = self.free_start(item) if offer else None
+        if start is None:
+            return Refused(message)
+        length = minutes_of(item.end) - minutes_of(item.start)
+        question = (
+            _("Move this talk to %(time)s?")
+            if item.kind == ProgrammeItem.Kind.TALK
+            else _("Move this item to %(time)s?")
+        ) % {"time": hhmm(start)}
+        fix = Move(item.pk, start, start + length, item.room_id)
+        return Refused(f"{message} {question}", fix=fix)
+
+
+def day(event):
+    return Day(event).as_data()
+
+
+def move(event, move, version):
+    """Applies `move` to `event`'s day if the day is still as it was at `version`; returns the
+    move that undoes it. Raises Refused, saving nothing, when a rule or the database refuses."""
+    try:
+        with transaction.atomic():
+            # Moves of one day wait for each other; the items are locked against the forms.
+            list(RoundTable.objects.select_for_update().filter(pk=event.pk).values_list("pk"))
+            current = Day(event, lock=True)
+            if current.version != version:
+                raise Refused(
+                    _(
+                        "Someone else changed this day's programme after you opened it. The "
+                        "timeline now shows their changes; make your move again."
+                    ),
+                    stale=True,
+                )
+            undo = current.apply(move)
+            with connection.cursor() as cursor:
+                # The deferred check of overlaps now, while its refusal can still be answered.
+                cursor.execute("SET CONSTRAINTS programme_items_do_not_overlap IMMEDIATE")
+    except IntegrityError as error:
+        raise Refused(
+            _("The move would make two items of one room overlap: it was not saved.")
+        ) from error
+    return undo
+
+
+def phrases():
+    """The sentences timeline.js says, in the active language; `{name}` marks what it fills in."""
+    return {
+        "overlaps": _("Overlaps “{title}” ({start}–{end}) in this room."),
+        "double": _("{person} is also in “{title}” ({room}, {start}–{end})."),
+        "push": _(
+            "“{title}” would overlap “{other}” ({start}–{end}). Move the later items of {room} "
+            "too, or cancel?"
+        ),
+        "fix": _("Move it to {time}"),
+        "saved": _("Saved: “{title}”, {start}–{end}, {room}."),
+        "undone": _("Undone: “{title}” is back at {start}–{end}, {room}."),
+        "place": _("“{title}”: {start}–{end}, {room}."),
+        "pending": _("“{title}”: {start}–{end}, {room}. Enter saves, Escape puts it back."),
+        "failed": _("The move could not be sent; check the connection and try again."),
+        "untimed": _("Not on the timeline (no time yet): {items}."),
+        "chair": _("Chair: {person}"),
+    }
