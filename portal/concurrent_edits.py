@@ -108,7 +108,10 @@ class EditedFromForm(forms.ModelForm):
     A submission without the field (not from a rendered form) is not checked.
     """
 
-    edited_from = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Hidden, but a tabular inline names it in a (hidden) column heading.
+    edited_from = forms.CharField(
+        label=_("version being edited"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

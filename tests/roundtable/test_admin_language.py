@@ -24,6 +24,7 @@ ENGLISH = [
     "Skip to main content",
     "Toggle theme",
     "Recent actions",
+    "Edited from",  # the concurrent-edit check's hidden field, named in an inline's headings
 ]
 TYPOS = ["Өзгетру", "өзгету", "үщін", "өшірілді"]
 
@@ -36,6 +37,7 @@ def pages(client):
         reverse("admin:index"),
         reverse("admin:roundtable_programmeitem_changelist"),  # the actions' drop-down
         reverse("admin:roundtable_programmeitem_change", args=[item.pk]),  # its selects
+        reverse("admin:roundtable_roundtable_change", args=[item.event_id]),  # its inlines
         reverse("admin:password_change"),  # the password validators' rules
     ]
 
