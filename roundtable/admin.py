@@ -1,16 +1,21 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from portal.concurrent_edits import RefusesStaleForms
-from roundtable import english_gaps, schedule
-from roundtable.models import ProgrammeItem, RoundTable
+from roundtable import english_gaps, releases, schedule
+from roundtable.models import ProgrammeItem, RoundTable, programme_prefetches
 from roundtable.title_fields import ProgrammeTitlesForm
 from speakers.models import Participation
 
@@ -110,6 +115,66 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     class Media:
         css = {"all": ["roundtable/admin.css"]}
 
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/release/",
+                self.admin_site.admin_view(self.release_view),
+                name="roundtable_roundtable_release",
+            ),
+            path(
+                "<int:pk>/programme-preview.pdf",
+                self.admin_site.admin_view(self.preview_view),
+                name="roundtable_roundtable_programme_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def release_view(self, request, pk):
+        """Release the schedule: the changes the release would make, a comment, the confirmation."""
+        if not request.user.has_perm("roundtable.add_schedulerelease"):
+            raise PermissionDenied
+        event = get_object_or_404(RoundTable.objects.select_related("current_release"), pk=pk)
+        form = ReleaseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            made = releases.release(event, request.user, form.comments())
+            self.message_user(
+                request,
+                _("Version %(version)d of the programme is released.") % {"version": made.version},
+                messages.SUCCESS,
+            )
+            return redirect("admin:roundtable_roundtable_change", event.pk)
+        current = event.current_release
+        return TemplateResponse(
+            request,
+            "admin/roundtable/roundtable/release.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": event,
+                "title": _("Release the schedule"),
+                "event": event,
+                "form": form,
+                "current": current,
+                "version": (current.version if current else 0) + 1,
+                "changes": releases.pending_changes(event),
+            },
+        )
+
+    def preview_view(self, request, pk):
+        """The printed programme (Kazakh, then Russian) of the draft, marked as a draft."""
+        if not request.user.has_perm("roundtable.view_programmeitem"):
+            raise PermissionDenied
+        event = get_object_or_404(RoundTable, pk=pk)
+        prefetch_related_objects([event], *programme_prefetches(draft=True))
+        pdf = schedule.programme_pdf(
+            event, event.programme_items.all(), schedule.PRINTED_LANGUAGES, draft=True
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="programme-{event.slug}-draft.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     @admin.display(description=_("Missing in English"))
     def missing_english(self, obj):
         """The texts the English pages show in Kazakh or Russian, each linked to its form."""
@@ -124,6 +189,24 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
             ((gap.what, gap.url, gap.text) for gap in gaps),
         )
         return format_html('<ul class="missing-english">{}</ul>', rows)
+
+
+class ReleaseForm(forms.Form):
+    """The optional comment of a release, in each language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in settings.WRITTEN_LANGUAGES:
+            self.fields[f"comment_{code}"] = forms.CharField(
+                label=_("Comment (%(language)s)") % {"language": name},
+                max_length=500,
+                required=False,
+            )
+
+    def comments(self):
+        return {
+            code: self.cleaned_data[f"comment_{code}"] for code, _name in settings.WRITTEN_LANGUAGES
+        }
 
 
 class ShiftForm(forms.Form):
