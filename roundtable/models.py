@@ -78,7 +78,8 @@ def programme_prefetches(*, draft=False):
         )
     else:
         programme = models.Prefetch(
-            "current_release__items", queryset=ReleasedItem.objects.prefetch_related(speakers)
+            "current_release__items",
+            queryset=ReleasedItem.objects.select_related("room").prefetch_related(speakers),
         )
     participations = Participation.objects.select_related(
         "person__degree", "person__academic_title", "person__rank"

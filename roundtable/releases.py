@@ -129,6 +129,9 @@ def by_key(released):
 
 
 def previous(release):
+    """The release before `release` (asked of the database only when there is one)."""
+    if release.version == 1:
+        return None
     return (
         ScheduleRelease.objects.filter(event=release.event_id, version__lt=release.version)
         .order_by("-version")
@@ -136,12 +139,14 @@ def previous(release):
     )
 
 
-def changes(release):
-    """What `release` changed since the release before it; nothing for the first."""
+def changes(release, items=None):
+    """What `release` changed since the release before it; nothing for the first. `items` are
+    the release's items when they are read already (RoundTable.programme, prefetched)."""
     before = previous(release)
     if before is None:
         return []
-    return compare(by_key(released_items(before)), by_key(released_items(release)))
+    items = released_items(release) if items is None else items
+    return compare(by_key(released_items(before)), by_key(items))
 
 
 def draft_items(event):

@@ -43,7 +43,9 @@ def event(request, slug):
             "section": "programme",
             "programme": items,
             "release": event.current_release,
-            "changes": releases.changes(event.current_release) if event.current_release else [],
+            "changes": releases.changes(event.current_release, items)
+            if event.current_release
+            else [],
             "now_next": now_next.shown(event, items, timezone.now()),
             "query": query,
             "matching": programme_search.matching(items, query),
