@@ -135,7 +135,7 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         if not request.user.has_perm("roundtable.add_schedulerelease"):
             raise PermissionDenied
         event = get_object_or_404(RoundTable.objects.select_related("current_release"), pk=pk)
-        form = ReleaseForm(request.POST or None)
+        form = ReleaseForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             made = releases.release(event, request.user, form.comments())
             self.message_user(
