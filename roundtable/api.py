@@ -174,6 +174,7 @@ class ReleasedItemViewSet(ApiReadViewSet):
     serializer_class = ReleasedItemSerializer
     filterset_class = ReleasedItemFilter
     lookup_field = "item_key"
+    lookup_url_kwarg = "id"
     event_paths = ("current_release__items__item_key",)
 
     def get_queryset(self):

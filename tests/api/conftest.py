@@ -24,6 +24,7 @@ from tests.factories import (
     RoundTableFactory,
     SectionFactory,
     finished_build,
+    release,
     resolution_with,
     two_pages_each,
 )
@@ -86,6 +87,7 @@ def round_table(number=0, *, talks=2):
             end=datetime.time(10, 10 * index + 10),
             speakers=[person],
         )
+    release(event)
     resolution = resolution_with(sections=2, items=2, event=event)
     Resolution.objects.filter(pk=resolution.pk).update(status=Resolution.Status.PUBLISHED)
     proceedings = ProceedingsFactory(event=event, published=True)

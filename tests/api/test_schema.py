@@ -26,6 +26,7 @@ from tests.factories import organiser
 API = "/api/v1"
 RESOURCES = {
     "events": "{slug}",
+    "programme": "{id}",
     "programme-items": "{id}",
     "people": "{slug}",
     "participations": "{id}",
@@ -129,6 +130,7 @@ def addresses(event):
     return {
         f"{API}/events/{{slug}}/": {"slug": event.slug},
         f"{API}/people/{{slug}}/": {"slug": event.participations.first().person.slug},
+        f"{API}/programme/{{id}}/": {"id": event.programme_items.first().pk},
         f"{API}/programme-items/{{id}}/": {"id": event.programme_items.first().pk},
         f"{API}/participations/{{id}}/": {"id": event.participations.first().pk},
         f"{API}/papers/{{id}}/": {"id": event.papers.filter(status="accepted").first().pk},
