@@ -29,7 +29,8 @@ from speakers.models import Letter, Person
 
 logger = logging.getLogger(__name__)
 
-TITLES = ("title", *in_every_language("title"))
+# The title's columns: the title read as `title` is the active language's, with fallbacks.
+TITLES = in_every_language("title")
 
 
 def speakers_prefetch():
@@ -80,6 +81,7 @@ class Change:
 
     @property
     def retitled(self):
+        """Whether what the item is called changed: its title in any language, or its kind."""
         return self.both and (
             [getattr(self.old, f) or "" for f in TITLES]
             != [getattr(self.new, f) or "" for f in TITLES]
