@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from proceedings.api import PaperViewSet, ProceedingsViewSet
 from resolutions.api import ResolutionViewSet
-from roundtable.api import EventViewSet, ProgrammeItemViewSet, RoomViewSet
+from roundtable.api import EventViewSet, ProgrammeItemViewSet, ReleasedItemViewSet, RoomViewSet
 from speakers.api import (
     AcademicTitleViewSet,
     DegreeViewSet,
@@ -19,6 +19,7 @@ from speakers.api import (
 router = DefaultRouter()
 router.register("events", EventViewSet, basename="event")
 router.register("rooms", RoomViewSet, basename="room")
+router.register("programme", ReleasedItemViewSet, basename="programme")
 router.register("programme-items", ProgrammeItemViewSet, basename="programme-item")
 router.register("people", PersonViewSet, basename="person")
 router.register("participations", ParticipationViewSet, basename="participation")

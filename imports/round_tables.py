@@ -46,6 +46,7 @@ from imports.reading import (
 )
 from resolutions import drafting
 from resolutions.models import Resolution, ResolutionItem, ResolutionSection, ResolutionVersion
+from roundtable import releases
 from roundtable.models import ProgrammeItem, RoundTable
 from roundtable.schedule import clash_error, find_clash
 from speakers.models import Participation, Person
@@ -360,6 +361,8 @@ class ImportResult:
     participations: int
     resolution_sections: int = 0
     resolution_items: int = 0
+    # The version of the schedule release the import made, if the programme changed.
+    released: int | None = None
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
@@ -406,6 +409,10 @@ def write(plan):
     write_participations(event, plan, people, result)
     if plan.resolution is not None:
         write_resolution(event, plan.resolution, result)
+    # The file is the programme as it stands: released, as an organiser would, when it differs
+    # from what the public sees.
+    if releases.pending_changes(event):
+        result.released = releases.release(event, None).version
     return result
 
 

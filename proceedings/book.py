@@ -314,12 +314,12 @@ def render(template, context, lang=BOOK_LANGUAGE, title=""):
 def programme_parts(event):
     """The printed programme's parts (print/programme_part.html), Kazakh then Russian."""
     event = RoundTable.objects.filter(pk=event.pk).with_programme().get()
-    if not event.programme_items.all():
+    if not event.programme:
         return []
     parts = []
     for lang in LANGUAGES:
         label = PRINTED[lang]["programme"]
-        context = {"programme": printed_programme(event, lang)}
+        context = {"programme": printed_programme(event, lang, event.programme)}
         html = render("print/book/programme.html", context, lang, label)
         parts.append(Part("programme", label, head=label, html=html))
     return parts

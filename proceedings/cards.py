@@ -16,6 +16,7 @@ from modeltranslation.utils import get_language  # texts' language: kk on /kk-la
 from portal.templatetags.languages import written_in
 from proceedings import article, citations
 from proceedings.models import Author, split_keywords
+from roundtable.models import ReleasedItem
 from speakers.models import Participation
 
 LANGUAGE_NAMES = dict(settings.WRITTEN_LANGUAGES)
@@ -104,7 +105,18 @@ def card(entry, *, url, pdf_url):
         "gost": citations.gost(reference),
         "scholar_tags": scholar_tags(reference, pdf_url),
         "dublin_core": dublin_core(reference, paper),
+        "talk": released_talk(paper),
     }
+
+
+def released_talk(paper):
+    """The paper's talk as the released programme has it (the draft is the organisers'), or
+    None when it has none or the talk is not released."""
+    if paper.talk_id is None:
+        return None
+    return ReleasedItem.objects.filter(
+        release__current_of=paper.event_id, item_key=paper.talk_id
+    ).first()
 
 
 def scholar_tags(ref, pdf_url):

@@ -66,7 +66,7 @@ class PapersInBook:
         return found
 
     def of_talk(self, item):
-        return self.by_talk.get(item.pk, [])
+        return self.by_talk.get(item.item_key, [])
 
     def by(self, person):
         return [link for link in self.links if person.pk in link["author_ids"]]

@@ -1,11 +1,14 @@
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -15,8 +18,8 @@ from django.views.decorators.http import require_POST, require_safe
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from portal.concurrent_edits import RefusesStaleForms
-from roundtable import english_gaps, schedule, timeline
-from roundtable.models import ProgrammeItem, Room, RoundTable
+from roundtable import english_gaps, releases, schedule, timeline
+from roundtable.models import ProgrammeItem, Room, RoundTable, programme_prefetches
 from roundtable.title_fields import ProgrammeTitlesForm
 from speakers.models import Participation
 
@@ -139,6 +142,51 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     class Media:
         css = {"all": ["roundtable/admin.css"]}
 
+    def release_view(self, request, pk):
+        """Release the schedule: the changes the release would make, a comment, the confirmation."""
+        if not request.user.has_perm("roundtable.add_schedulerelease"):
+            raise PermissionDenied
+        event = get_object_or_404(RoundTable.objects.select_related("current_release"), pk=pk)
+        form = ReleaseForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            made = releases.release(event, request.user, form.comments())
+            self.message_user(
+                request,
+                _("Version %(version)d of the programme is released.") % {"version": made.version},
+                messages.SUCCESS,
+            )
+            return redirect("admin:roundtable_roundtable_change", event.pk)
+        current = event.current_release
+        return TemplateResponse(
+            request,
+            "admin/roundtable/roundtable/release.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": event,
+                "title": _("Release the schedule"),
+                "event": event,
+                "form": form,
+                "current": current,
+                "version": (current.version if current else 0) + 1,
+                "changes": releases.pending_changes(event),
+            },
+        )
+
+    def preview_view(self, request, pk):
+        """The printed programme (Kazakh, then Russian) of the draft, marked as a draft."""
+        if not request.user.has_perm("roundtable.view_programmeitem"):
+            raise PermissionDenied
+        event = get_object_or_404(RoundTable, pk=pk)
+        prefetch_related_objects([event], *programme_prefetches(draft=True))
+        pdf = schedule.programme_pdf(
+            event, event.programme_items.all(), schedule.PRINTED_LANGUAGES, draft=True
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="programme-{event.slug}-draft.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     @admin.display(description=_("Missing in English"))
     def missing_english(self, obj):
         """The texts the English pages show in Kazakh or Russian, each linked to its form."""
@@ -159,7 +207,8 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         url = reverse("admin:roundtable_roundtable_timeline", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Plan the day"))
 
-    # --- The timeline (roundtable/timeline.py; the page's script: static/roundtable/timeline.js)
+    # --- The timeline (roundtable/timeline.py; the page's script: static/roundtable/timeline.js),
+    # the release (roundtable/releases.py) and the draft's printed preview
 
     def get_urls(self):
         def view(name, function):
@@ -173,6 +222,16 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
             view("", require_safe(self.timeline_view)),
             view("data/", require_safe(self.timeline_data_view)),
             view("move/", require_POST(self.timeline_move_view)),
+            path(
+                "<int:pk>/release/",
+                self.admin_site.admin_view(self.release_view),
+                name="roundtable_roundtable_release",
+            ),
+            path(
+                "<int:pk>/programme-preview.pdf",
+                self.admin_site.admin_view(self.preview_view),
+                name="roundtable_roundtable_programme_preview",
+            ),
             *super().get_urls(),
         ]
 
@@ -219,6 +278,24 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         except timeline.Refused as refusal:
             return JsonResponse({**refusal.as_data(), "day": timeline.day(event)}, status=409)
         return JsonResponse({"undo": undo.as_data(), "day": timeline.day(event)})
+
+
+class ReleaseForm(forms.Form):
+    """The optional comment of a release, in each language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in settings.WRITTEN_LANGUAGES:
+            self.fields[f"comment_{code}"] = forms.CharField(
+                label=_("Comment (%(language)s)") % {"language": name},
+                max_length=500,
+                required=False,
+            )
+
+    def comments(self):
+        return {
+            code: self.cleaned_data[f"comment_{code}"] for code, _name in settings.WRITTEN_LANGUAGES
+        }
 
 
 class ShiftForm(forms.Form):

@@ -1,13 +1,14 @@
-"""The API's round tables, their rooms and programme items (/api/v1/events/, /api/v1/rooms/,
-/api/v1/programme-items/)."""
+"""The API's round tables, their rooms, the released programme and the organisers' draft of it
+(/api/v1/events/, /api/v1/rooms/, /api/v1/programme/, /api/v1/programme-items/)."""
 
 from django.db.models import F
 from django_filters import rest_framework as filters
+from rest_framework import serializers
 
 from portal.api_fields import SLUG, Related, TranslatedField
-from portal.api_viewsets import ApiViewSet, ModelRulesSerializer
+from portal.api_viewsets import ApiReadViewSet, ApiViewSet, ModelRulesSerializer
 from roundtable import permissions, schedule
-from roundtable.models import ProgrammeItem, Room, RoundTable
+from roundtable.models import ProgrammeItem, ReleasedItem, Room, RoundTable
 from speakers.models import Person
 
 
@@ -148,16 +149,83 @@ class ProgrammeItemFilter(filters.FilterSet):
 
 
 class ProgrammeItemViewSet(ApiViewSet):
-    """The programme: timed items of the visible round tables, in the order of the day."""
+    """The organisers' draft of the programme: its items, in the order of the day. Only those
+    who may view programme items read it; the public reads the released programme
+    (/api/v1/programme/)."""
 
     serializer_class = ProgrammeItemSerializer
     filterset_class = ProgrammeItemFilter
     event_paths = ("programme_items__pk",)
 
     def get_queryset(self):
+        if not self.request.user.has_perm("roundtable.view_programmeitem"):
+            return ProgrammeItem.objects.none()
         return (
             ProgrammeItem.objects.filter(event__in=self.visible_events())
             .select_related("event", "room")
             .prefetch_related("speakers")
             .order_by("-event__date", "event__slug", F("start").asc(nulls_last=True), "order", "pk")
+        )
+
+
+class ReleasedItemSerializer(serializers.ModelSerializer):
+    """A line of the released programme; `id` is its draft item's, the same in every release."""
+
+    id = serializers.IntegerField(source="item_key", read_only=True)
+    event = serializers.SlugRelatedField(source="release.event", slug_field="slug", read_only=True)
+    version = serializers.IntegerField(source="release.version", read_only=True)
+    title = TranslatedField()
+    speakers = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = ReleasedItem
+        fields = [
+            "id",
+            "event",
+            "version",
+            "start",
+            "end",
+            "kind",
+            "title",
+            "title_language",
+            "speakers",
+            "order",
+        ]
+
+
+class ReleasedItemFilter(filters.FilterSet):
+    event = filters.CharFilter(field_name="release__event__slug")
+    date = filters.DateFilter(field_name="release__event__date")
+    speaker = filters.CharFilter(field_name="speakers__slug")
+    language = filters.ChoiceFilter(
+        field_name="title_language", choices=ReleasedItem._meta.get_field("title_language").choices
+    )
+
+    class Meta:
+        model = ReleasedItem
+        fields = ["event", "date", "speaker", "kind", "language"]
+
+
+class ReleasedItemViewSet(ApiReadViewSet):
+    """The programme as released: the current release's items of the visible round tables, in
+    the order of the day."""
+
+    serializer_class = ReleasedItemSerializer
+    filterset_class = ReleasedItemFilter
+    lookup_field = "item_key"
+    lookup_url_kwarg = "id"
+    event_paths = ("current_release__items__item_key",)
+
+    def get_queryset(self):
+        return (
+            ReleasedItem.objects.filter(release__current_of__in=self.visible_events())
+            .select_related("release__event")
+            .prefetch_related("speakers")
+            .order_by(
+                "-release__event__date",
+                "release__event__slug",
+                F("start").asc(nulls_last=True),
+                "order",
+                "pk",
+            )
         )

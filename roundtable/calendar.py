@@ -3,8 +3,10 @@
 Items are times of day on the round table's date in the portal's time zone (Asia/Almaty), so
 each event carries that time zone by name (DTSTART;TZID=Asia/Almaty) with its VTIMEZONE, and
 calendars elsewhere show the right moment. An item keeps its UID for good, whatever the language
-or the address of the feed; its SEQUENCE is the item's revision (ProgrammeItem.sequence), which
-moves when its time, title, day or place changes, so a calendar holding the item replaces it.
+or the address of the feed (its draft item's id); its SEQUENCE is the item's revision
+(ReleasedItem.sequence), which moves with each release that changes its time, room, title or
+speakers and when the round table's day or place changes, so a calendar holding the item replaces
+it. The feeds give the released programme (roundtable/releases.py), never the draft.
 
 The text is in the active language, with modeltranslation's fallbacks: a talk titled only in
 Russian shows its Russian title in the Kazakh feed, as the programme prints it.
@@ -21,17 +23,25 @@ from django.utils import translation
 from icalendar import Calendar, Event
 
 from portal.templatetags.languages import written_in
+from roundtable.models import ReleasedItem
 from speakers.models import Person
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
+def released(event):
+    """The items of `event`'s current release (none before the first)."""
+    return ReleasedItem.objects.filter(release__current_of=event)
+
+
 def timed_items(event):
-    """The items of `event` that have a time, with their speakers as the programme prints them,
-    in two queries."""
+    """The released items of `event` that have a time, with their speakers as the programme
+    prints them, in two queries."""
     speakers = Person.objects.select_related("degree", "academic_title", "rank")
-    return event.programme_items.filter(start__isnull=False).prefetch_related(
-        Prefetch("speakers", queryset=speakers)
+    return (
+        released(event)
+        .filter(start__isnull=False)
+        .prefetch_related(Prefetch("speakers", queryset=speakers))
     )
 
 
@@ -42,7 +52,7 @@ def absolute(path):
 
 def item_url(event, item):
     """The item's line on the event page in the active language."""
-    return f"{absolute(event.get_absolute_url())}#item-{item.pk}"
+    return f"{absolute(event.get_absolute_url())}#item-{item.item_key}"
 
 
 def moment(event, time):
@@ -63,7 +73,7 @@ def place(event):
 
 
 def uid(item):
-    return f"item-{item.pk}@{urlsplit(settings.SITE_URL).hostname}"
+    return f"item-{item.item_key}@{urlsplit(settings.SITE_URL).hostname}"
 
 
 def title_language(item):
@@ -103,7 +113,7 @@ def round_table_entry(event, note=""):
     its last timed item (a registrant's calendar), with `note` (the online link) first in its
     description."""
     start = moment(event, event.start)
-    timed = event.programme_items.filter(end__isnull=False)
+    timed = released(event).filter(end__isnull=False)
     last = max((item.end for item in timed), default=None)
     # Without a timed programme, the entry lasts two hours from the start.
     end = moment(event, last) if last and last > event.start else None

@@ -5,7 +5,8 @@ and key names follow what pretalx emits (its agenda/schedule.xml and FrabJsonExp
 the C3VOC schema (https://c3voc.de/schedule/schema.json): one day running from 04:00 to 03:59
 the next morning, one room (the venue), one event per timed item. An item's guid is a UUID
 derived from its identity on this portal, so apps keep their favourites across updates; the
-version is the round table's data version, so it moves with every change a reader could see.
+version is the schedule release's (roundtable/releases.py): the files give the released
+programme.
 
 Text is in the active language, with modeltranslation's fallbacks, as on the event page.
 """
@@ -82,13 +83,13 @@ def person(event, speaker):
 def schedule_event(event, item):
     """One timed item as an event of pretalx's JSON."""
     return {
-        "guid": guid("programme-items", item.pk),
-        "id": item.pk,
+        "guid": guid("programme-items", item.item_key),
+        "id": item.item_key,
         "date": moment(event, item.start).isoformat(),
         "start": item.start.strftime("%H:%M"),
         "duration": duration(item),
         "room": event.venue,
-        "slug": f"{event.slug}-{item.pk}",
+        "slug": f"{event.slug}-{item.item_key}",
         "url": item_url(event, item),
         "title": item.label,
         "subtitle": "",
@@ -114,7 +115,7 @@ def schedule(event, items):
     day_start, day_end = day_bounds(event)
     return {
         "url": absolute(event.get_absolute_url()),
-        "version": str(event.data_version),
+        "version": str(event.current_release.version) if event.current_release else "0",
         "base_url": absolute("/"),
         "conference": {
             "acronym": acronym(event.slug),
@@ -188,7 +189,9 @@ def schedule_xml(event, items):
         for room in conference["rooms"]:
             room_element = ET.SubElement(day_element, "room", name=room["name"], guid=room["guid"])
             for item, fields in zip(items, day["rooms"][room["name"]], strict=True):
-                element = ET.SubElement(room_element, "event", guid=fields["guid"], id=str(item.pk))
+                element = ET.SubElement(
+                    room_element, "event", guid=fields["guid"], id=str(item.item_key)
+                )
                 for name in EVENT_ELEMENTS:
                     ET.SubElement(element, name).text = fields[name] or ""
                 persons = ET.SubElement(element, "persons")

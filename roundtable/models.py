@@ -65,20 +65,26 @@ class RoundTableQuerySet(models.QuerySet):
         return self.prefetch_related(*programme_prefetches())
 
 
-def programme_prefetches():
+def programme_prefetches(*, draft=False):
     """What RoundTableQuerySet.with_programme prefetches; for prefetch_related_objects on a round
-    table already read."""
-    speakers = Person.objects.select_related("degree", "academic_title", "rank")
-    programme = ProgrammeItem.objects.prefetch_related(
-        models.Prefetch("speakers", queryset=speakers)
+    table already read. The programme is the released one the public sees (RoundTable.programme),
+    or with `draft` the organisers' draft (programme_items)."""
+    speakers = models.Prefetch(
+        "speakers", queryset=Person.objects.select_related("degree", "academic_title", "rank")
     )
+    if draft:
+        programme = models.Prefetch(
+            "programme_items", queryset=ProgrammeItem.objects.prefetch_related(speakers)
+        )
+    else:
+        programme = models.Prefetch(
+            "current_release__items",
+            queryset=ReleasedItem.objects.select_related("room").prefetch_related(speakers),
+        )
     participations = Participation.objects.select_related(
         "person__degree", "person__academic_title", "person__rank"
     )
-    return [
-        models.Prefetch("programme_items", queryset=programme),
-        models.Prefetch("participations", queryset=participations),
-    ]
+    return [programme, models.Prefetch("participations", queryset=participations)]
 
 
 class RoundTable(RevisionFields, models.Model):
@@ -125,6 +131,17 @@ class RoundTable(RevisionFields, models.Model):
     data_changed_at = models.DateTimeField(
         _("data last changed at"), default=timezone.now, editable=False
     )
+    # The programme the public sees (roundtable/releases.py); None until the first release.
+    # Set by the release only, as the data version is.
+    current_release = models.ForeignKey(
+        "ScheduleRelease",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="current_of",
+        verbose_name=_("current release"),
+    )
 
     objects = RoundTableQuerySet.as_manager()
 
@@ -142,15 +159,24 @@ class RoundTable(RevisionFields, models.Model):
             # The data version moves only through versions.bump; written back, an old number
             # would bring back the key of a page cached before this edit.
             kwargs["update_fields"] = fields_to_write(
-                self, kwargs, leave=("data_version", "data_changed_at")
+                self, kwargs, leave=("data_version", "data_changed_at", "current_release")
             )
         super().save(**kwargs)
         if moved:
-            self.programme_items.update(sequence=F("sequence") + 1)
+            # What calendars hold is the released programme: its items are revised in place.
+            ReleasedItem.objects.filter(release__current_of=self).update(sequence=F("sequence") + 1)
         self.remember_revision_fields()
 
     def get_absolute_url(self):
         return reverse("roundtable:event", kwargs={"slug": self.slug})
+
+    @property
+    def programme(self):
+        """The items of the current release: the programme the public sees (none before the
+        first release; the organisers' draft is `programme_items`)."""
+        if self.current_release_id is None:
+            return ReleasedItem.objects.none()
+        return self.current_release.items.all()
 
     @property
     def moderator(self):
@@ -190,11 +216,11 @@ class Room(models.Model):
         return self.name
 
 
-class ProgrammeItem(RevisionFields, models.Model):
-    """A timed line of the programme: a talk, the opening, a break, the discussion."""
+class ProgrammeItem(models.Model):
+    """A timed line of the programme: a talk, the opening, a break, the discussion.
 
-    # What a calendar shows of the item besides its round table's place and day.
-    revision_fields = ("start", "end", "kind", *in_every_language("title"))
+    The items are the organisers' draft: the public sees them as last released (ReleasedItem).
+    """
 
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening")
@@ -241,9 +267,6 @@ class ProgrammeItem(RevisionFields, models.Model):
     order = models.PositiveIntegerField(
         _("order"), default=0, help_text=_("Places items without a time, such as the closing.")
     )
-    # Counts the changes of the item's time, kind, title, day or place: calendars that hold the
-    # item replace it only with a higher number (SEQUENCE in iCalendar, roundtable/calendar.py).
-    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("programme item")
@@ -274,17 +297,6 @@ class ProgrammeItem(RevisionFields, models.Model):
     def __str__(self):
         return self.label
 
-    def save(self, **kwargs):
-        revised = self.pk is not None and self.revision_fields_changed()
-        if not self._state.adding:
-            # The round table's save raises every item's revision.
-            kwargs["update_fields"] = fields_to_write(self, kwargs, leave=("sequence",))
-        super().save(**kwargs)
-        if revised:
-            type(self).objects.filter(pk=self.pk).update(sequence=F("sequence") + 1)
-            self.refresh_from_db(fields=["sequence"])
-        self.remember_revision_fields()
-
     @property
     def label(self):
         """The title, or failing that the speakers or the kind: what an organiser recognises."""
@@ -312,3 +324,97 @@ class ProgrammeItem(RevisionFields, models.Model):
             raise ValidationError(
                 {"end": _("The end must be after the start.")}, code="end_before_start"
             )
+
+
+class ScheduleRelease(models.Model):
+    """A version of a round table's programme as released to the public (roundtable/releases.py).
+
+    Versions count from 1 per round table; the released items are frozen copies of the draft.
+    """
+
+    event = models.ForeignKey(
+        RoundTable, models.CASCADE, related_name="releases", verbose_name=_("round table")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    released_at = models.DateTimeField(_("released at"), default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+
+    class Meta:
+        verbose_name = _("schedule release")
+        verbose_name_plural = _("schedule releases")
+        ordering = ["event", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "version"], name="one_release_per_version_of_a_round_table"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} — {self.version}"
+
+
+class ReleasedItem(models.Model):
+    """A programme item as a release froze it; reads as a ProgrammeItem does in templates."""
+
+    Kind = ProgrammeItem.Kind
+
+    release = models.ForeignKey(
+        ScheduleRelease, models.CASCADE, related_name="items", verbose_name=_("release")
+    )
+    # The draft item, and its id kept when the draft item is deleted: the item's identity in
+    # calendars (UID), schedule apps (guid) and the event page's anchors across releases.
+    item = models.ForeignKey(
+        ProgrammeItem,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="releases",
+        verbose_name=_("programme item"),
+    )
+    item_key = models.PositiveIntegerField(_("programme item number"))
+    room = models.ForeignKey(
+        Room,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="released_items",
+        verbose_name=_("room"),
+    )
+    start = models.TimeField(_("start"), null=True, blank=True)
+    end = models.TimeField(_("end"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=ProgrammeItem.Kind)
+    speakers = models.ManyToManyField(
+        "speakers.Person", blank=True, related_name="released_items", verbose_name=_("speakers")
+    )
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    title_language = models.CharField(
+        _("language of the title"), max_length=2, choices=settings.WRITTEN_LANGUAGES, blank=True
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    # Counts the releases that changed the item's time, room, kind, title or speakers, and the
+    # round table's changes of day or place: calendars that hold the item replace it only with a
+    # higher number (SEQUENCE in iCalendar, roundtable/calendar.py).
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+
+    class Meta:
+        verbose_name = _("released programme item")
+        verbose_name_plural = _("released programme items")
+        ordering = [F("start").asc(nulls_last=True), "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "item_key"], name="a_programme_item_once_per_release"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    label = ProgrammeItem.label

@@ -14,7 +14,10 @@ def can_preview(user):
 
 
 def viewable_by(user):
-    """The round tables `user` may see, with the resolution and the proceedings joined in: every
-    event page links to them."""
-    events = RoundTable.objects.select_related("resolution", "proceedings", "call")
+    """The round tables `user` may see, with the resolution, the proceedings and the current
+    schedule release joined in: every event page links to them, and the programme is read from
+    the release."""
+    events = RoundTable.objects.select_related(
+        "resolution", "proceedings", "call", "current_release"
+    )
     return events if can_preview(user) else events.published()

@@ -46,10 +46,11 @@ def matches(item, query):
 
 
 def matching(items, query):
-    """The pks of the `items` that match `query`; None for no query (every item is shown)."""
+    """The keys (ReleasedItem.item_key) of the `items` that match `query`; None for no query
+    (every item is shown)."""
     if not normalised(query):
         return None
-    return {item.pk for item in items if matches(item, query)}
+    return {item.item_key for item in items if matches(item, query)}
 
 
 def found_phrases():

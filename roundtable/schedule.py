@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal import versions
 from portal.templatetags.languages import written_in
+from typesetting.printing import render_pdf
 
 ANY_DAY = datetime.date(2000, 1, 1)
 
@@ -115,11 +116,10 @@ def shift_from(first, minutes, *, keep=None):
                 code="outside_day",
             )
         item.start, item.end = start, end
-        item.sequence += 1  # a new revision for calendars, as ProgrammeItem.save counts them
     for item in moving:
         if clash := find_clash(item, items):
             raise clash_error(item, clash)
-    type(first).objects.bulk_update(moving, ["start", "end", "sequence"])
+    type(first).objects.bulk_update(moving, ["start", "end"])
     versions.bump([first.event_id])  # bulk_update sends no signals
     return moving
 
@@ -164,11 +164,13 @@ def printed_item(item):
     }
 
 
-def printed_programme(event, language):
-    """The programme of `event` in `language`, as `templates/print/programme_part.html` prints it.
+def printed_programme(event, language, items):
+    """The programme of `event` in `language`, as `templates/print/programme_part.html` prints it:
+    `items` are its released items (RoundTable.programme), or its draft ones for the organisers'
+    preview.
 
-    Reads the event's items with their speakers, and its participations (for the moderator):
-    prefetch them (RoundTable.objects.with_programme()) to print without a query per item.
+    Reads the items' speakers, and the event's participations (for the moderator): prefetch them
+    (RoundTable.objects.with_programme()) to print without a query per item.
     """
     with translation.override(language):
         moderator = event.moderator
@@ -185,5 +187,18 @@ def printed_programme(event, language):
             "venue": {"text": venue, "lang": written_in(event, "venue")},
             "format": str(event.get_format_display()),
             "moderator": printed_person(moderator) if moderator else None,
-            "items": [printed_item(item) for item in event.programme_items.all()],
+            "items": [printed_item(item) for item in items],
         }
+
+
+def programme_pdf(event, items, languages, draft=False):
+    """The printed programme of `items` (PDF bytes), one part per language; `draft` marks each
+    part as the organisers' draft, not released."""
+    parts = [printed_programme(event, code, items) for code in languages]
+    return render_pdf(
+        "print/programme.html",
+        {"parts": parts, "draft": draft},
+        lang=languages[0],
+        title=" / ".join(dict.fromkeys(part["title"] for part in parts)),
+        authors=[part["organiser"]["text"] for part in parts[:1] if part["organiser"]["text"]],
+    )

@@ -332,7 +332,7 @@ class Day:
             # The day's own copies take the new times: they hold the speakers already read.
             shifted = [self.item(other.pk) for other in moved]
             for mine, other in zip(shifted, moved, strict=True):
-                mine.start, mine.end, mine.sequence = other.start, other.end, other.sequence
+                mine.start, mine.end = other.start, other.end
         for changed in [item, *shifted]:
             if clash := schedule.find_clash(changed, self.items):
                 raise Refused(schedule.clash_error(changed, clash).messages[0])

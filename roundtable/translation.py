@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from roundtable.models import ProgrammeItem, Room, RoundTable
+from roundtable.models import ProgrammeItem, ReleasedItem, Room, RoundTable, ScheduleRelease
 
 
 @register(RoundTable)
@@ -18,3 +18,13 @@ class ProgrammeItemTranslation(TranslationOptions):
 class RoomTranslation(TranslationOptions):
     fields = ("name",)
     required_languages = ("kk",)
+
+
+@register(ScheduleRelease)
+class ScheduleReleaseTranslation(TranslationOptions):
+    fields = ("comment",)
+
+
+@register(ReleasedItem)
+class ReleasedItemTranslation(TranslationOptions):
+    fields = ("title",)

@@ -13,11 +13,11 @@ from roundtable import (
     now_next,
     permissions,
     programme_search,
+    releases,
     schedule,
     spreadsheets,
 )
 from roundtable.models import programme_prefetches
-from typesetting.printing import render_pdf
 
 
 @page_cache.public_page
@@ -33,7 +33,7 @@ def event(request, slug):
     # With its registration settings: the programme links to the registration while it is open.
     events = permissions.viewable_by(request.user).select_related("registration_settings")
     event = get_object_or_404(events.with_programme(), slug=slug)
-    items = event.programme_items.all()
+    items = event.programme
     query = request.GET.get("q", "").strip()
     return render(
         request,
@@ -41,6 +41,11 @@ def event(request, slug):
         {
             "event": event,
             "section": "programme",
+            "programme": items,
+            "release": event.current_release,
+            "changes": releases.changes(event.current_release, items)
+            if event.current_release
+            else [],
             "now_next": now_next.shown(event, items, timezone.now()),
             "query": query,
             "matching": programme_search.matching(items, query),
@@ -63,14 +68,7 @@ def programme_pdf(request, slug):
 
     def make():
         prefetch_related_objects([event], *programme_prefetches())
-        parts = [schedule.printed_programme(event, code) for code in languages]
-        return render_pdf(
-            "print/programme.html",
-            {"parts": parts},
-            lang=languages[0],
-            title=" / ".join(dict.fromkeys(part["title"] for part in parts)),
-            authors=[part["organiser"]["text"] for part in parts[:1] if part["organiser"]["text"]],
-        )
+        return schedule.programme_pdf(event, event.programme, languages)
 
     response = page_cache.feed(request, event, name, "application/pdf", make)
     response["Content-Disposition"] = f'inline; filename="{name}"'
@@ -115,7 +113,7 @@ def programme_item_ics(request, slug, item):
     name = f"programme/{item}.ics"
 
     def make():
-        timed = get_object_or_404(calendar.timed_items(event), pk=item)
+        timed = get_object_or_404(calendar.timed_items(event), item_key=item)
         return calendar.programme_calendar(event, [timed], name)
 
     return page_cache.feed(request, event, name, calendar.CONTENT_TYPE, make)

@@ -68,7 +68,7 @@ class PersonViewSet(ApiViewSet):
     filterset_class = PersonFilter
     lookup_field = "slug"
     lookup_value_regex = SLUG
-    event_paths = ("participations__person__slug", "programme_items__speakers__slug")
+    event_paths = ("participations__person__slug", "current_release__items__speakers__slug")
 
     def get_queryset(self):
         people = permissions.viewable_by(self.request.user)

@@ -165,10 +165,12 @@ class Person(models.Model):
         return order[0]
 
     def event_ids(self):
-        """The round tables this person appears in: on the roster or in the programme."""
+        """The round tables this person appears in: on the roster, in the programme's draft or in
+        a release of it."""
         return {
             *self.participations.values_list("event_id", flat=True),
             *self.programme_items.values_list("event_id", flat=True),
+            *self.released_items.values_list("release__event_id", flat=True),
         }
 
 

@@ -4,14 +4,15 @@ its roster (see roundtable/permissions.py for the words every app's permissions 
 from django.db.models import Exists, OuterRef, Q
 
 from roundtable import permissions as roundtable_permissions
-from roundtable.models import ProgrammeItem
+from roundtable.models import ReleasedItem
 from speakers.models import Participation, Person
 
 
 def appearing_in(events):
-    """A condition on people: on the roster or in the programme of one of `events`."""
+    """A condition on people: on the roster or in the released programme of one of `events`
+    (the draft is the organisers')."""
     return Q(Exists(Participation.objects.filter(person=OuterRef("pk"), event__in=events))) | Q(
-        Exists(ProgrammeItem.objects.filter(speakers=OuterRef("pk"), event__in=events))
+        Exists(ReleasedItem.objects.filter(speakers=OuterRef("pk"), release__current_of__in=events))
     )
 
 

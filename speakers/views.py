@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from portal import page_cache
 from roundtable import permissions as roundtable_permissions
-from roundtable.models import ProgrammeItem
+from roundtable.models import ReleasedItem
 from speakers import names
 from speakers.models import Participation
 
@@ -45,7 +45,8 @@ def speaker(request, slug, person):
         event=event,
         person__slug=person,
     )
-    talks = ProgrammeItem.objects.filter(event=event, speakers=participation.person)
+    # As released: the draft is the organisers'.
+    talks = ReleasedItem.objects.filter(release__current_of=event, speakers=participation.person)
     return render(
         request,
         "speakers/speaker.html",

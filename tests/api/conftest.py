@@ -25,6 +25,7 @@ from tests.factories import (
     RoundTableFactory,
     SectionFactory,
     finished_build,
+    release,
     resolution_with,
     two_pages_each,
 )
@@ -92,6 +93,7 @@ def round_table(number=0, *, talks=2):
         )
     room.chair = people[0] if people else None
     room.save()
+    release(event)
     resolution = resolution_with(sections=2, items=2, event=event)
     Resolution.objects.filter(pk=resolution.pk).update(status=Resolution.Status.PUBLISHED)
     proceedings = ProceedingsFactory(event=event, published=True)

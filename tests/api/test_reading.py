@@ -30,7 +30,7 @@ def test_the_public_reads_published_round_tables_only(anonymous, event):
     ProgrammeItemFactory(event=hidden)
 
     slugs = [item["slug"] for item in results(anonymous.get(f"{API}/events/"))]
-    items = results(anonymous.get(f"{API}/programme-items/"))
+    items = results(anonymous.get(f"{API}/programme/"))
 
     assert slugs == [event.slug]
     assert {item["event"] for item in items} == {event.slug}
@@ -104,24 +104,24 @@ def test_filtering_people_by_an_unpublished_round_table_tells_the_public_nothing
     assert people == []
 
 
-def test_programme_items_filter_by_event_date_speaker_and_language(anonymous, event):
+def test_the_released_programme_filters_by_event_date_speaker_and_language(anonymous, event):
     other = round_table(1)
     speaker = event.participations.first().person
 
-    by_event = results(anonymous.get(f"{API}/programme-items/", {"event": other.slug}))
-    by_date = results(anonymous.get(f"{API}/programme-items/", {"date": "2025-05-01"}))
-    by_speaker = results(anonymous.get(f"{API}/programme-items/", {"speaker": speaker.slug}))
-    in_kazakh = results(anonymous.get(f"{API}/programme-items/", {"language": "kk"}))
+    by_event = results(anonymous.get(f"{API}/programme/", {"event": other.slug}))
+    by_date = results(anonymous.get(f"{API}/programme/", {"date": "2025-05-01"}))
+    by_speaker = results(anonymous.get(f"{API}/programme/", {"speaker": speaker.slug}))
+    in_kazakh = results(anonymous.get(f"{API}/programme/", {"language": "kk"}))
 
     assert {item["event"] for item in by_event} == {other.slug}
     assert {item["event"] for item in by_date} == {event.slug}
     assert [item["speakers"] for item in by_speaker] == [[speaker.slug]]
     assert in_kazakh == []
-    assert anonymous.get(f"{API}/programme-items/", {"date": "May"}).status_code == 400
+    assert anonymous.get(f"{API}/programme/", {"date": "May"}).status_code == 400
 
 
 def test_items_come_in_the_order_of_the_day(anonymous, event):
-    items = results(anonymous.get(f"{API}/programme-items/", {"event": event.slug}))
+    items = results(anonymous.get(f"{API}/programme/", {"event": event.slug}))
 
     assert [(item["start"], item["end"]) for item in items] == [
         ("10:00:00", "10:10:00"),

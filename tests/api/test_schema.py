@@ -27,6 +27,7 @@ API = "/api/v1"
 RESOURCES = {
     "events": "{slug}",
     "rooms": "{id}",
+    "programme": "{id}",
     "programme-items": "{id}",
     "people": "{slug}",
     "participations": "{id}",
@@ -131,6 +132,7 @@ def addresses(event):
         f"{API}/events/{{slug}}/": {"slug": event.slug},
         f"{API}/rooms/{{id}}/": {"id": event.rooms.first().pk},
         f"{API}/people/{{slug}}/": {"slug": event.participations.first().person.slug},
+        f"{API}/programme/{{id}}/": {"id": event.programme_items.first().pk},
         f"{API}/programme-items/{{id}}/": {"id": event.programme_items.first().pk},
         f"{API}/participations/{{id}}/": {"id": event.participations.first().pk},
         f"{API}/papers/{{id}}/": {"id": event.papers.filter(status="accepted").first().pk},

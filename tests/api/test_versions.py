@@ -15,7 +15,7 @@ from portal import page_cache
 from roundtable.models import RoundTable
 from speakers.models import AcademicTitle, Degree, Rank
 from tests.api.conftest import client_of, round_table
-from tests.factories import RoundTableFactory
+from tests.factories import RoundTableFactory, release
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ API = "/api/v1"
 LISTS = [
     "events",
     "rooms",
-    "programme-items",
+    "programme",
     "people",
     "participations",
     "papers",
@@ -40,7 +40,7 @@ def details(event):
     return [
         f"events/{event.slug}",
         f"rooms/{event.rooms.first().pk}",
-        f"programme-items/{event.programme_items.first().pk}",
+        f"programme/{event.programme_items.first().pk}",
         f"people/{event.participations.first().person.slug}",
         f"participations/{event.participations.first().pk}",
         f"papers/{event.papers.filter(book_entries__isnull=False).first().pk}",
@@ -89,18 +89,19 @@ def test_if_modified_since_answers_304_until_the_data_changes(anonymous, event):
     assert anonymous.get(f"{API}/events/", HTTP_IF_MODIFIED_SINCE=since).status_code == 200
 
 
-def test_an_edit_gives_a_new_etag_and_the_new_data_at_once(anonymous, event, organiser):
+def test_a_release_gives_a_new_etag_and_the_new_data_at_once(anonymous, event, organiser):
     item = event.programme_items.first()
-    first = anonymous.get(f"{API}/programme-items/", {"lang": "ru"})
+    first = anonymous.get(f"{API}/programme/", {"lang": "ru"})
 
     response = client_of(organiser).patch(
         f"{API}/programme-items/{item.pk}/", {"title": {"ru": "Новое название"}}, format="json"
     )
-    again = anonymous.get(
-        f"{API}/programme-items/", {"lang": "ru"}, HTTP_IF_NONE_MATCH=first["ETag"]
-    )
+    drafted = anonymous.get(f"{API}/programme/", {"lang": "ru"})
+    release(event)
+    again = anonymous.get(f"{API}/programme/", {"lang": "ru"}, HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert response.status_code == 200
+    assert drafted.json()["results"][0]["title"] != "Новое название"  # a draft, not released
     assert again.status_code == 200
     assert again["ETag"] != first["ETag"]
     assert again.json()["results"][0]["title"] == "Новое название"
@@ -108,12 +109,12 @@ def test_an_edit_gives_a_new_etag_and_the_new_data_at_once(anonymous, event, org
 
 def test_an_edit_elsewhere_leaves_a_round_tables_answers_as_they_are(anonymous, event):
     other = round_table(1)
-    first = anonymous.get(f"{API}/programme-items/", {"event": event.slug})
+    first = anonymous.get(f"{API}/programme/", {"event": event.slug})
 
     other.programme_items.first().delete()
 
     again = anonymous.get(
-        f"{API}/programme-items/", {"event": event.slug}, HTTP_IF_NONE_MATCH=first["ETag"]
+        f"{API}/programme/", {"event": event.slug}, HTTP_IF_NONE_MATCH=first["ETag"]
     )
     assert again.status_code == 304
 
@@ -159,7 +160,7 @@ def test_lists_take_the_same_queries_for_ten_times_the_data(db):
     expected = {
         "events": 4,
         "rooms": 4,
-        "programme-items": 5,
+        "programme": 5,
         "people": 4,
         "participations": 4,
         "papers": 5,
@@ -220,20 +221,20 @@ def test_a_list_of_one_round_table_is_kept_under_its_version(
 ):
     round_table(1)
     query = {"event": event.slug, "lang": "ru"}
-    first = anonymous.get(f"{API}/programme-items/", query)
+    first = anonymous.get(f"{API}/programme/", query)
     with django_assert_num_queries(1):
-        assert anonymous.get(f"{API}/programme-items/", query).content == first.content
+        assert anonymous.get(f"{API}/programme/", query).content == first.content
     with connection.cursor() as cursor:  # an edit by another process: no bump in this one
         cursor.execute(
-            "UPDATE roundtable_programmeitem SET title_ru = %s WHERE event_id = %s",
-            ["Изменено в другом процессе", event.pk],
+            "UPDATE roundtable_releaseditem SET title_ru = %s WHERE release_id = %s",
+            ["Изменено в другом процессе", event.current_release_id],
         )
         cursor.execute(
             "UPDATE roundtable_roundtable SET data_version = data_version + 1 WHERE id = %s",
             [event.pk],
         )
 
-    edited = anonymous.get(f"{API}/programme-items/", query, HTTP_IF_NONE_MATCH=first["ETag"])
+    edited = anonymous.get(f"{API}/programme/", query, HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert edited.status_code == 200
     assert edited["ETag"] != first["ETag"]

@@ -16,6 +16,7 @@ from tests.factories import (
     ProgrammeItemFactory,
     RegistrationFactory,
     RoundTableFactory,
+    release,
 )
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -44,7 +45,7 @@ def day(transactional_db):
         speakers=[asel],
     )
     ProgrammeItemFactory(event=event, start=t(10, 0), end=t(10, 20), title_ru="Цифровые улики")
-    return event
+    return release(event)
 
 
 @pytest.fixture

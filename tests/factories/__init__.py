@@ -45,6 +45,7 @@ from tests.factories.programme import (
     RoomFactory,
     RoundTableFactory,
     programme_of,
+    release,
 )
 from tests.factories.resolutions import (
     AmendmentFactory,
@@ -87,6 +88,7 @@ __all__ = [
     "participant",
     "picture",
     "programme_of",
+    "release",
     "resolution_with",
     "speaker",
     "staff",

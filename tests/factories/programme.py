@@ -4,6 +4,7 @@ import datetime
 
 import factory
 
+from roundtable import releases
 from roundtable.models import ProgrammeItem, Room, RoundTable
 from tests.factories.people import ParticipationFactory, PersonFactory, RankFactory
 
@@ -56,7 +57,8 @@ class ProgrammeItemFactory(factory.django.DjangoModelFactory):
 
 
 def programme_of(event, talks):
-    """`talks` two-minute talks from 09:00, each by its own speaker with a rank: a full event."""
+    """`talks` two-minute talks from 09:00, each by its own speaker with a rank, released: a full
+    event as the public sees it."""
     rank = RankFactory()
     start = datetime.datetime.combine(event.date, event.start)
     for number in range(talks):
@@ -70,4 +72,12 @@ def programme_of(event, talks):
             order=number,
             speakers=[person],
         )
+    return release(event)
+
+
+def release(event, comment=None):
+    """Release `event`'s draft programme, as an organiser would, so the public sees it; returns
+    the round table read again (with its current release)."""
+    releases.release(event, None, comment)
+    event.refresh_from_db()
     return event

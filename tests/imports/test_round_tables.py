@@ -180,6 +180,21 @@ def test_importing_the_same_file_again_changes_nothing():
 
     assert (result.created.total(), result.updated.total(), result.deleted.total()) == (0, 0, 0)
     assert primary_keys() == keys
+    assert result.released is None  # the public programme is already the file's
+
+
+def test_an_import_releases_the_programme_it_writes(text):
+    first = import_roundtable(text)
+    event = RoundTable.objects.get(slug=SLUG)
+    assert first.released == 1
+    assert event.current_release.items.count() == 27
+
+    welcome = edited(text, '      en: "Opening remarks"\n', '      en: "Welcome"\n')
+    result = import_roundtable(welcome)
+
+    event.refresh_from_db()
+    assert result.released == event.current_release.version == 2
+    assert event.current_release.items.get(order=0).title_en == "Welcome"
 
 
 def test_an_edited_file_updates_in_place(text):
@@ -531,6 +546,7 @@ def test_the_command_prints_a_summary():
     assert out.getvalue() == (
         f"Imported {SLUG}: 27 programme items, 25 people, 25 participations, "
         "a resolution of 6 sections and 18 items (created 103, updated 0, deleted 0).\n"
+        "Released version 1 of the programme.\n"
     )
 
 
@@ -544,6 +560,7 @@ def test_the_summary_of_a_file_without_a_resolution_does_not_mention_one(text, t
     assert out.getvalue() == (
         f"Imported {SLUG}: 27 programme items, 25 people, 25 participations "
         "(created 78, updated 0, deleted 0).\n"
+        "Released version 1 of the programme.\n"
     )
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from participants.models import Mode, Registration
-from tests.factories import ProgrammeItemFactory, RegistrationFactory, RoundTableFactory
+from tests.factories import ProgrammeItemFactory, RegistrationFactory, RoundTableFactory, release
 from tests.factories import superuser as make_superuser
 from tests.roles import ROLES, user_in
 
@@ -36,7 +36,7 @@ def event():
     t = datetime.time
     ProgrammeItemFactory(event=event, start=t(9, 0), end=t(9, 30), title_ru="Открытие")
     ProgrammeItemFactory(event=event, start=t(9, 30), end=t(11, 0), title_ru="Доклады")
-    return event
+    return release(event)
 
 
 def url_of(registration, language="en"):
@@ -176,6 +176,7 @@ def test_queries_do_not_grow_with_the_programme(
         ProgrammeItemFactory(
             event=event, start=begins.time(), end=(begins + datetime.timedelta(minutes=2)).time()
         )
+    release(event)
     clock(almaty(23, 9, 45))
     registration = RegistrationFactory(event=event, mode=Mode.ONLINE, status=CONFIRMED)
     with django_assert_num_queries(3):  # the registration with its round table, items, speakers

@@ -18,21 +18,25 @@ from django.utils import translation
 
 from portal import page_cache
 from resolutions.models import Resolution
-from tests.factories import ProgrammeItemFactory, RoundTableFactory, resolution_with
+from tests.factories import ProgrammeItemFactory, RoundTableFactory, release, resolution_with
 from tests.pages import page
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_edit_shows_at_once_on_a_cached_page(client):
+def test_a_release_shows_at_once_on_a_cached_page(client):
     event = RoundTableFactory()
     item = ProgrammeItemFactory(event=event, title_ru="Первый доклад")
+    release(event)
     assert "Первый доклад" in page(client, "ru", "roundtable:event", slug=event.slug)
     item.title_ru = "Исправленный доклад"
     item.save()
+    release(event)
     html = page(client, "ru", "roundtable:event", slug=event.slug)
-    assert "Исправленный доклад" in html
-    assert "Первый доклад" not in html
+    programme, changes = html.split('class="release-changes"')
+    assert "Исправленный доклад" in programme
+    assert "Первый доклад" not in programme
+    assert "«Первый доклад»" in changes  # the former title, in the change list
 
 
 def test_each_language_has_its_own_page(client):
@@ -133,9 +137,9 @@ def test_a_reload_of_an_unchanged_page_gets_304_and_an_edit_a_new_page(client):
 def test_plain_and_gzipped_copies_share_a_weak_etag_that_either_revalidates(client, name):
     """A page, a feed and an API list alike: one ETag per data version, weak since it goes out
     plain or gzipped (a strong one promises the same bytes), and 304 for a client holding either."""
-    event = ProgrammeItemFactory().event
+    event = release(ProgrammeItemFactory().event)
     if name == "api":
-        address = "/api/v1/programme-items/"
+        address = "/api/v1/programme/"
     else:
         with translation.override("ru"):
             address = reverse(f"roundtable:{name}", kwargs={"slug": event.slug})

@@ -9,6 +9,7 @@ from django.utils import translation
 from lxml import html as lxml_html
 
 from proceedings.models import Paper
+from roundtable.models import ProgrammeItem
 from tests.factories import (
     AuthorFactory,
     PaperFactory,
@@ -133,6 +134,18 @@ def test_card_links_its_authors_on_the_roster_and_its_talk(client):
     assert talk.get("href") == url("event", slug=event.slug) + f"#item-{paper.talk_id}"
 
 
+def test_card_names_its_talk_as_released(client):
+    event, papers = book_of_talks(1)
+    paper = papers[0]
+    released = paper.talk.title_ru
+    ProgrammeItem.objects.filter(pk=paper.talk_id).update(title_ru="Черновое название")
+    html = page(client, "en", "roundtable:article", slug=event.slug, pk=paper.pk)
+    tree = lxml_html.fromstring(html)
+    talk = tree.xpath('//dt[text()="Talk at the round table"]/following-sibling::dd[1]/a')[0]
+    assert talk.text_content() == released
+    assert "Черновое название" not in html
+
+
 def test_an_author_of_another_round_table_is_not_linked(client):
     event, papers = book_of_talks(1)
     stranger = programme_of(RoundTableFactory(), 1).participations.get().person
@@ -154,8 +167,8 @@ def test_links_cost_one_query_however_long_the_programme(client, django_assert_n
     with django_assert_num_queries(5):
         html = page(client, "en", "roundtable:speaker", slug=event.slug, person=person.slug)
     assert len(links(html, "papers")) == 1
-    # the version, event and proceedings, build, entry and paper with its talk, authors with
-    # their places on the roster
-    with django_assert_num_queries(5):
+    # the version, event and proceedings, build, entry and paper, authors with their places on
+    # the roster, and the talk as released
+    with django_assert_num_queries(6):
         html = page(client, "en", "roundtable:article", slug=event.slug, pk=papers[-1].pk)
     assert len(links(html, "article-authors")) == 1

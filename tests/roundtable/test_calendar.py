@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from portal import page_cache
 from roundtable import schedule
-from tests.factories import ProgrammeItemFactory, RoundTableFactory, programme_of
+from tests.factories import ProgrammeItemFactory, RoundTableFactory, programme_of, release
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def sequences(client, event):
     }
 
 
-def test_sequence_counts_changes_of_time_title_day_and_place(client):
+def test_sequence_counts_released_changes_of_time_title_day_and_place(client):
     event = programme_of(RoundTableFactory(), 3)
     first, second, _third = event.programme_items.order_by("start")
     uid = f"item-{first.pk}@"
@@ -136,17 +136,20 @@ def test_sequence_counts_changes_of_time_title_day_and_place(client):
 
     first.title_ru = "Новое название"
     first.save()
+    assert sorted(sequences(client, event).values()) == [0, 0, 0]  # a draft, not yet released
+    release(event)
     after_title = sequences(client, event)
     assert [seq for key, seq in after_title.items() if key.startswith(uid)] == [1]
     assert sorted(after_title.values()) == [0, 0, 1]
 
-    first.save()  # nothing changed: no new revision
+    release(event)  # nothing changed: no new revision
     assert sorted(sequences(client, event).values()) == [0, 0, 1]
 
     schedule.shift_from(second, 5)  # second and third move
+    release(event)
     assert sorted(sequences(client, event).values()) == [1, 1, 1]
 
-    event.date = datetime.date(2025, 6, 2)  # every item moves with its day
+    event.date = datetime.date(2025, 6, 2)  # every item moves with its day, released or not
     event.save()
     assert sorted(sequences(client, event).values()) == [2, 2, 2]
     assert {vevent.start.date() for vevent in calendar_of(client, "kk", event).events} == {
@@ -156,16 +159,18 @@ def test_sequence_counts_changes_of_time_title_day_and_place(client):
     event.theme_kk = "Басқа тақырып"  # not where or when: items keep their revision
     event.save()
     assert sorted(sequences(client, event).values()) == [2, 2, 2]
+    release(event)
+    assert sorted(sequences(client, event).values()) == [2, 2, 2]
 
 
-def test_an_item_read_before_its_day_moved_keeps_both_revisions(client):
-    """The admin saves the round table, then the programme items its form read before."""
+def test_an_item_retitled_after_its_day_moved_keeps_both_revisions(client):
     event = programme_of(RoundTableFactory(), 1)
-    as_read = event.programme_items.get()
+    item = event.programme_items.get()
     event.date = datetime.date(2025, 6, 2)
     event.save()
-    as_read.title_ru = "Новое название"
-    as_read.save()
+    item.title_ru = "Новое название"
+    item.save()
+    release(event)
     assert list(sequences(client, event).values()) == [2]
 
 
@@ -177,6 +182,7 @@ def test_an_edit_shows_at_once_and_the_etag_moves(client):
 
     item.title_ru = "Изменённое название"
     item.save()
+    release(event)
     after = client.get(address)
 
     assert "Изменённое название" in str(Calendar.from_ical(after.content).events[0]["SUMMARY"])

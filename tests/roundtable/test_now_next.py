@@ -10,7 +10,7 @@ from django.utils import translation
 from roundtable import now_next
 from roundtable.models import ProgrammeItem, RoundTable
 from roundtable.now_next import Phase
-from tests.factories import ProgrammeItemFactory, RoundTableFactory, superuser
+from tests.factories import ProgrammeItemFactory, RoundTableFactory, release, superuser
 from tests.pages import page, text_of
 from tests.roles import ROLES, user_in
 
@@ -175,7 +175,7 @@ def day(db):
     ProgrammeItemFactory(event=event, start=t(9, 0), end=t(9, 10), title_ru="Открытие")
     ProgrammeItemFactory(event=event, start=t(9, 10), end=t(9, 30), title_ru="Доклад А")
     ProgrammeItemFactory(event=event, start=t(10, 0), end=t(10, 20), title_ru="Доклад Б")
-    return event
+    return release(event)
 
 
 def test_the_event_page_says_what_is_on_without_a_script(client, clock, day):
@@ -227,6 +227,7 @@ def test_the_cached_page_moves_on_with_the_minutes(client, clock, day, django_as
 def test_a_programme_without_times_has_no_block(client, clock, db):
     event = RoundTableFactory()
     ProgrammeItemFactory(event=event, start=None, end=None, kind="closing")
+    release(event)
     clock(almaty(23, 9, 5))
     assert 'class="now-next"' not in page(client, "en", "roundtable:event", slug=event.slug)
 

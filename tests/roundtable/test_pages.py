@@ -10,6 +10,7 @@ from tests.factories import (
     ProgrammeItemFactory,
     RoundTableFactory,
     programme_of,
+    release,
 )
 from tests.pages import page, text_of
 
@@ -75,6 +76,7 @@ def test_english_pages_say_which_language_a_text_without_english_is_shown_in(cli
         title_language="kk",
         speakers=[person],
     )
+    release(event)
 
     html = page(client, "en", "roundtable:event", slug=event.slug)
 
@@ -136,8 +138,8 @@ def test_event_page_queries_do_not_grow_with_the_programme(
     client, django_assert_num_queries, talks
 ):
     event = programme_of(RoundTableFactory(), talks)
-    # the version (portal/page_cache.py), event, items, their speakers, participations, and
-    # the talks' papers in the book (proceedings/paper_links.py)
+    # the version (portal/page_cache.py), event with its release, items, their speakers,
+    # participations, and the talks' papers in the book (proceedings/paper_links.py)
     with django_assert_num_queries(6):
         html = page(client, "kk", "roundtable:event", slug=event.slug)
     assert html.count('class="programme-item ') == talks

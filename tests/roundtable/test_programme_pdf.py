@@ -12,7 +12,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from tests import factories
-from tests.factories import PersonFactory, ProgrammeItemFactory, RoundTableFactory
+from tests.factories import PersonFactory, ProgrammeItemFactory, RoundTableFactory, release
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,7 @@ def test_programme_pdf_query_count(client, django_assert_num_queries):
             event=event, start=datetime.time(hour), end=datetime.time(hour, 30)
         )
         item.speakers.set([PersonFactory(), PersonFactory()])
+    release(event)
     # the version (portal/page_cache.py), event, items, their speakers, participations
     with django_assert_num_queries(5):
         text, _reader = read(client.get(url(event.slug)))
@@ -100,6 +101,7 @@ def test_programme_pdf_query_count(client, django_assert_num_queries):
 def test_one_language_on_request(client):
     event = RoundTableFactory(organiser_ru="Алматинская академия")
     ProgrammeItemFactory(event=event, title_ru="Доклад о сервисной полиции")
+    release(event)
     text, reader = read(client.get(url(event.slug) + "?language=ru"))
     assert "ПРОГРАММА" in text
     assert "Доклад о сервисной полиции" in text

@@ -8,7 +8,13 @@ import pytest
 from django.utils import translation
 
 from roundtable import programme_search
-from tests.factories import PersonFactory, ProgrammeItemFactory, RoundTableFactory, programme_of
+from tests.factories import (
+    PersonFactory,
+    ProgrammeItemFactory,
+    RoundTableFactory,
+    programme_of,
+    release,
+)
 from tests.pages import page
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +41,16 @@ def event():
         title_en="Digital evidence",
     )
     ProgrammeItemFactory(event=event, start=None, end=None, kind="closing", title_ru="")
-    return event
+    return release(event)
 
 
 def found(event, query):
-    items = event.programme_items.all()
+    items = event.programme
     matching = programme_search.matching(items, query)
     if matching is None:
         return None
     return sorted(
-        item.title_kk or item.title_ru or item.kind for item in items if item.pk in matching
+        item.title_kk or item.title_ru or item.kind for item in items if item.item_key in matching
     )
 
 

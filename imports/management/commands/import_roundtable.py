@@ -52,3 +52,7 @@ class Command(BaseCommand):
                 "deleted %(deleted)s)."
             )
         self.stdout.write(summary % counts)
+        if result.released:
+            self.stdout.write(
+                _("Released version %(version)s of the programme.") % {"version": result.released}
+            )
