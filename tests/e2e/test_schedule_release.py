@@ -1,7 +1,8 @@
 """A schedule release in Chromium: the organiser moves a talk in the admin (the draft), the public
 page keeps the released time until the organiser releases with a comment; then the public page
 shows the new time and the change list in Kazakh and Russian, programme.ics gives the talk a
-higher SEQUENCE, and the speaker's letter is in the speaker's language."""
+higher SEQUENCE, and the speaker's letter is in the speaker's language. The same with the talk
+moved by one drag on the timeline."""
 
 import datetime
 
@@ -11,7 +12,7 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from roundtable import releases
-from tests.e2e.admin import sign_in_to_admin
+from tests.e2e.admin import drag, sign_in_to_admin
 from tests.factories import (
     ParticipationFactory,
     PersonFactory,
@@ -93,3 +94,34 @@ def test_an_organiser_moves_a_talk_and_releases_it(page: Page, day):
     assert letter.subject == "Бағдарлама өзгерді: Қауіпсіздік"
     assert "09:10–09:20 уақытынан 10:00–10:10 уақытына ауыстырылды" in letter.body
     assert "Баяндама кейінге ауыстырылды" in letter.body
+
+
+def test_one_drag_on_the_timeline_and_a_release_move_a_talk_for_everyone(page: Page, day):
+    """What moving one talk 10 minutes later takes an organiser: one drag, then a release."""
+    talk = day.programme_items.get(title_ru="Цифровые улики")
+    organiser(username="chair")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in_to_admin(page, "chair")
+    page.goto(f"/admin/roundtable/roundtable/{day.pk}/timeline/")
+    drag(page, page.locator(f'[data-item="{talk.pk}"]'), 10)
+    expect(page.locator('[data-timeline="status"]')).to_contain_text("Сақталды:")
+    talk.refresh_from_db()
+    assert (talk.start, talk.end) == (t(9, 20), t(9, 30))
+
+    page.get_by_role("link", name="Бағдарлама нұсқасын шығару").click()
+    expect(page.locator(".release-change-list")).to_contain_text("09:20–09:30")
+    page.locator('.submit-row input[type="submit"]').click()
+    expect(page.locator(".messagelist")).to_contain_text("2-нұсқасы шығарылды")
+
+    page.goto(f"/kk/{day.slug}/")
+    expect(page.locator(f"#item-{talk.pk} .programme-time")).to_have_text("09:20–09:30")
+    expect(page.locator(".release-changes")).to_contain_text(
+        "09:10–09:20 уақытынан 09:20–09:30 уақытына ауыстырылды"
+    )
+    assert sequences(page, day) == {"Открытие": 0, "Цифровые улики": 1}
+    day.refresh_from_db()
+    releases.write_letters.call(day.current_release.pk)
+    deliver_letters()
+    [letter] = mail.outbox
+    assert letter.subject == "Бағдарлама өзгерді: Қауіпсіздік"
+    assert "09:20–09:30" in letter.body

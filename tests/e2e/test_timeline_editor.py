@@ -10,11 +10,10 @@ from playwright.sync_api import Browser, expect
 
 from roundtable.models import ProgrammeItem
 from tests import factories
-from tests.e2e.admin import sign_in_to_admin
+from tests.e2e.admin import PX_PER_MINUTE, drag, sign_in_to_admin
 from tests.factories import PersonFactory, ProgrammeItemFactory, RoomFactory, RoundTableFactory
 
 LAPTOP = {"width": 1366, "height": 768}
-PX_PER_MINUTE = 3  # as roundtable/static/roundtable/timeline.js draws the day
 
 
 def at(hour, minute=0):
@@ -24,17 +23,6 @@ def at(hour, minute=0):
 def place(item):
     item = ProgrammeItem.objects.get(pk=item.pk)
     return item.start, item.end, item.room_id
-
-
-def drag(page, block, minutes):
-    """One drag of `block` by `minutes` with the mouse: press, move, release."""
-    block.scroll_into_view_if_needed()
-    box = block.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 3
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x, y + minutes * PX_PER_MINUTE, steps=8)
-    page.mouse.up()
 
 
 def test_an_organiser_plans_the_day_with_mouse_and_keys(
