@@ -18,13 +18,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import translation
 from icalendar import Calendar, Event
 
 from portal.templatetags.languages import written_in
-from roundtable.models import ReleasedItem
-from speakers.models import Person
+from roundtable.models import ReleasedItem, speakers_as_printed
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -37,12 +35,7 @@ def released(event):
 def timed_items(event):
     """The released items of `event` that have a time, with their speakers as the programme
     prints them, in two queries."""
-    speakers = Person.objects.select_related("degree", "academic_title", "rank")
-    return (
-        released(event)
-        .filter(start__isnull=False)
-        .prefetch_related(Prefetch("speakers", queryset=speakers))
-    )
+    return released(event).filter(start__isnull=False).prefetch_related(speakers_as_printed())
 
 
 def absolute(path):

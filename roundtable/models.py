@@ -65,13 +65,18 @@ class RoundTableQuerySet(models.QuerySet):
         return self.prefetch_related(*programme_prefetches())
 
 
+def speakers_as_printed():
+    """An item's speakers with what the programme prints of them (degree, title, rank)."""
+    return models.Prefetch(
+        "speakers", queryset=Person.objects.select_related("degree", "academic_title", "rank")
+    )
+
+
 def programme_prefetches(*, draft=False):
     """What RoundTableQuerySet.with_programme prefetches; for prefetch_related_objects on a round
     table already read. The programme is the released one the public sees (RoundTable.programme),
     or with `draft` the organisers' draft (programme_items)."""
-    speakers = models.Prefetch(
-        "speakers", queryset=Person.objects.select_related("degree", "academic_title", "rank")
-    )
+    speakers = speakers_as_printed()
     if draft:
         programme = models.Prefetch(
             "programme_items", queryset=ProgrammeItem.objects.prefetch_related(speakers)

@@ -14,7 +14,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.tasks import task
 
 from portal import versions
@@ -23,9 +23,10 @@ from roundtable.models import (
     RoundTable,
     ScheduleRelease,
     in_every_language,
+    speakers_as_printed,
 )
 from speakers import letters
-from speakers.models import Letter, Person
+from speakers.models import Letter
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +34,11 @@ logger = logging.getLogger(__name__)
 TITLES = in_every_language("title")
 
 
-def speakers_prefetch():
-    """The items' speakers, as the programme prints them (degree, title, rank)."""
-    return Prefetch(
-        "speakers", queryset=Person.objects.select_related("degree", "academic_title", "rank")
-    )
-
-
 def released_items(release):
     """The items of `release` with their speakers, in two queries; none for no release."""
     if release is None:
         return ReleasedItem.objects.none()
-    return release.items.select_related("room").prefetch_related(speakers_prefetch())
+    return release.items.select_related("room").prefetch_related(speakers_as_printed())
 
 
 @dataclass(frozen=True)
@@ -152,7 +146,7 @@ def changes(release, items=None):
 
 
 def draft_items(event):
-    return event.programme_items.select_related("room").prefetch_related(speakers_prefetch())
+    return event.programme_items.select_related("room").prefetch_related(speakers_as_printed())
 
 
 def pending_changes(event):

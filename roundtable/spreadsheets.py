@@ -9,21 +9,21 @@ language shows them (its fallbacks included: a talk titled only in Russian has i
 title in both). Headers are in the language of the request.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.spreadsheets import csv_response, xlsx_response
 from roundtable import schedule
-from speakers.models import Participation, Person
+from roundtable.models import speakers_as_printed
+from speakers.models import Participation
 
 LANGUAGES = ("kk", "ru")
 
 
 def programme_items(event):
     """Every item of `event`, timed or not, with its speakers, in two queries."""
-    speakers = Person.objects.select_related("degree", "academic_title", "rank")
-    return event.programme_items.prefetch_related(Prefetch("speakers", queryset=speakers))
+    return event.programme_items.prefetch_related(speakers_as_printed())
 
 
 def participations(event):
