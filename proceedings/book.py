@@ -739,7 +739,7 @@ def overlay_part(proceedings, parts):
     """The overlay the folios and running heads are stamped from (`stamp_folios`): a page for
     each running head the book prints (the collection's on left-hand pages, each numbered
     part's own, and the contents', on right-hand ones), then a right-hand and a left-hand page
-    whose folio is every digit, from which `folios.numbered` makes each page's number.
+    whose folio is every digit, from which `folios.Numbering` makes each page's number.
 
     None of it depends on where the parts fall, so it is typeset beside the parts."""
     heads = [(book_head(proceedings), True)]
@@ -761,19 +761,20 @@ def stamp_folios(writer, proceedings, parts, overlay):
     """Stamp the running head (none on a part's first page) and then the folio on every page of
     the numbered parts, from `overlay` (typeset `overlay_part`): its page carrying a head is
     drawn on every page that has that head."""
-    pages = overlay.reader.pages
-    head_pages = dict(zip(overlay.extra["heads"], pages, strict=False))
-    digits = {False: pages[-2], True: pages[-1]}
+    *head_pages, right_digits, left_digits = overlay.reader.pages
+    head_pages = dict(zip(overlay.extra["heads"], head_pages, strict=True))
+    numbering = {False: folios.Numbering(right_digits), True: folios.Numbering(left_digits)}
+    left_head = head_pages[book_head(proceedings), True]
     heads, numbers = [], []
     for part in parts:
         if not part.numbered:
             continue
+        right_head = head_pages[running_title(part.head), False]
         for number in range(part.first_page, part.last_page + 1):
             verso = number % 2 == 0
             if number != part.first_page:
-                head = book_head(proceedings) if verso else running_title(part.head)
-                heads.append((number - 1, head_pages[head, verso]))
-            numbers.append((number - 1, folios.numbered(digits[verso], number)))
+                heads.append((number - 1, left_head if verso else right_head))
+            numbers.append((number - 1, numbering[verso].page(number)))
     for stamps, name in ((heads, folios.HEAD_STAMP), (numbers, folios.STAMP)):
         folios.stamp(writer, [page for _, page in stamps], [index for index, _ in stamps], name)
 

@@ -3,7 +3,7 @@
 The parts of the book are typeset as separate documents without folios or running heads
 (proceedings/book.py says why). Once they are merged, `stamp` lays a page of an overlay (a
 WeasyPrint document whose pages carry only a running head or a folio) over each numbered page
-of the book: the page of its running head, then its folio, which `numbered` makes from a page
+of the book: the page of its running head, then its folio, which `Numbering` makes from a page
 whose folio is all ten digits. The overlay page becomes a form XObject drawn after the page's
 own content, wrapped in q/Q so the page's graphics state (WeasyPrint's flipped coordinates, an
 uploaded PDF's transformations) cannot move it. This appends tiny content streams per page
@@ -33,7 +33,7 @@ TOLERANCE = 2
 STAMP = NameObject("/BookFolio")
 HEAD_STAMP = NameObject("/BookHead")
 MARKS = NameObject("/BookMarks")
-# The folio of an overlay page that `numbered` makes any page number from.
+# The folio of an overlay page that `Numbering` makes any page number from.
 DIGITS = "0123456789"
 # How WeasyPrint sets a line of glyphs: the text matrix, the font, the glyphs one by one.
 LINE = re.compile(
@@ -116,42 +116,46 @@ def stamp(writer, overlay, pages, name=STAMP):
         page[NameObject("/Contents")] = ArrayObject([before, *contents_list(page), after])
 
 
-def numbered(template, number):
-    """The overlay page `template`, whose folio is DIGITS, with the folio `number` instead: the
-    same glyphs of the same font at the same size, centred on the same point.
+class Numbering:
+    """Folios made from the overlay page `template`, whose folio is DIGITS: `page(number)` is
+    that page with the folio `number` instead, the same glyphs of the same font at the same size,
+    centred on the same point.
 
     Typesetting an overlay page per page of the book cost WeasyPrint about 8 ms a page, the most
-    of it for the page's margin boxes; this costs a regular expression.
+    of it for the page's margin boxes; the template is read once, and each folio is a string.
     """
-    content = contents_of(template)
-    lines = list(LINE.finditer(content))
-    codes = GLYPH.findall(lines[0]["glyphs"]) if len(lines) == 1 else []
-    if len(codes) != len(DIGITS):
-        raise ValueError("The folio template carries more than DIGITS, or not as one line.")
-    line = lines[0]
-    glyphs = dict(zip(DIGITS, codes, strict=True))
-    font = template["/Resources"]["/Font"][line["font"].decode()]
-    widths = read_widths(font["/DescendantFonts"][0].get_object()["/W"])
-    scale = float(line["size"]) / 1000
 
-    def width(codes):
-        return scale * sum(widths.get(int(code, 16), 0) for code in codes)
+    def __init__(self, template):
+        self.template, self.content = template, contents_of(template)
+        lines = list(LINE.finditer(self.content))
+        codes = GLYPH.findall(lines[0]["glyphs"]) if len(lines) == 1 else []
+        if len(codes) != len(DIGITS):
+            raise ValueError("The folio template carries more than DIGITS, or not as one line.")
+        self.line, self.glyphs = lines[0], dict(zip(DIGITS, codes, strict=True))
+        font = template["/Resources"]["/Font"][self.line["font"].decode()]
+        self.widths = read_widths(font["/DescendantFonts"][0].get_object()["/W"])
+        self.all_digits = self.width(codes)
 
-    folio = [glyphs[digit] for digit in str(number)]
-    x = float(line["x"]) + (width(codes) - width(folio)) / 2
-    replaced = b"1 0 0 -1 %.6f %s Tm\n%s %s Tf\n[%s] TJ" % (
-        x,
-        line["y"],
-        line["font"],
-        line["size"],
-        b"".join(b"<%s>0" % code for code in folio),
-    )
-    page = PageObject()
-    page.update(template)
-    page[NameObject("/Contents")] = stream(
-        content[: line.start()] + replaced + content[line.end() :]
-    )
-    return page
+    def width(self, codes):
+        scale = float(self.line["size"]) / 1000
+        return scale * sum(self.widths.get(int(code, 16), 0) for code in codes)
+
+    def page(self, number):
+        line, folio = self.line, [self.glyphs[digit] for digit in str(number)]
+        x = float(line["x"]) + (self.all_digits - self.width(folio)) / 2
+        replaced = b"1 0 0 -1 %.6f %s Tm\n%s %s Tf\n[%s] TJ" % (
+            x,
+            line["y"],
+            line["font"],
+            line["size"],
+            b"".join(b"<%s>0" % code for code in folio),
+        )
+        page = PageObject()
+        page.update(self.template)
+        page[NameObject("/Contents")] = stream(
+            self.content[: line.start()] + replaced + self.content[line.end() :]
+        )
+        return page
 
 
 def form_of(writer, page, box, shared):

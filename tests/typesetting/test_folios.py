@@ -27,7 +27,7 @@ def template():
 
 @pytest.mark.parametrize("number", [7, 42, 128, 1096])
 def test_a_folio_made_from_the_digits_is_the_one_weasyprint_typesets(template, number):
-    made = folios.numbered(template, number)
+    made = folios.Numbering(template).page(number)
     typeset = typeset_folio(str(number))
     line = folios.LINE.search(folios.contents_of(made))
     expected = folios.LINE.search(folios.contents_of(typeset))
@@ -41,8 +41,8 @@ def test_a_folio_made_from_the_digits_is_the_one_weasyprint_typesets(template, n
 
 def test_a_template_without_the_digits_alone_on_one_line_is_refused():
     with pytest.raises(ValueError, match="DIGITS"):
-        folios.numbered(typeset_folio("12"), 3)
+        folios.Numbering(typeset_folio("12"))
     with_text = lay_out(PAGE.format(folio=folios.DIGITS).replace("<body>", "<body><p>Бет</p>"))
     page = PdfReader(io.BytesIO(with_text.write_pdf())).pages[0]
     with pytest.raises(ValueError, match="DIGITS"):
-        folios.numbered(page, 3)
+        folios.Numbering(page)
