@@ -232,6 +232,8 @@ def server_answers(base):
         return False
 
 
+# The cluster copies the test database, which only a test that asks for it has created.
+@pytest.mark.django_db
 def test_a_database_restart_gives_a_friendly_503_and_the_server_recovers_by_itself(cluster, server):
     base, process = server
     assert fetch(base + "/ru/")[0] == 200
@@ -304,6 +306,8 @@ print(builds.request_build(tiny_proceedings(papers=2), None).pk)
 """
 
 
+# The cluster copies the test database, which only a test that asks for it has created.
+@pytest.mark.django_db
 def test_the_stack_rides_out_a_database_restart_and_its_worker_builds_books_after_it(
     cluster, stack
 ):
