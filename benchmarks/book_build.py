@@ -1,6 +1,6 @@
 """The proceedings book built in parts against the same HTML typeset as one WeasyPrint document.
 
-    DATABASE_URL=postgres://… .venv/bin/python benchmarks/book_build.py [--papers 25]
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/book_build.py [--papers 25] [--rounds 3]
 
 It creates a throwaway test database ("test_" + the name in DATABASE_URL), fills it with a
 synthetic collection (factories: --papers papers, about 1,600 words each, in Kazakh and Russian
@@ -10,6 +10,9 @@ directory, and drops both at the end. Then, in this one run:
     cold      book.build with an empty cache: every part typeset, in the process pool
     single    the same parts' HTML (front matter, papers, contents) as one document, typeset by
               one WeasyPrint render in this process: what the book would cost without parts
+              (cold and single run in turn --rounds times, the cache emptied before each cold
+              build; the table shows the round of the median ratio, since a shared machine's
+              neighbours slow one round or another down by a fifth)
     warm      book.build again, nothing changed: every part from the cache
     edit      book.build after one paper's text changed: that paper typeset again
     offprints every paper's offprint cut from the built book with its source line
@@ -153,10 +156,26 @@ def edit_one(proceedings):
     )
 
 
+def empty(cache):
+    """Remove every typeset part (and merged book) the cache holds, keeping the directory."""
+    for path in cache.iterdir():
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
 def timed(function, *args):
     start = time.perf_counter()
     result = function(*args)
     return result, time.perf_counter() - start
+
+
+def single_render(html):
+    from proceedings import book
+    from typesetting.printing import lay_out
+
+    return lay_out(html, book.STYLESHEETS).write_pdf(**book.PDF_OPTIONS, **book.TAGGED)
 
 
 def one_document(proceedings, cache):
@@ -237,6 +256,7 @@ def main():
     from typesetting.printing import lay_out
 
     papers = int(sys.argv[sys.argv.index("--papers") + 1]) if "--papers" in sys.argv else 25
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
     cache = Path(os.environ["BOOK_CACHE_DIR"])
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -245,17 +265,35 @@ def main():
         # Fonts, hyphenation patterns and the stylesheets' files loaded once, as in a worker
         # process that has built before; the typesetting processes fork with them.
         lay_out(body("kk", 1) + body("ru", 2), book.STYLESHEETS).write_pdf()
-        stages = Stages(book)
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cold, cold_seconds = timed(book.build, proceedings)
-        workers_cpu = cpu_of(resource.getrusage(resource.RUSAGE_CHILDREN)) - cpu_of(children)
-        stages.stop()
-        html = one_document(proceedings, cache)
-        cpu = time.process_time()
-        single, single_seconds = timed(
-            lambda: lay_out(html, book.STYLESHEETS).write_pdf(**book.PDF_OPTIONS, **book.TAGGED)
-        )
-        single_cpu = time.process_time() - cpu
+        html, measured = None, []
+        for _ in range(rounds):
+            empty(cache)
+            stages = Stages(book)
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cold, cold_seconds = timed(book.build, proceedings)
+            workers_cpu = cpu_of(resource.getrusage(resource.RUSAGE_CHILDREN)) - cpu_of(children)
+            stages.stop()
+            html = html or one_document(proceedings, cache)
+            cpu = time.process_time()
+            single, single_seconds = timed(single_render, html)
+            single_cpu = time.process_time() - cpu
+            measured.append(
+                (
+                    cold_seconds / single_seconds,
+                    cold,
+                    cold_seconds,
+                    workers_cpu,
+                    stages,
+                    single,
+                    single_seconds,
+                    single_cpu,
+                )
+            )
+        ratios = [round_[0] for round_ in measured]
+        measured.sort(key=lambda round_: round_[0])
+        _, cold, cold_seconds, workers_cpu, stages, single, single_seconds, single_cpu = measured[
+            len(measured) // 2
+        ]
         warm, warm_seconds = timed(book.build, proceedings)
         edit_one(proceedings)
         edited, edit_seconds = timed(book.build, proceedings)
@@ -306,6 +344,10 @@ def main():
         f"and the font sharing included), "
         f"{cold_seconds - typesetting - merging:.2f} s the rest (HTML, contents, imprint); "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        f"cold build ÷ single render, round by round: {', '.join(f'{r:.3f}' for r in ratios)}"
+        f" (median {measured[len(measured) // 2][0]:.3f})"
     )
     sizes = sorted(len(pdf) for pdf in cut)
     print(

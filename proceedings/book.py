@@ -53,6 +53,7 @@ BOOK_CACHE_MAX_AGE, so the cache holds what current books are made of, not every
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import io
 import logging
@@ -548,6 +549,9 @@ def typeset_parts(parts, cache, variant, report=None, meanwhile=()):
         context = multiprocessing.get_context("fork")
         workers = min(len(jobs), os.cpu_count() or 1)
         others = set(multiprocessing.active_children())
+        # What the parent holds now is frozen out of the collector's reach, so that a worker's
+        # collections do not write to (and so copy) every page of it.
+        gc.freeze()
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=tie_to_parent, initargs=(os.getpid(),)
         ) as pool:
@@ -568,6 +572,8 @@ def typeset_parts(parts, cache, variant, report=None, meanwhile=()):
                 for process in set(multiprocessing.active_children()) - others:
                     process.kill()
                 raise
+            finally:
+                gc.unfreeze()
     for part in parts:
         part.path = cached(cache, part.key)
         part.pages = page_count(part.path)
