@@ -12,6 +12,7 @@ round table's data version would not.
 import datetime
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation
 
 STEP = 5  # minutes: the grid blocks snap to, and what a key moves a block by
+LENGTH = 15  # minutes an item without a time is given when it is placed, if no talk is timed
 MARGIN = 60  # minutes of the time axis after the last item, to drag items later
 LAST = 23 * 60 + 55  # the latest end on the grid: times of day end before midnight
 
@@ -71,11 +73,12 @@ class Refused(Exception):
 class Move:
     """An item to `start`–`end` (minutes of the day) in `room` (None: the hall). `later` pushes
     the items of that room from the new start on out of the way (the shift rule); `shift` is an
-    explicit (first item id, minutes) shift, which undoing a push sends."""
+    explicit (first item id, minutes) shift, which undoing a push sends. No `start` and `end`
+    take the item off the timeline: the undo of placing an item that had no time."""
 
     item: int
-    start: int
-    end: int
+    start: int | None
+    end: int | None
     room: int | None
     later: bool = False
     shift: tuple[int, int] | None = None
@@ -85,10 +88,13 @@ class Move:
         """The move as the page sends it (as `as_data` gives it); ValueError if it is not one."""
         try:
             shift = data.get("shift")
+            if (data["start"] is None) != (data["end"] is None):
+                raise ValueError("not a move: a start without an end, or an end without a start")
+            untimed = data["start"] is None
             return cls(
                 item=int(data["item"]),
-                start=int(data["start"]),
-                end=int(data["end"]),
+                start=None if untimed else int(data["start"]),
+                end=None if untimed else int(data["end"]),
                 room=None if data.get("room") is None else int(data["room"]),
                 later=bool(data.get("later")),
                 shift=(int(shift[0]), int(shift[1])) if shift else None,
@@ -154,6 +160,17 @@ class Day:
         if chair is not None and item.kind != ProgrammeItem.Kind.BREAK:
             people.add(chair)
         return people
+
+    @property
+    def length(self):
+        """The minutes an item without a time takes when it is placed: as long as most of the
+        day's talks."""
+        lengths = Counter(
+            minutes_of(item.end) - minutes_of(item.start)
+            for item in self.timed
+            if item.kind == ProgrammeItem.Kind.TALK
+        )
+        return lengths.most_common(1)[0][0] if lengths else LENGTH
 
     @property
     def version(self):
@@ -258,6 +275,7 @@ class Day:
             "step": STEP,
             "from": first,
             "to": last,
+            "length": self.length,
             "rooms": [
                 {"id": None, "name": self.room_name(None), "chair": self.chair_of(None)},
                 *(
@@ -267,24 +285,28 @@ class Day:
             ],
             "items": [
                 {
-                    "id": item.pk,
+                    **self.item_data(item),
                     "start": minutes_of(item.start),
                     "end": minutes_of(item.end),
                     "room": item.room_id,
-                    "kind": item.kind,
-                    "talk": item.kind == ProgrammeItem.Kind.TALK,
-                    "title": title_of(item),
-                    "speakers": [person.pk for person in item.speakers.all()],
-                    "people": sorted(self.people_of(item)),
-                    "url": reverse("admin:roundtable_programmeitem_change", args=[item.pk]),
                 }
                 for item in self.timed
             ],
-            "untimed": [
-                title_of(item)["text"] for item in self.items if not schedule.is_timed(item)
-            ],
+            # The items with no time yet, which the page offers to drag onto the grid.
+            "untimed": [self.item_data(item) for item in self.items if not schedule.is_timed(item)],
             "people": {pk: person.short_name for pk, person in self.people.items()},
             "warnings": self.warnings(),
+        }
+
+    def item_data(self, item):
+        return {
+            "id": item.pk,
+            "kind": item.kind,
+            "talk": item.kind == ProgrammeItem.Kind.TALK,
+            "title": title_of(item),
+            "speakers": [person.pk for person in item.speakers.all()],
+            "people": sorted(self.people_of(item)),
+            "url": reverse("admin:roundtable_programmeitem_change", args=[item.pk]),
         }
 
     # --- Moves -------------------------------------------------------------------------------
@@ -310,9 +332,17 @@ class Day:
             raise Refused(_("This item is no longer in the programme."))
         if move.room is not None and move.room not in {room.pk for room in self.rooms}:
             raise Refused(_("There is no such room in this round table."))
-        if not 0 <= move.start < move.end <= LAST:
+        if move.start is not None and not 0 <= move.start < move.end <= LAST:
             raise Refused(_("The end must be after the start, within the day."))
-        before = Move(item.pk, minutes_of(item.start), minutes_of(item.end), item.room_id)
+        if schedule.is_timed(item):
+            before = Move(item.pk, minutes_of(item.start), minutes_of(item.end), item.room_id)
+        else:
+            before = Move(item.pk, None, None, item.room_id)
+        if move.start is None:
+            item.start = item.end = None
+            item.room_id = move.room
+            item.save(update_fields=["start", "end", "room"])
+            return before
         item.start, item.end = time_of(move.start), time_of(move.end)
         item.room_id = move.room
         # Only the place: a title edited meanwhile in a form is not written back.
@@ -403,6 +433,6 @@ def phrases():
         "place": _("“{title}”: {start}–{end}, {room}."),
         "pending": _("“{title}”: {start}–{end}, {room}. Enter saves, Escape puts it back."),
         "failed": _("The move could not be sent; check the connection and try again."),
-        "untimed": _("Not on the timeline (no time yet): {items}."),
+        "unplaced": _("Undone: “{title}” is off the timeline again."),
         "chair": _("Chair: {person}"),
     }

@@ -135,3 +135,66 @@ def test_an_organiser_plans_the_day_with_mouse_and_keys(
         assert page.evaluate("document.scrollingElement.scrollWidth") <= LAPTOP["width"]
     finally:
         context.close()
+
+
+def test_items_without_a_time_are_dragged_or_keyed_onto_the_day_and_undone_off_it(
+    browser: Browser, live_server, transactional_db
+):
+    factories.organiser("chair")
+    event = RoundTableFactory(theme_kk="Қоғамдық қауіпсіздік")
+    room = RoomFactory(event=event, name_kk="Б залы", order=1)
+    for start, end, title in ((at(10), at(10, 20), "Бірінші"), (at(10, 20), at(10, 40), "Екінші")):
+        ProgrammeItemFactory(event=event, start=start, end=end, title_kk=title, title_language="kk")
+    late = ProgrammeItemFactory(
+        event=event, start=None, end=None, title_kk="Кешіккен баяндама", title_language="kk"
+    )
+    closing = ProgrammeItemFactory(
+        event=event,
+        start=None,
+        end=None,
+        kind=ProgrammeItem.Kind.CLOSING,
+        title_kk="Қорытынды",
+        title_language="kk",
+    )
+    context = browser.new_context(locale="kk-KZ", base_url=live_server.url, viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        sign_in_to_admin(page, "chair")
+        page.goto(f"/admin/roundtable/roundtable/{event.pk}/timeline/")
+        tray = page.locator('[data-timeline="tray"]')
+        expect(tray).to_contain_text("Кешіккен баяндама")
+        status = page.locator('[data-timeline="status"]')
+
+        # The mouse: the late talk from the tray onto room B at 11:00, as long as the day's talks.
+        chip = tray.locator(f'[data-untimed="{late.pk}"]')
+        box = chip.bounding_box()
+        column = page.locator(".timeline-column").nth(1).bounding_box()
+        mark = page.locator(".timeline-axis span", has_text="11:00").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(column["x"] + column["width"] / 2, mark["y"] + mark["height"] / 2, steps=10)
+        expect(page.locator(f'[data-item="{late.pk}"]')).to_contain_text("11:00–11:20")
+        page.mouse.up()
+        expect(status).to_contain_text("Сақталды: «Кешіккен баяндама», 11:00–11:20, Б залы")
+        assert place(late) == (at(11), at(11, 20), room.pk)
+        expect(tray.locator(f'[data-untimed="{late.pk}"]')).to_have_count(0)
+
+        # The keys: Enter puts the closing after the hall's last item, Down moves it, Enter saves.
+        tray.locator(f'[data-untimed="{closing.pk}"]').focus()
+        page.keyboard.press("Enter")
+        block = page.locator(f'[data-item="{closing.pk}"]')
+        expect(block).to_contain_text("10:40–11:00")
+        expect(block).to_be_focused()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        expect(status).to_contain_text("Сақталды: «Қорытынды», 10:45–11:05")
+        assert place(closing) == (at(10, 45), at(11, 5), None)
+
+        # Undo takes it off the timeline again, back to the tray.
+        page.keyboard.press("Control+z")
+        expect(status).to_contain_text("Қайтарылды: «Қорытынды» қайтадан уақыт кестесінен тыс.")
+        assert place(closing) == (None, None, None)
+        expect(tray.locator(f'[data-untimed="{closing.pk}"]')).to_be_focused()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= LAPTOP["width"]
+    finally:
+        context.close()

@@ -244,6 +244,33 @@ def test_a_move_out_of_the_day_is_refused(day):
         move(day["event"], day["first"], minutes(23, 50), minutes(24, 10))
 
 
+def test_an_item_without_a_time_is_placed_and_its_undo_takes_it_off_the_timeline(day):
+    event = day["event"]
+    closing = ProgrammeItemFactory(event=event, start=None, end=None, title_ru="Закрытие")
+    undo = move(event, closing, minutes(10, 40), minutes(10, 55))
+    assert stored(closing) == (at(10, 40), at(10, 55), None)
+    assert undo == timeline.Move(closing.pk, None, None, None)
+    timeline.move(event, undo, version(event))
+    assert stored(closing) == (None, None, None)
+
+
+def test_an_item_without_a_time_placed_onto_another_is_refused_and_keeps_no_time(day):
+    closing = ProgrammeItemFactory(event=day["event"], start=None, end=None)
+    with pytest.raises(timeline.Refused, match="overlaps “Второй”"):
+        move(day["event"], closing, minutes(10, 30), minutes(10, 45))
+    assert stored(closing) == (None, None, None)
+
+
+def test_the_day_offers_the_items_without_a_time_as_long_as_most_talks(day):
+    closing = ProgrammeItemFactory(event=day["event"], start=None, end=None, title_ru="Закрытие")
+    data = timeline.day(day["event"])
+    assert [(item["id"], item["title"]["text"]) for item in data["untimed"]] == [
+        (closing.pk, "Закрытие")
+    ]
+    assert closing.pk not in {item["id"] for item in data["items"]}
+    assert data["length"] == 20  # two talks of 20 minutes, one of 15
+
+
 def test_the_day_s_data_names_rooms_items_people_and_warnings(day):
     day["parallel"].speakers.add(day["aibek"])  # Aibek in both rooms at 10:10–10:20
     data = timeline.day(day["event"])
@@ -335,6 +362,9 @@ def test_a_move_that_cannot_be_read_is_a_bad_request(client, day, organiser):
     client.force_login(organiser)
     assert post_move(client, day["event"], {"item": "x"}).status_code == 400
     assert post_move(client, day["event"], [1, 2]).status_code == 400
+    half = {"item": day["first"].pk, "start": minutes(11), "end": None, "room": None}
+    assert post_move(client, day["event"], half).status_code == 400
+    assert stored(day["first"]) == (at(10), at(10, 20), None)
 
 
 @pytest.mark.parametrize("talks", [2, 40])

@@ -5,7 +5,8 @@
 // with the keys, snapping to the 5-minute grid, and says while it moves what it would overlap in
 // its room and who it would put in two rooms at once. A move is saved by the server, which applies
 // the same rules and answers with the day as it is now and the move that undoes it; a refusal
-// comes with its message and, for a double booking, the nearest free time as a button. Coming
+// comes with its message and, for a double booking, the nearest free time as a button. Items with
+// no time yet wait above the grid, to be dragged onto a column or placed with the keys. Coming
 // back to the page reads the day again from the data endpoint.
 (function () {
     const PX_PER_MINUTE = 3;
@@ -41,6 +42,10 @@
 
         function item(id) {
             return day.items.find(function (it) { return it.id === id; });
+        }
+
+        function untimedItem(id) {
+            return day.untimed.find(function (it) { return it.id === id; });
         }
 
         function roomIndex(room) {
@@ -152,11 +157,48 @@
                     block.classList.add("is-double-booked");
                 }
             });
-            const untimed = part("untimed");
-            untimed.hidden = day.untimed.length === 0;
-            untimed.textContent = say(phrases.untimed, {items: day.untimed.join("; ")});
+            drawTray();
             undoButton.disabled = undos.length === 0 || busy;
             saveButton.disabled = pending === null || busy;
+        }
+
+        function drawTray() {
+            part("untimed").hidden = day.untimed.length === 0;
+            const tray = part("tray");
+            tray.replaceChildren();
+            day.untimed.forEach(function (it) {
+                const chip = document.createElement("div");
+                chip.className = "timeline-chip timeline-" + it.kind;
+                chip.dataset.untimed = it.id;
+                chip.tabIndex = 0;
+                chip.setAttribute("role", "button");
+                chip.setAttribute("aria-describedby", "timeline-tray-keys");
+                chip.append(titleOf(it), speakersOf(it));
+                chip.addEventListener("pointerdown", function (event) {
+                    startPlacing(event, chip, it);
+                });
+                chip.addEventListener("keydown", function (event) { onTrayKey(event, it); });
+                const entry = document.createElement("li");
+                entry.appendChild(chip);
+                tray.appendChild(entry);
+            });
+        }
+
+        function titleOf(it) {
+            const title = document.createElement("span");
+            title.className = "timeline-title";
+            title.textContent = it.title.text;
+            if (it.title.lang) {
+                title.lang = it.title.lang;
+            }
+            return title;
+        }
+
+        function speakersOf(it) {
+            const speakers = document.createElement("span");
+            speakers.className = "timeline-speakers";
+            speakers.textContent = it.speakers.map(function (p) { return day.people[p]; }).join(", ");
+            return speakers;
         }
 
         function place(block, it, where) {
@@ -175,15 +217,8 @@
             block.setAttribute("aria-describedby", "timeline-keys");
             const time = document.createElement("span");
             time.className = "timeline-time";
-            const title = document.createElement("span");
-            title.className = "timeline-title";
-            title.textContent = it.title.text;
-            if (it.title.lang) {
-                title.lang = it.title.lang;
-            }
-            const speakers = document.createElement("span");
-            speakers.className = "timeline-speakers";
-            speakers.textContent = it.speakers.map(function (p) { return day.people[p]; }).join(", ");
+            const title = titleOf(it);
+            const speakers = speakersOf(it);
             // The whole text on hover: a short item's block shows only its first line.
             block.title = it.title.text + (speakers.textContent ? " — " + speakers.textContent : "");
             const handle = document.createElement("span");
@@ -211,6 +246,16 @@
             return found;
         }
 
+        function columnUnder(x, y) {
+            // The column under the pointer, or -1 off the grid (above it, say, over the tray).
+            const index = columnAt(x);
+            if (index < 0) {
+                return -1;
+            }
+            const box = grid.querySelectorAll(".timeline-column")[index].getBoundingClientRect();
+            return y >= box.top && y < box.bottom ? index : -1;
+        }
+
         function clamp(where) {
             const length = where.end - where.start;
             if (where.start < day.from) {
@@ -230,6 +275,9 @@
             }
             event.preventDefault();
             block.focus();
+            if (pending && pending.id !== it.id) {
+                putBack(pending.id);
+            }
             pending = null;
             const resizing = event.target.classList.contains("timeline-resize");
             const startY = event.clientY;
@@ -272,12 +320,105 @@
             block.addEventListener("pointercancel", dropped);
         }
 
+        // --- Items without a time: dragged from the tray onto a column, or placed with Enter.
+
+        function startPlacing(event, chip, it) {
+            if (busy || event.button !== 0) {
+                return;
+            }
+            event.preventDefault();
+            if (pending) {
+                putBack(pending.id);
+                pending = null;
+                saveButton.disabled = true;
+            }
+            chip.setPointerCapture(event.pointerId);
+            let block = null;
+            let where = null;
+
+            function moved(e) {
+                const index = columnUnder(e.clientX, e.clientY);
+                if (index < 0) {
+                    if (block) {
+                        block.remove();
+                        block = null;
+                        status.textContent = "";
+                    }
+                    return;
+                }
+                const column = grid.querySelectorAll(".timeline-column")[index];
+                const start = day.from + snap((e.clientY - column.getBoundingClientRect().top) /
+                    PX_PER_MINUTE);
+                where = clamp({start: start, end: start + day.length, room: day.rooms[index].id});
+                const shown = Object.assign({}, it, where);
+                if (!block) {
+                    block = blockFor(shown);
+                    block.classList.add("is-dragging");
+                }
+                if (block.parentNode !== column) {
+                    column.appendChild(block);
+                }
+                place(block, shown, where);
+                showLive(block, it, where, false);
+            }
+
+            function dropped() {
+                chip.removeEventListener("pointermove", moved);
+                chip.removeEventListener("pointerup", dropped);
+                chip.removeEventListener("pointercancel", dropped);
+                if (block) {
+                    block.classList.remove("is-dragging");
+                    propose(it, where);
+                }
+            }
+
+            chip.addEventListener("pointermove", moved);
+            chip.addEventListener("pointerup", dropped);
+            chip.addEventListener("pointercancel", dropped);
+        }
+
+        function onTrayKey(event, it) {
+            if (busy || (event.key !== "Enter" && event.key !== " ")) {
+                return;
+            }
+            event.preventDefault();
+            if (pending) {
+                putBack(pending.id);
+            }
+            // After the main hall's last item, as long as most talks; the keys take it on.
+            const hall = day.rooms[0].id;
+            const ends = day.items.filter(function (other) { return other.room === hall; })
+                .map(function (other) { return other.end; });
+            const start = ends.length ? Math.max.apply(null, ends) : day.from;
+            const where = clamp({start: start, end: start + day.length, room: hall});
+            const shown = Object.assign({}, it, where);
+            const block = blockFor(shown);
+            grid.querySelectorAll(".timeline-column")[0].appendChild(block);
+            pending = Object.assign({id: it.id}, where);
+            saveButton.disabled = false;
+            block.focus();
+            showLive(block, it, where, true);
+        }
+
+        function focusChip(id) {
+            const chip = part("tray").querySelector('[data-untimed="' + id + '"]');
+            if (chip) {
+                chip.focus();
+            }
+        }
+
         // --- The keys.
 
         function putBack(id) {
             // A block moved by the keys and not saved, back where its item is.
             const it = item(id);
             const block = grid.querySelector('[data-item="' + id + '"]');
+            if (block && !it && untimedItem(id)) {
+                // Placed with the keys from the tray, not saved: back to the tray.
+                block.remove();
+                status.textContent = "";
+                return;
+            }
             if (!it || !block) {
                 return;
             }
@@ -323,7 +464,11 @@
                 status.textContent = "";
                 saveButton.disabled = true;
                 putBack(it.id);
-                block.focus();
+                if (block.isConnected) {
+                    block.focus();
+                } else {
+                    focusChip(it.id);
+                }
                 return;
             } else {
                 return;
@@ -349,7 +494,7 @@
             }
             const where = pending;
             pending = null;
-            propose(item(where.id), where);
+            propose(item(where.id) || untimedItem(where.id), where);
         }
 
         function focusItem(id) {
@@ -456,6 +601,12 @@
             closeAlert();
             draw();
             const now = item(it.id);
+            if (!now) {
+                // An item placed from the tray, taken off the timeline again by the undo.
+                status.textContent = say(phrases.unplaced, {title: it.title.text});
+                focusChip(it.id);
+                return;
+            }
             status.textContent = say(phrase, {title: now.title.text, start: hhmm(now.start),
                 end: hhmm(now.end), room: roomName(now.room)});
             focusItem(it.id);
