@@ -269,6 +269,20 @@
             return where;
         }
 
+        function follow(target, event, moved, dropped) {
+            // The pointer's moves go to `moved` until it is released, then once to `dropped`.
+            target.setPointerCapture(event.pointerId);
+            function released(e) {
+                target.removeEventListener("pointermove", moved);
+                target.removeEventListener("pointerup", released);
+                target.removeEventListener("pointercancel", released);
+                dropped(e);
+            }
+            target.addEventListener("pointermove", moved);
+            target.addEventListener("pointerup", released);
+            target.addEventListener("pointercancel", released);
+        }
+
         function startDrag(event, block, it) {
             if (busy || event.button !== 0) {
                 return;
@@ -282,7 +296,6 @@
             const resizing = event.target.classList.contains("timeline-resize");
             const startY = event.clientY;
             let where = {start: it.start, end: it.end, room: it.room};
-            block.setPointerCapture(event.pointerId);
             block.classList.add("is-dragging");
 
             function moved(e) {
@@ -304,9 +317,6 @@
             }
 
             function dropped() {
-                block.removeEventListener("pointermove", moved);
-                block.removeEventListener("pointerup", dropped);
-                block.removeEventListener("pointercancel", dropped);
                 block.classList.remove("is-dragging");
                 if (where.start === it.start && where.end === it.end && where.room === it.room) {
                     status.textContent = "";
@@ -315,9 +325,7 @@
                 propose(it, where);
             }
 
-            block.addEventListener("pointermove", moved);
-            block.addEventListener("pointerup", dropped);
-            block.addEventListener("pointercancel", dropped);
+            follow(block, event, moved, dropped);
         }
 
         // --- Items without a time: dragged from the tray onto a column, or placed with Enter.
@@ -332,7 +340,6 @@
                 pending = null;
                 saveButton.disabled = true;
             }
-            chip.setPointerCapture(event.pointerId);
             let block = null;
             let where = null;
 
@@ -363,18 +370,13 @@
             }
 
             function dropped() {
-                chip.removeEventListener("pointermove", moved);
-                chip.removeEventListener("pointerup", dropped);
-                chip.removeEventListener("pointercancel", dropped);
                 if (block) {
                     block.classList.remove("is-dragging");
                     propose(it, where);
                 }
             }
 
-            chip.addEventListener("pointermove", moved);
-            chip.addEventListener("pointerup", dropped);
-            chip.addEventListener("pointercancel", dropped);
+            follow(chip, event, moved, dropped);
         }
 
         function onTrayKey(event, it) {
