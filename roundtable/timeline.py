@@ -9,6 +9,7 @@ changes the timeline does not show (a paper uploaded, a title corrected) leave i
 round table's data version would not.
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -343,6 +344,8 @@ class Day:
             item.room_id = move.room
             item.save(update_fields=["start", "end", "room"])
             return before
+        if move.later and not move.shift and (refusal := self.push_refusal(item, move)):
+            raise refusal
         item.start, item.end = time_of(move.start), time_of(move.end)
         item.room_id = move.room
         # Only the place: a title edited meanwhile in a form is not written back.
@@ -371,6 +374,60 @@ class Day:
         if push:
             return replace(before, shift=(push[0].pk, -push[1]))
         return before
+
+    @contextlib.contextmanager
+    def supposing(self, item, start, end, room, further=0):
+        """The day, in memory only, with `item` at `start`–`end` in `room` and the later items of
+        that room pushed out of its way as the shift rule pushes them (`further` minutes more).
+        Yields the push, (first item pushed, minutes), with the items that moved, `item` first;
+        the push is None when nothing is in the way, the items None when the push would take one
+        past the day's end."""
+        kept = [(other, other.start, other.end, other.room_id) for other in self.items]
+        try:
+            item.start, item.end, item.room_id = time_of(start), time_of(end), room
+            moved, push = [item], self.pushed_by(item)
+            if push:
+                push = (push[0], push[1] + further)
+                first, minutes = push
+                for other in self.timed:
+                    if other.pk != item.pk and other.room_id == room and other.start >= first.start:
+                        if minutes_of(other.end) + minutes > LAST:
+                            moved = None
+                            break
+                        other.start = time_of(minutes_of(other.start) + minutes)
+                        other.end = time_of(minutes_of(other.end) + minutes)
+                        moved.append(other)
+            yield push, moved
+        finally:
+            for other, begins, ends, in_room in kept:
+                other.start, other.end, other.room_id = begins, ends, in_room
+
+    def push_refusal(self, item, move):
+        """The refusal of `move` with the later items pushed when the items it pushes would put
+        someone in two rooms at once; it offers to push them further, as little as frees them.
+        None when the push books nobody twice (or the other rules have the say)."""
+        with self.supposing(item, move.start, move.end, move.room) as (push, moved):
+            if push is None or moved is None or self.double_bookings(item):
+                return None
+            bookings = [found for changed in moved[1:] if (found := self.double_bookings(changed))]
+            if not bookings:
+                return None
+            message = " ".join(self.booking_message(person, other) for person, other in bookings[0])
+            first = push[0]
+            begins = minutes_of(first.start) - push[1]  # where the first pushed item is now
+        for further in range(STEP, LAST, STEP):
+            with self.supposing(item, move.start, move.end, move.room, further) as (push, moved):
+                if moved is None:
+                    break
+                if any(self.double_bookings(changed) for changed in moved):
+                    continue
+            question = _("Move the later items of %(room)s on, to begin at %(time)s?") % {
+                "room": self.room_name(move.room),
+                "time": hhmm(begins + push[1]),
+            }
+            fix = Move(item.pk, move.start, move.end, move.room, shift=(first.pk, push[1]))
+            return Refused(f"{message} {question}", fix=fix)
+        return Refused(message)
 
     def booking_refusal(self, item, bookings, *, offer):
         message = " ".join(self.booking_message(person, other) for person, other in bookings)
@@ -428,6 +485,7 @@ def phrases():
             "too, or cancel?"
         ),
         "fix": _("Move it to {time}"),
+        "further": _("Move the later items on, to begin at {time}"),
         "saved": _("Saved: “{title}”, {start}–{end}, {room}."),
         "undone": _("Undone: “{title}” is back at {start}–{end}, {room}."),
         "place": _("“{title}”: {start}–{end}, {room}."),

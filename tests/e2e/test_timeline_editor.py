@@ -198,3 +198,61 @@ def test_items_without_a_time_are_dragged_or_keyed_onto_the_day_and_undone_off_i
         assert page.evaluate("document.scrollingElement.scrollWidth") <= LAPTOP["width"]
     finally:
         context.close()
+
+
+def test_a_push_that_would_book_a_speaker_twice_is_offered_a_further_push_in_one_click(
+    browser: Browser, live_server, transactional_db
+):
+    factories.organiser("chair")
+    event = RoundTableFactory(theme_kk="Қоғамдық қауіпсіздік")
+    room = RoomFactory(event=event, name_kk="Б залы", order=1)
+    dana = PersonFactory(surname_kk="Данова", given_name_kk="Дана")
+    first = ProgrammeItemFactory(
+        event=event, start=at(10), end=at(10, 20), title_kk="Бірінші", title_language="kk"
+    )
+    second = ProgrammeItemFactory(
+        event=event,
+        start=at(10, 20),
+        end=at(10, 40),
+        title_kk="Дананың баяндамасы",
+        title_language="kk",
+        speakers=[dana],
+    )
+    ProgrammeItemFactory(
+        event=event,
+        room=room,
+        start=at(10, 45),
+        end=at(11),
+        title_kk="Б залында",
+        title_language="kk",
+        speakers=[dana],
+    )
+    context = browser.new_context(locale="kk-KZ", base_url=live_server.url, viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        sign_in_to_admin(page, "chair")
+        page.goto(f"/admin/roundtable/roundtable/{event.pk}/timeline/")
+        block = page.locator(f'[data-item="{first.pk}"]')
+        block.scroll_into_view_if_needed()
+        box = block.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x, y + 10 * PX_PER_MINUTE, steps=8)
+        page.mouse.up()
+        page.get_by_role("button", name="Кейінгі тармақтарды да жылжыту").click()
+        alert = page.locator('[data-timeline="alert"]')
+        expect(alert).to_contain_text("11:00 уақытында басталатындай")
+        assert place(second) == (at(10, 20), at(10, 40), None)
+        fix = page.locator('[data-timeline="fix"]')
+        expect(fix).to_have_text("Кейінгі тармақтарды 11:00 уақытында басталатындай жылжыту")
+        fix.click()
+        status = page.locator('[data-timeline="status"]')
+        expect(status).to_contain_text("Сақталды: «Бірінші», 10:00–10:30")
+        assert place(first) == (at(10), at(10, 30), None)
+        assert place(second) == (at(11), at(11, 20), None)
+        page.keyboard.press("Control+z")
+        expect(status).to_contain_text("Қайтарылды: «Бірінші»")
+        assert place(second) == (at(10, 20), at(10, 40), None)
+    finally:
+        context.close()

@@ -134,6 +134,31 @@ def test_a_speaker_in_another_room_at_that_time_is_refused_with_the_nearest_free
     assert stored(talk) == (at(10, 55), at(11, 10), None)
 
 
+def test_a_push_that_books_a_later_speaker_twice_offers_to_push_the_later_items_further(day):
+    # Dana speaks in the hall at 10:20–10:40 and in room B at 10:45–11:00: stretching the first
+    # talk to 10:30 and pushing her talk to 10:30–10:50 would put her in both rooms at once.
+    event, dana = day["event"], day["second"].speakers.get()
+    ProgrammeItemFactory(
+        event=event, room=day["room"], start=at(10, 45), end=at(11), speakers=[dana]
+    )
+    with pytest.raises(timeline.Refused) as refused:
+        move(event, day["first"], minutes(10), minutes(10, 30), later=True)
+    assert refused.value.message == (
+        f"{dana.short_name} is speaking in Room B at 10:45–11:00. "
+        "Move the later items of Main hall on, to begin at 11:00?"
+    )
+    assert stored(day["first"]) == (at(10), at(10, 20), None)  # nothing saved
+    fix = refused.value.fix
+    assert fix == timeline.Move(
+        day["first"].pk, minutes(10), minutes(10, 30), None, shift=(day["second"].pk, 40)
+    )
+    undo = timeline.move(event, timeline.Move.from_data(fix.as_data()), version(event))
+    assert stored(day["first"]) == (at(10), at(10, 30), None)
+    assert stored(day["second"]) == (at(11), at(11, 20), None)
+    timeline.move(event, undo, version(event))
+    assert stored(day["second"]) == (at(10, 20), at(10, 40), None)
+
+
 def test_the_chair_of_a_room_and_the_moderator_of_the_hall_are_double_booked_too(day):
     event, chair = day["event"], PersonFactory(surname_en="Chair", given_name_en="C")
     day["room"].chair = chair

@@ -588,9 +588,12 @@
             status.textContent = "";
             draw();
             const fix = result.answer.fix;
+            // A fix moves the item, or (a shift) pushes the items after it further.
+            const pushed = fix && fix.shift ? item(fix.shift[0]) : null;
             ask(result.answer.error || phrases.failed, fix ? {fix: {
-                label: say(phrases.fix, {time: hhmm(fix.start)}),
-                apply: function () { send(it, fix, {}); },
+                label: pushed ? say(phrases.further, {time: hhmm(pushed.start + fix.shift[1])})
+                    : say(phrases.fix, {time: hhmm(fix.start)}),
+                apply: function () { send(it, fix, {later: fix.later, shift: fix.shift}); },
             }} : {});
             return true;
         }
