@@ -45,6 +45,23 @@ class ProgrammeItemForm(forms.ModelForm):
             "order",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "room" in self.fields:
+            self.offer_rooms(self.fields["room"])
+
+    def offer_rooms(self, field):
+        """The rooms of the item's round table; on an add form that does not know it yet, every
+        round table's, each named with its round table (the model refuses a room of another)."""
+        event = self.instance.event_id or self.initial.get("event")
+        if str(event).isdigit():  # the add form's ?event= is whatever the address says
+            field.queryset = Room.objects.filter(event=event)
+        else:
+            field.queryset = Room.objects.select_related("event").order_by(
+                "-event__date", "event__slug", "order", "pk"
+            )
+            field.label_from_instance = room_of_round_table
+
     def clean(self):
         cleaned = super().clean()
         event = cleaned.get("event")
@@ -59,6 +76,10 @@ class ProgrammeItemForm(forms.ModelForm):
             if clash := schedule.find_clash(candidate, stored):
                 raise schedule.clash_error(candidate, clash)
         return cleaned
+
+
+def room_of_round_table(room):
+    return gettext("%(room)s (%(event)s)") % {"room": room, "event": room.event}
 
 
 class ProgrammeFormSet(BaseInlineFormSet):

@@ -14,7 +14,7 @@ from tests.factories import (
     RoomFactory,
     RoundTableFactory,
 )
-from tests.pages import admin_form_data
+from tests.pages import admin_form_data, change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +225,72 @@ def test_rooms_are_edited_on_the_round_table_and_the_programme_picks_from_its_ow
     page = client.get(url).text
     assert 'name="programme_items-0-room"' in page
     assert "Кіші зал" in page and "Басқа зал" not in page
+
+
+def room_choices(response):
+    """The rooms the item form's room select offers, as labelled (the empty choice left out)."""
+    field = response.context["adminform"].form.fields["room"]
+    return [label for value, label in field.choices if value]
+
+
+def test_an_items_form_offers_only_its_own_round_tables_rooms(organiser, client):
+    event, other = RoundTableFactory(), RoundTableFactory()
+    RoomFactory(event=event, name_en="Small hall")
+    RoomFactory(event=other, name_en="Hall of another round table")
+    item = ProgrammeItemFactory(event=event)
+
+    response = client.get(change_url(item), headers={"accept-language": "en"})
+
+    assert room_choices(response) == ["Small hall"]
+    assert "Hall of another round table" not in response.text
+
+
+def test_the_add_form_names_each_rooms_round_table_until_it_knows_the_round_table(
+    organiser, client
+):
+    event = RoundTableFactory(theme_en="Public safety")
+    other = RoundTableFactory(theme_en="Road safety")
+    RoomFactory(event=event, name_en="Small hall")
+    elsewhere = RoomFactory(event=other, name_en="Hall B")
+    add = reverse("admin:roundtable_programmeitem_add")
+
+    shown = room_choices(client.get(add, headers={"accept-language": "en"}))
+    assert shown == ["Small hall (Public safety)", "Hall B (Road safety)"]
+    # Opened for a round table (?event=, as Django's admin fills a field from the address).
+    known = client.get(f"{add}?event={event.pk}", headers={"accept-language": "en"})
+    assert room_choices(known) == ["Small hall"]
+    assert len(room_choices(client.get(f"{add}?event=small"))) == 2
+
+    response = client.post(
+        add,
+        {
+            "event": event.pk,
+            "room": elsewhere.pk,
+            "start": "09:00",
+            "end": "09:10",
+            "kind": "talk",
+            "title_ru": "Доклад",
+            "order": 1,
+        },
+        headers={"accept-language": "kk"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["room"] == [
+        "Бұл зал басқа дөңгелек үстелге тиесілі."
+    ]
+    assert not ProgrammeItem.objects.exists()
+
+
+@pytest.mark.parametrize("rooms", [1, 6])
+def test_an_items_change_form_queries(organiser, client, django_assert_num_queries, rooms):
+    event = RoundTableFactory()
+    RoomFactory.create_batch(rooms, event=event)
+    RoomFactory.create_batch(rooms, event=RoundTableFactory())
+    item = ProgrammeItemFactory(event=event, speakers=[PersonFactory()])
+    client.get(change_url(item))  # Django's content types, read once per process
+    # the session, the user, the item, the user's and their group's permissions, the speakers
+    # (the form's initial, the values the concurrent-edit check keeps, the chosen ones' labels),
+    # the round tables and the item's round table's rooms
+    with django_assert_num_queries(10):
+        response = client.get(change_url(item))
+    assert len(room_choices(response)) == rooms
