@@ -143,7 +143,8 @@ class Day:
         return next(str(room) for room in self.rooms if room.pk == room_id)
 
     def chair_of(self, room_id):
-        """The person who chairs the items of a room: its chair, or in the hall the moderator."""
+        """The person who chairs the items of a room: its chair (None for a room without one),
+        or in the hall the moderator."""
         if room_id is None:
             return self.moderator.pk if self.moderator else None
         return next((room.chair_id for room in self.rooms if room.pk == room_id), None)

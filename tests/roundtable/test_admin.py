@@ -4,6 +4,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils.html import escape
 
 from roundtable.models import ProgrammeItem
 from tests.factories import (
@@ -294,3 +295,34 @@ def test_an_items_change_form_queries(organiser, client, django_assert_num_queri
     with django_assert_num_queries(10):
         response = client.get(change_url(item))
     assert len(room_choices(response)) == rooms
+
+
+@pytest.mark.parametrize(
+    ("language", "help_text"),
+    [
+        (
+            "en",
+            "Who chairs the items in this room; leave empty if nobody does. The round table's own "
+            "hall is chaired by its moderator.",
+        ),
+        (
+            "kk",
+            "Осы залдағы тармақтарды кім жүргізеді; ешкім жүргізбесе, бос қалдырыңыз. Дөңгелек "
+            "үстелдің өз залын оның модераторы жүргізеді.",
+        ),
+        (
+            "ru",
+            "Кто ведёт пункты программы в этом зале; оставьте пустым, если их никто не ведёт. "
+            "Основной зал круглого стола ведёт его модератор.",
+        ),
+    ],
+)
+def test_the_rooms_chair_is_explained_as_the_timeline_counts_it(
+    organiser, client, language, help_text
+):
+    # The timeline counts the moderator as the hall's chair and nobody as a chairless room's
+    # (tests/roundtable/test_timeline.py): the admin says the same.
+    event = RoundTableFactory()
+    RoomFactory(event=event)
+    response = client.get(change_url(event), headers={"accept-language": language})
+    assert f'title="{escape(help_text)}"' in response.text
