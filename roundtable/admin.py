@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, JsonResponse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from portal.concurrent_edits import RefusesStaleForms
+from portal.concurrent_edits import EDITED_FROM, RefusesStaleForms
 from roundtable import english_gaps, releases, schedule, timeline
 from roundtable.models import ProgrammeItem, Room, RoundTable, programme_prefetches
 from roundtable.title_fields import ProgrammeTitlesForm
@@ -170,13 +170,22 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         event = get_object_or_404(RoundTable.objects.select_related("current_release"), pk=pk)
         form = ReleaseForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            made = releases.release(event, request.user, form.comments())
-            self.message_user(
-                request,
-                _("Version %(version)d of the programme is released.") % {"version": made.version},
-                messages.SUCCESS,
-            )
-            return redirect("admin:roundtable_roundtable_change", event.pk)
+            seen = form.cleaned_data[EDITED_FROM] or None
+            try:
+                made = releases.release(event, request.user, form.comments(), seen=seen)
+            except releases.Stale:
+                form.refuse_as_stale()
+                event.refresh_from_db()
+            else:
+                self.message_user(
+                    request,
+                    _("Version %(version)d of the programme is released.")
+                    % {"version": made.version},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:roundtable_roundtable_change", event.pk)
+        items = list(releases.draft_items(event))
+        form.shows(releases.draft_version(event, items))
         current = event.current_release
         return TemplateResponse(
             request,
@@ -190,7 +199,7 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
                 "form": form,
                 "current": current,
                 "version": (current.version if current else 0) + 1,
-                "changes": releases.pending_changes(event),
+                "changes": releases.pending_changes(event, items),
             },
         )
 
@@ -302,7 +311,11 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
 
 
 class ReleaseForm(forms.Form):
-    """The optional comment of a release, in each language."""
+    """The optional comment of a release, in each language, and the version of the draft the page
+    lists the changes of (releases.draft_version): a release of a draft changed since, or after
+    another release, is refused. A submission without it (not from the page) is not checked."""
+
+    edited_from = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -312,6 +325,28 @@ class ReleaseForm(forms.Form):
                 max_length=500,
                 required=False,
             )
+
+    def shows(self, version):
+        """The page lists the changes of the draft at `version`: a fresh form names it, and so
+        does a form refused as stale, so that confirming again releases what is listed now."""
+        if not self.is_bound:
+            self.initial[EDITED_FROM] = version
+        elif self.has_error(NON_FIELD_ERRORS, code="stale"):
+            self.data = self.data.copy()
+            self.data[EDITED_FROM] = version
+
+    def refuse_as_stale(self):
+        self.add_error(
+            None,
+            ValidationError(
+                _(
+                    "Someone else changed the draft programme or released it after you opened "
+                    "this page. The list now shows what this release would change: check it and "
+                    "release again."
+                ),
+                code="stale",
+            ),
+        )
 
     def comments(self):
         return {

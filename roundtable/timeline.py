@@ -10,8 +10,6 @@ round table's data version would not.
 """
 
 import datetime
-import hashlib
-import json
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
@@ -19,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal import concurrent_edits
 from roundtable import schedule
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation
@@ -166,7 +165,7 @@ class Day:
             [[room.pk, room.chair_id] for room in self.rooms],
             self.moderator.pk if self.moderator else None,
         ]
-        return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:24]
+        return concurrent_edits.digest(state)
 
     # --- Double bookings ---------------------------------------------------------------------
 
