@@ -82,6 +82,28 @@ def room_of_round_table(room):
     return gettext("%(room)s (%(event)s)") % {"room": room, "event": room.event}
 
 
+def tell_the_draft_changed(request, event):
+    """After a save of programme items: the public programme changes only at a release, and how
+    many changes of the draft wait for one, with the link to release them."""
+    waiting = len(releases.pending_changes(event))
+    if waiting:
+        text = ngettext(
+            "Saved in the draft: the public programme changes only when you release it. "
+            "%(count)d change is waiting for release.",
+            "Saved in the draft: the public programme changes only when you release it. "
+            "%(count)d changes are waiting for release.",
+            waiting,
+        ) % {"count": waiting}
+    else:
+        text = gettext(
+            "Saved in the draft, which is now as released: the public programme does not change."
+        )
+    if request.user.has_perm("roundtable.add_schedulerelease"):
+        url = reverse("admin:roundtable_roundtable_release", args=[event.pk])
+        text = format_html('{} <a href="{}">{}</a>', text, url, gettext("Release the schedule"))
+    messages.info(request, text)
+
+
 class ProgrammeFormSet(BaseInlineFormSet):
     """Checks the programme as submitted, so that swapping two items' times is allowed."""
 
@@ -109,6 +131,8 @@ class ProgrammeItemInline(RefusesStaleForms, TranslationTabularInline):
     fields = ["start", "end", "room", "kind", "titles", "title_language", "speakers", "order"]
     autocomplete_fields = ["speakers"]
     extra = 1
+    # Django's tabular inline under the notice that a save changes the draft only.
+    template = "admin/roundtable/roundtable/programme_inline.html"
 
     def get_fields(self, request, obj=None):
         # A day in one hall, as most are, needs no room column.
@@ -162,6 +186,13 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
 
     class Media:
         css = {"all": ["roundtable/admin.css"]}
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is ProgrammeItem and (
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+        ):
+            tell_the_draft_changed(request, form.instance)
 
     def release_view(self, request, pk):
         """Release the schedule: the changes the release would make, a comment, the confirmation."""
@@ -385,6 +416,19 @@ class ProgrammeItemAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     list_select_related = ["event"]
     actions = ["shift_following"]
 
+    class Media:
+        css = {"all": ["roundtable/admin.css"]}
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        tell_the_draft_changed(request, obj.event)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        tell_the_draft_changed(request, obj.event)
+        return response
+
     @admin.action(description=_("Shift the selected and all later items by N minutes"))
     def shift_following(self, request, queryset):
         events = {item.event_id for item in queryset}
@@ -412,6 +456,7 @@ class ProgrammeItemAdmin(RefusesStaleForms, TabbedTranslationAdmin):
                     % {"count": len(moved), "minutes": form.cleaned_data["minutes"]},
                     messages.SUCCESS,
                 )
+                tell_the_draft_changed(request, first.event)
             return None
         return TemplateResponse(
             request,

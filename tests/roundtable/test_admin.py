@@ -14,8 +14,10 @@ from tests.factories import (
     ProgrammeItemFactory,
     RoomFactory,
     RoundTableFactory,
+    release,
 )
-from tests.pages import admin_form_data, change_url
+from tests.pages import admin_form_data, change_url, shown
+from tests.roles import ROLES, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +140,9 @@ def test_shift_action_moves_the_selected_and_later_items(organiser, client):
     response = client.post(
         changelist, {**selection, "minutes": "30"}, follow=True, headers={"accept-language": "en"}
     )
-    assert "Moved 2 items by 30 minutes." in [str(m) for m in response.context["messages"]]
+    told = [str(m) for m in response.context["messages"]]
+    assert "Moved 2 items by 30 minutes." in told
+    assert told[-1].startswith("Saved in the draft: the public programme changes only when")
     starts = dict(ProgrammeItem.objects.values_list("pk", "start"))
     assert starts == {first.pk: at(9), second.pk: at(9, 40), third.pk: at(9, 50)}
 
@@ -326,3 +330,93 @@ def test_the_rooms_chair_is_explained_as_the_timeline_counts_it(
     RoomFactory(event=event)
     response = client.get(change_url(event), headers={"accept-language": language})
     assert f'title="{escape(help_text)}"' in response.text
+
+
+DRAFT_NOTICE = {
+    "en": "Changes here are a draft: the public programme changes when you release it.",
+    "kk": "Мұнда енгізілген өзгерістер жобаға сақталады: сайттағы бағдарлама оны шығарғанда ғана "
+    "өзгереді.",
+    "ru": "Изменения здесь вносятся в черновик: программа на сайте изменится, когда вы его "
+    "выпустите.",
+}
+
+
+def draft_notice(html):
+    """The draft notice's text and the address it links to ("" for none)."""
+    found = re.search(r'<p class="draft-notice">([^<]*)(?:<a href="([^"]+)">)?', html)
+    return found and (found[1].strip(), found[2] or "")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_item_forms_say_a_save_changes_the_draft_and_link_to_the_release(
+    organiser, client, language
+):
+    item = ProgrammeItemFactory()
+    release = reverse("admin:roundtable_roundtable_release", args=[item.event_id])
+    headers = {"accept-language": language}
+
+    for page in (change_url(item), change_url(item.event)):
+        html = client.get(page, headers=headers).text
+        assert draft_notice(html) == (DRAFT_NOTICE[language], release), page
+    # The add form does not know the round table yet: the notice without the link.
+    add = client.get(reverse("admin:roundtable_programmeitem_add"), headers=headers).text
+    assert draft_notice(add) == (DRAFT_NOTICE[language], "")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_an_items_form_with_the_draft_notice(client, role):
+    item = ProgrammeItemFactory()
+    user = user_in(role, item.event)
+    if user.is_authenticated:
+        client.force_login(user)
+    response = client.get(change_url(item))
+    expected = {"anonymous": 302, "outsider": 302, "participant": 302, "staff": 403}
+    assert response.status_code == expected.get(role, 200)
+    assert (draft_notice(response.text) is not None) == (role == "organiser")
+
+
+def test_a_saved_item_says_how_many_changes_wait_for_release(organiser, client):
+    event = RoundTableFactory()
+    talk = ProgrammeItemFactory(event=event, start=at(9), end=at(9, 10))
+    other = ProgrammeItemFactory(event=event, start=at(9, 10), end=at(9, 20))
+    release(event)
+    release_url = reverse("admin:roundtable_roundtable_release", args=[event.pk])
+    link = f' <a href="{release_url}">Бағдарлама нұсқасын шығару</a>'
+
+    def save(item, **values):
+        data = {**admin_form_data(client.get(change_url(item))), **values}
+        response = client.post(change_url(item), data, headers={"accept-language": "kk"})
+        assert response.status_code == 302
+        return shown(response)
+
+    saved = "Жобаға сақталды: сайттағы бағдарлама оны шығарғанда ғана өзгереді."
+    assert save(talk, start="10:00", end="10:10")[-1] == (
+        f"{saved} Шығаруды 1 өзгеріс күтіп тұр.{link}"
+    )
+    assert save(other, end="09:25")[-1] == f"{saved} Шығаруды 2 өзгеріс күтіп тұр.{link}"
+    save(other, end="09:20")
+    assert save(talk, start="09:00", end="09:10")[-1] == (
+        "Жобаға сақталды, ол енді шығарылған нұсқамен бірдей: сайттағы бағдарлама өзгермейді."
+        f"{link}"
+    )
+
+
+def test_the_round_tables_programme_saved_says_the_draft_changed(organiser, client):
+    event = RoundTableFactory()
+    ProgrammeItemFactory(event=event, start=at(9), end=at(9, 10))
+    release(event)
+    url = change_url(event)
+    data = admin_form_data(client.get(url))
+    item_row(data, 0, start="09:05", end="09:15")
+
+    response = client.post(url, data, headers={"accept-language": "ru"})
+
+    assert response.status_code == 302
+    release_url = reverse("admin:roundtable_roundtable_release", args=[event.pk])
+    assert (
+        "Сохранено в черновике: программа на сайте изменится, только когда вы его выпустите. "
+        f'Выпуска ждёт 1 изменение. <a href="{release_url}">'
+    ) in shown(response)[0]
+    # A save that leaves the programme alone says nothing of the draft.
+    response = client.post(url, admin_form_data(client.get(url)), headers={"accept-language": "en"})
+    assert [message.endswith("was changed successfully.") for message in shown(response)] == [True]
