@@ -3,6 +3,8 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -420,3 +422,18 @@ def test_the_round_tables_programme_saved_says_the_draft_changed(organiser, clie
     # A save that leaves the programme alone says nothing of the draft.
     response = client.post(url, admin_form_data(client.get(url)), headers={"accept-language": "en"})
     assert [message.endswith("was changed successfully.") for message in shown(response)] == [True]
+
+
+@pytest.mark.parametrize("items", [2, 20])
+def test_the_programme_inline_reads_the_rooms_once_for_all_its_rows(organiser, client, items):
+    event = RoundTableFactory()
+    RoomFactory.create_batch(2, event=event)
+    for number in range(items):
+        ProgrammeItemFactory(event=event, start=at(9, 2 * number), end=at(9, 2 * number + 1))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(change_url(event))
+    read_rooms = [query for query in queries if 'FROM "roundtable_room"' in query["sql"]]
+    # whether the round table has rooms (the room column, asked twice), the rooms inline (its
+    # count and its rows) and the programme's room choices: 7 and 25 when each row read its own
+    assert len(read_rooms) == 5
+    assert response.text.count('name="programme_items-0-room"') == 1
