@@ -228,10 +228,15 @@ def test_rooms_are_edited_on_the_round_table_and_the_programme_picks_from_its_ow
     room = event.rooms.get()
     assert (room.name_kk, room.name_ru) == ("Кіші зал", "Малый зал")
 
-    RoomFactory(event=other, name_kk="Басқа зал")
+    elsewhere = RoomFactory(event=other, name_kk="Басқа зал")
     page = client.get(url).text
     assert 'name="programme_items-0-room"' in page
     assert "Кіші зал" in page and "Басқа зал" not in page
+
+    data = admin_form_data(client.get(url))
+    item_row(data, 0, room=elsewhere.pk)
+    assert client.post(url, data).status_code == 200
+    assert event.programme_items.get().room is None
 
 
 def room_choices(response):
@@ -366,15 +371,16 @@ def test_the_item_forms_say_a_save_changes_the_draft_and_link_to_the_release(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_sees_an_items_form_with_the_draft_notice(client, role):
+def test_who_sees_the_programmes_forms_with_the_draft_notice(client, role):
     item = ProgrammeItemFactory()
     user = user_in(role, item.event)
     if user.is_authenticated:
         client.force_login(user)
-    response = client.get(change_url(item))
-    expected = {"anonymous": 302, "outsider": 302, "participant": 302, "staff": 403}
-    assert response.status_code == expected.get(role, 200)
-    assert (draft_notice(response.text) is not None) == (role == "organiser")
+    for page in (change_url(item), change_url(item.event)):
+        response = client.get(page)
+        expected = {"anonymous": 302, "outsider": 302, "participant": 302, "staff": 403}
+        assert response.status_code == expected.get(role, 200), page
+        assert (draft_notice(response.text) is not None) == (role == "organiser"), page
 
 
 def test_a_saved_item_says_how_many_changes_wait_for_release(organiser, client):
