@@ -8,7 +8,9 @@ the other refused, whatever their timing.
 
 The API sends a digest of the values as the object's ETag and wants it back in If-Match
 (portal/api_viewsets.py); the admin keeps the values themselves in a hidden field of its
-forms (`EditedFromForm`), so that a refused save can show what the other person changed.
+forms (`EditedFromForm`), so that a refused save can show what the other person changed. An edit
+of many objects at once names a `digest` of the state it was shown (the timeline's day, the
+draft programme a release publishes).
 """
 
 import copy
@@ -53,6 +55,14 @@ def etag(instance, names):
         [instance._meta.label, instance.pk, stored_values(instance, names)], sort_keys=True
     )
     return f'"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}"'
+
+
+def digest(state):
+    """A short digest of `state` (anything JSON writes): the version an edit names when what it
+    starts from is more than one object's values (a day of the timeline, the draft a release
+    publishes), and is refused once it moved."""
+    stamp = json.dumps(state, sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.sha256(stamp.encode()).hexdigest()[:24]
 
 
 def locked(instance):

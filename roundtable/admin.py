@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, JsonResponse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from portal.concurrent_edits import RefusesStaleForms
+from portal.concurrent_edits import EDITED_FROM, RefusesStaleForms
 from roundtable import english_gaps, releases, schedule, timeline
 from roundtable.models import ProgrammeItem, Room, RoundTable, programme_prefetches
 from roundtable.title_fields import ProgrammeTitlesForm
@@ -45,6 +45,23 @@ class ProgrammeItemForm(forms.ModelForm):
             "order",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "room" in self.fields:
+            self.offer_rooms(self.fields["room"])
+
+    def offer_rooms(self, field):
+        """The rooms of the item's round table; on an add form that does not know it yet, every
+        round table's, each named with its round table (the model refuses a room of another)."""
+        event = self.instance.event_id or self.initial.get("event")
+        if str(event).isdigit():  # the add form's ?event= is whatever the address says
+            field.queryset = Room.objects.filter(event=event)
+        else:
+            field.queryset = Room.objects.select_related("event").order_by(
+                "-event__date", "event__slug", "order", "pk"
+            )
+            field.label_from_instance = room_of_round_table
+
     def clean(self):
         cleaned = super().clean()
         event = cleaned.get("event")
@@ -61,8 +78,44 @@ class ProgrammeItemForm(forms.ModelForm):
         return cleaned
 
 
+def room_of_round_table(room):
+    return gettext("%(room)s (%(event)s)") % {"room": room, "event": room.event}
+
+
+def tell_the_draft_changed(request, event):
+    """After a save of programme items: the public programme changes only at a release, and how
+    many changes of the draft wait for one, with the link to release them."""
+    waiting = len(releases.pending_changes(event))
+    if waiting:
+        text = ngettext(
+            "Saved in the draft: the public programme changes only when you release it. "
+            "%(count)d change is waiting for release.",
+            "Saved in the draft: the public programme changes only when you release it. "
+            "%(count)d changes are waiting for release.",
+            waiting,
+        ) % {"count": waiting}
+    else:
+        text = gettext(
+            "Saved in the draft, which is now as released: the public programme does not change."
+        )
+    if request.user.has_perm("roundtable.add_schedulerelease"):
+        url = reverse("admin:roundtable_roundtable_release", args=[event.pk])
+        text = format_html('{} <a href="{}">{}</a>', text, url, gettext("Release the schedule"))
+    messages.info(request, text)
+
+
 class ProgrammeFormSet(BaseInlineFormSet):
-    """Checks the programme as submitted, so that swapping two items' times is allowed."""
+    """Checks the programme as submitted, so that swapping two items' times is allowed; offers
+    the round table's own rooms, read once for all the rows rather than once for each."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "room" in form.fields:
+            field = form.fields["room"]
+            field.queryset = Room.objects.filter(event_id=self.instance.pk)
+            if not hasattr(self, "room_choices"):
+                self.room_choices = list(field.choices)
+            field.choices = self.room_choices
 
     def clean(self):
         super().clean()
@@ -88,6 +141,8 @@ class ProgrammeItemInline(RefusesStaleForms, TranslationTabularInline):
     fields = ["start", "end", "room", "kind", "titles", "title_language", "speakers", "order"]
     autocomplete_fields = ["speakers"]
     extra = 1
+    # Django's tabular inline under the notice that a save changes the draft only.
+    template = "admin/roundtable/roundtable/programme_inline.html"
 
     def get_fields(self, request, obj=None):
         # A day in one hall, as most are, needs no room column.
@@ -95,15 +150,6 @@ class ProgrammeItemInline(RefusesStaleForms, TranslationTabularInline):
         if obj is None or not obj.rooms.exists():
             return [name for name in fields if name != "room"]
         return fields
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # The rooms of the round table on the page only.
-        if db_field.name == "room":
-            event_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = (
-                Room.objects.filter(event_id=unquote(event_id)) if event_id else Room.objects.none()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class RoomInline(RefusesStaleForms, TranslationTabularInline):
@@ -142,6 +188,13 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     class Media:
         css = {"all": ["roundtable/admin.css"]}
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is ProgrammeItem and (
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+        ):
+            tell_the_draft_changed(request, form.instance)
+
     def release_view(self, request, pk):
         """Release the schedule: the changes the release would make, a comment, the confirmation."""
         if not request.user.has_perm("roundtable.add_schedulerelease"):
@@ -149,13 +202,22 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
         event = get_object_or_404(RoundTable.objects.select_related("current_release"), pk=pk)
         form = ReleaseForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
-            made = releases.release(event, request.user, form.comments())
-            self.message_user(
-                request,
-                _("Version %(version)d of the programme is released.") % {"version": made.version},
-                messages.SUCCESS,
-            )
-            return redirect("admin:roundtable_roundtable_change", event.pk)
+            seen = form.cleaned_data[EDITED_FROM] or None
+            try:
+                made = releases.release(event, request.user, form.comments(), seen=seen)
+            except releases.Stale:
+                form.refuse_as_stale()
+                event.refresh_from_db()
+            else:
+                self.message_user(
+                    request,
+                    _("Version %(version)d of the programme is released.")
+                    % {"version": made.version},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:roundtable_roundtable_change", event.pk)
+        items = list(releases.draft_items(event))
+        form.shows(releases.draft_version(event, items))
         current = event.current_release
         return TemplateResponse(
             request,
@@ -169,7 +231,7 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
                 "form": form,
                 "current": current,
                 "version": (current.version if current else 0) + 1,
-                "changes": releases.pending_changes(event),
+                "changes": releases.pending_changes(event, items),
             },
         )
 
@@ -281,7 +343,11 @@ class RoundTableAdmin(RefusesStaleForms, TabbedTranslationAdmin):
 
 
 class ReleaseForm(forms.Form):
-    """The optional comment of a release, in each language."""
+    """The optional comment of a release, in each language, and the version of the draft the page
+    lists the changes of (releases.draft_version): a release of a draft changed since, or after
+    another release, is refused. A submission without it (not from the page) is not checked."""
+
+    edited_from = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -291,6 +357,28 @@ class ReleaseForm(forms.Form):
                 max_length=500,
                 required=False,
             )
+
+    def shows(self, version):
+        """The page lists the changes of the draft at `version`: a fresh form names it, and so
+        does a form refused as stale, so that confirming again releases what is listed now."""
+        if not self.is_bound:
+            self.initial[EDITED_FROM] = version
+        elif self.has_error(NON_FIELD_ERRORS, code="stale"):
+            self.data = self.data.copy()
+            self.data[EDITED_FROM] = version
+
+    def refuse_as_stale(self):
+        self.add_error(
+            None,
+            ValidationError(
+                _(
+                    "Someone else changed the draft programme or released it after you opened "
+                    "this page. The list now shows what this release would change: check it and "
+                    "release again."
+                ),
+                code="stale",
+            ),
+        )
 
     def comments(self):
         return {
@@ -329,6 +417,19 @@ class ProgrammeItemAdmin(RefusesStaleForms, TabbedTranslationAdmin):
     list_select_related = ["event"]
     actions = ["shift_following"]
 
+    class Media:
+        css = {"all": ["roundtable/admin.css"]}
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        tell_the_draft_changed(request, obj.event)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        tell_the_draft_changed(request, obj.event)
+        return response
+
     @admin.action(description=_("Shift the selected and all later items by N minutes"))
     def shift_following(self, request, queryset):
         events = {item.event_id for item in queryset}
@@ -356,6 +457,7 @@ class ProgrammeItemAdmin(RefusesStaleForms, TabbedTranslationAdmin):
                     % {"count": len(moved), "minutes": form.cleaned_data["minutes"]},
                     messages.SUCCESS,
                 )
+                tell_the_draft_changed(request, first.event)
             return None
         return TemplateResponse(
             request,

@@ -194,7 +194,8 @@ class Room(models.Model):
     """A room, or a parallel session, of a round table's day.
 
     Items of one room never overlap; items of different rooms may. An item without a room is in
-    the round table's own hall, chaired by its moderator.
+    the round table's own hall, chaired by its moderator; a room without a chair has none (the
+    moderator, in the hall, cannot also chair a session beside it).
     """
 
     event = models.ForeignKey(
@@ -208,7 +209,10 @@ class Room(models.Model):
         blank=True,
         related_name="chaired_rooms",
         verbose_name=_("chair"),
-        help_text=_("Who chairs the items in this room (the round table's moderator if empty)."),
+        help_text=_(
+            "Who chairs the items in this room; leave empty if nobody does. The round table's own "
+            "hall is chaired by its moderator."
+        ),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.tasks import task
 
-from portal import versions
+from portal import concurrent_edits, versions
 from roundtable.models import (
     ReleasedItem,
     RoundTable,
@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 # The title's columns: the title read as `title` is the active language's, with fallbacks.
 TITLES = in_every_language("title")
+# What a release copies of a draft item (copy_of).
+RELEASED_FIELDS = ("room", "start", "end", "kind", *TITLES, "title_language", "order", "speakers")
 
 
 def released_items(release):
@@ -149,21 +151,44 @@ def draft_items(event):
     return event.programme_items.select_related("room").prefetch_related(speakers_as_printed())
 
 
-def pending_changes(event):
-    """What releasing `event`'s draft now would change."""
-    current = event.current_release
-    return compare(by_key(released_items(current)), {item.pk: item for item in draft_items(event)})
+def pending_changes(event, items=None):
+    """What releasing `event`'s draft now would change; `items` are its draft items when they
+    are read already (draft_items)."""
+    items = draft_items(event) if items is None else items
+    return compare(by_key(released_items(event.current_release)), {item.pk: item for item in items})
 
 
-def release(event, user, comment=None):
+def draft_version(event, items):
+    """The version of what releasing `event` now would publish: its draft `items` (draft_items)
+    as a release copies them, and the release they would follow. The release page names it, so
+    that a confirmation releases nothing its organiser was not shown (Stale)."""
+    return concurrent_edits.digest(
+        [
+            event.current_release_id,
+            [[item.pk, concurrent_edits.stored_values(item, RELEASED_FIELDS)] for item in items],
+        ]
+    )
+
+
+class Stale(Exception):
+    """The draft, or the release it follows, changed after the version named was read."""
+
+
+def release(event, user, comment=None, *, seen=None):
     """Release `event`'s draft programme as its next version; returns the ScheduleRelease.
 
-    `comment` maps languages to the comment's text. The round table is locked while the version
-    is counted, so two releases at once get consecutive versions. The speakers' letters are
-    written by a task once the release is committed.
+    `comment` maps languages to the comment's text. `seen` is the draft's version as the
+    organiser was shown it (draft_version): when the draft or the current release has changed
+    since, nothing is released and Stale is raised. The round table is locked while the version
+    is checked and counted, so two releases at once get consecutive versions, and a draft item
+    saved meanwhile (whose save bumps the round table's data version) waits for the release. The
+    speakers' letters are written by a task once the release is committed.
     """
     with transaction.atomic():
         event = RoundTable.objects.select_for_update().get(pk=event.pk)
+        items = list(draft_items(event))
+        if seen is not None and draft_version(event, items) != seen:
+            raise Stale
         before = event.current_release
         version = (event.releases.aggregate(last=Max("version"))["last"] or 0) + 1
         made = ScheduleRelease.objects.create(
@@ -174,7 +199,7 @@ def release(event, user, comment=None):
         )
         old = by_key(released_items(before))
         copies = []
-        for item in draft_items(event):
+        for item in items:
             change = Change(old.get(item.pk), item)
             prior = change.old.sequence if change.old else 0
             copies.append((copy_of(item, made, prior + (1 if change.revised else 0)), item))

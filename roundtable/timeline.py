@@ -11,8 +11,6 @@ round table's data version would not.
 
 import contextlib
 import datetime
-import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -21,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal import concurrent_edits
 from roundtable import schedule
 from roundtable.models import ProgrammeItem, RoundTable
 from speakers.models import Participation
@@ -150,7 +149,8 @@ class Day:
         return next(str(room) for room in self.rooms if room.pk == room_id)
 
     def chair_of(self, room_id):
-        """The person who chairs the items of a room: its chair, or in the hall the moderator."""
+        """The person who chairs the items of a room: its chair (None for a room without one),
+        or in the hall the moderator."""
         if room_id is None:
             return self.moderator.pk if self.moderator else None
         return next((room.chair_id for room in self.rooms if room.pk == room_id), None)
@@ -183,7 +183,7 @@ class Day:
             [[room.pk, room.chair_id] for room in self.rooms],
             self.moderator.pk if self.moderator else None,
         ]
-        return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:24]
+        return concurrent_edits.digest(state)
 
     # --- Double bookings ---------------------------------------------------------------------
 

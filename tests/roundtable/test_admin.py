@@ -3,7 +3,10 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from roundtable.models import ProgrammeItem
 from tests.factories import (
@@ -13,8 +16,10 @@ from tests.factories import (
     ProgrammeItemFactory,
     RoomFactory,
     RoundTableFactory,
+    release,
 )
-from tests.pages import admin_form_data
+from tests.pages import admin_form_data, change_url, shown
+from tests.roles import ROLES, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +142,9 @@ def test_shift_action_moves_the_selected_and_later_items(organiser, client):
     response = client.post(
         changelist, {**selection, "minutes": "30"}, follow=True, headers={"accept-language": "en"}
     )
-    assert "Moved 2 items by 30 minutes." in [str(m) for m in response.context["messages"]]
+    told = [str(m) for m in response.context["messages"]]
+    assert "Moved 2 items by 30 minutes." in told
+    assert told[-1].startswith("Saved in the draft: the public programme changes only when")
     starts = dict(ProgrammeItem.objects.values_list("pk", "start"))
     assert starts == {first.pk: at(9), second.pk: at(9, 40), third.pk: at(9, 50)}
 
@@ -221,7 +228,218 @@ def test_rooms_are_edited_on_the_round_table_and_the_programme_picks_from_its_ow
     room = event.rooms.get()
     assert (room.name_kk, room.name_ru) == ("Кіші зал", "Малый зал")
 
-    RoomFactory(event=other, name_kk="Басқа зал")
+    elsewhere = RoomFactory(event=other, name_kk="Басқа зал")
     page = client.get(url).text
     assert 'name="programme_items-0-room"' in page
     assert "Кіші зал" in page and "Басқа зал" not in page
+
+    data = admin_form_data(client.get(url))
+    item_row(data, 0, room=elsewhere.pk)
+    assert client.post(url, data).status_code == 200
+    assert event.programme_items.get().room is None
+
+
+def room_choices(response):
+    """The rooms the item form's room select offers, as labelled (the empty choice left out)."""
+    field = response.context["adminform"].form.fields["room"]
+    return [label for value, label in field.choices if value]
+
+
+def test_an_items_form_offers_only_its_own_round_tables_rooms(organiser, client):
+    event, other = RoundTableFactory(), RoundTableFactory()
+    RoomFactory(event=event, name_en="Small hall")
+    RoomFactory(event=other, name_en="Hall of another round table")
+    item = ProgrammeItemFactory(event=event)
+
+    response = client.get(change_url(item), headers={"accept-language": "en"})
+
+    assert room_choices(response) == ["Small hall"]
+    assert "Hall of another round table" not in response.text
+
+
+def test_the_add_form_names_each_rooms_round_table_until_it_knows_the_round_table(
+    organiser, client
+):
+    event = RoundTableFactory(theme_en="Public safety")
+    other = RoundTableFactory(theme_en="Road safety")
+    RoomFactory(event=event, name_en="Small hall")
+    elsewhere = RoomFactory(event=other, name_en="Hall B")
+    add = reverse("admin:roundtable_programmeitem_add")
+
+    shown = room_choices(client.get(add, headers={"accept-language": "en"}))
+    assert shown == ["Small hall (Public safety)", "Hall B (Road safety)"]
+    # Opened for a round table (?event=, as Django's admin fills a field from the address).
+    known = client.get(f"{add}?event={event.pk}", headers={"accept-language": "en"})
+    assert room_choices(known) == ["Small hall"]
+    assert len(room_choices(client.get(f"{add}?event=small"))) == 2
+
+    response = client.post(
+        add,
+        {
+            "event": event.pk,
+            "room": elsewhere.pk,
+            "start": "09:00",
+            "end": "09:10",
+            "kind": "talk",
+            "title_ru": "Доклад",
+            "order": 1,
+        },
+        headers={"accept-language": "kk"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["room"] == [
+        "Бұл зал басқа дөңгелек үстелге тиесілі."
+    ]
+    assert not ProgrammeItem.objects.exists()
+
+
+@pytest.mark.parametrize("rooms", [1, 6])
+def test_an_items_change_form_queries(organiser, client, django_assert_num_queries, rooms):
+    event = RoundTableFactory()
+    RoomFactory.create_batch(rooms, event=event)
+    RoomFactory.create_batch(rooms, event=RoundTableFactory())
+    item = ProgrammeItemFactory(event=event, speakers=[PersonFactory()])
+    client.get(change_url(item))  # Django's content types, read once per process
+    # the session, the user, the item, the user's and their group's permissions, the speakers
+    # (the form's initial, the values the concurrent-edit check keeps, the chosen ones' labels),
+    # the round tables and the item's round table's rooms
+    with django_assert_num_queries(10):
+        response = client.get(change_url(item))
+    assert len(room_choices(response)) == rooms
+
+
+@pytest.mark.parametrize(
+    ("language", "help_text"),
+    [
+        (
+            "en",
+            "Who chairs the items in this room; leave empty if nobody does. The round table's own "
+            "hall is chaired by its moderator.",
+        ),
+        (
+            "kk",
+            "Осы залдағы тармақтарды кім жүргізеді; ешкім жүргізбесе, бос қалдырыңыз. Дөңгелек "
+            "үстелдің өз залын оның модераторы жүргізеді.",
+        ),
+        (
+            "ru",
+            "Кто ведёт пункты программы в этом зале; оставьте пустым, если их никто не ведёт. "
+            "Основной зал круглого стола ведёт его модератор.",
+        ),
+    ],
+)
+def test_the_rooms_chair_is_explained_as_the_timeline_counts_it(
+    organiser, client, language, help_text
+):
+    # The timeline counts the moderator as the hall's chair and nobody as a chairless room's
+    # (tests/roundtable/test_timeline.py): the admin says the same.
+    event = RoundTableFactory()
+    RoomFactory(event=event)
+    response = client.get(change_url(event), headers={"accept-language": language})
+    assert f'title="{escape(help_text)}"' in response.text
+
+
+DRAFT_NOTICE = {
+    "en": "Changes here are a draft: the public programme changes when you release it.",
+    "kk": "Мұнда енгізілген өзгерістер жобаға сақталады: сайттағы бағдарлама оны шығарғанда ғана "
+    "өзгереді.",
+    "ru": "Изменения здесь вносятся в черновик: программа на сайте изменится, когда вы его "
+    "выпустите.",
+}
+
+
+def draft_notice(html):
+    """The draft notice's text and the address it links to ("" for none)."""
+    found = re.search(r'<p class="draft-notice">([^<]*)(?:<a href="([^"]+)">)?', html)
+    return found and (found[1].strip(), found[2] or "")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_item_forms_say_a_save_changes_the_draft_and_link_to_the_release(
+    organiser, client, language
+):
+    item = ProgrammeItemFactory()
+    release = reverse("admin:roundtable_roundtable_release", args=[item.event_id])
+    headers = {"accept-language": language}
+
+    for page in (change_url(item), change_url(item.event)):
+        html = client.get(page, headers=headers).text
+        assert draft_notice(html) == (DRAFT_NOTICE[language], release), page
+    # The add form does not know the round table yet: the notice without the link.
+    add = client.get(reverse("admin:roundtable_programmeitem_add"), headers=headers).text
+    assert draft_notice(add) == (DRAFT_NOTICE[language], "")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_the_programmes_forms_with_the_draft_notice(client, role):
+    item = ProgrammeItemFactory()
+    user = user_in(role, item.event)
+    if user.is_authenticated:
+        client.force_login(user)
+    for page in (change_url(item), change_url(item.event)):
+        response = client.get(page)
+        expected = {"anonymous": 302, "outsider": 302, "participant": 302, "staff": 403}
+        assert response.status_code == expected.get(role, 200), page
+        assert (draft_notice(response.text) is not None) == (role == "organiser"), page
+
+
+def test_a_saved_item_says_how_many_changes_wait_for_release(organiser, client):
+    event = RoundTableFactory()
+    talk = ProgrammeItemFactory(event=event, start=at(9), end=at(9, 10))
+    other = ProgrammeItemFactory(event=event, start=at(9, 10), end=at(9, 20))
+    release(event)
+    release_url = reverse("admin:roundtable_roundtable_release", args=[event.pk])
+    link = f' <a href="{release_url}">Бағдарлама нұсқасын шығару</a>'
+
+    def save(item, **values):
+        data = {**admin_form_data(client.get(change_url(item))), **values}
+        response = client.post(change_url(item), data, headers={"accept-language": "kk"})
+        assert response.status_code == 302
+        return shown(response)
+
+    saved = "Жобаға сақталды: сайттағы бағдарлама оны шығарғанда ғана өзгереді."
+    assert save(talk, start="10:00", end="10:10")[-1] == (
+        f"{saved} Шығаруды 1 өзгеріс күтіп тұр.{link}"
+    )
+    assert save(other, end="09:25")[-1] == f"{saved} Шығаруды 2 өзгеріс күтіп тұр.{link}"
+    save(other, end="09:20")
+    assert save(talk, start="09:00", end="09:10")[-1] == (
+        "Жобаға сақталды, ол енді шығарылған нұсқамен бірдей: сайттағы бағдарлама өзгермейді."
+        f"{link}"
+    )
+
+
+def test_the_round_tables_programme_saved_says_the_draft_changed(organiser, client):
+    event = RoundTableFactory()
+    ProgrammeItemFactory(event=event, start=at(9), end=at(9, 10))
+    release(event)
+    url = change_url(event)
+    data = admin_form_data(client.get(url))
+    item_row(data, 0, start="09:05", end="09:15")
+
+    response = client.post(url, data, headers={"accept-language": "ru"})
+
+    assert response.status_code == 302
+    release_url = reverse("admin:roundtable_roundtable_release", args=[event.pk])
+    assert (
+        "Сохранено в черновике: программа на сайте изменится, только когда вы его выпустите. "
+        f'Выпуска ждёт 1 изменение. <a href="{release_url}">'
+    ) in shown(response)[0]
+    # A save that leaves the programme alone says nothing of the draft.
+    response = client.post(url, admin_form_data(client.get(url)), headers={"accept-language": "en"})
+    assert [message.endswith("was changed successfully.") for message in shown(response)] == [True]
+
+
+@pytest.mark.parametrize("items", [2, 20])
+def test_the_programme_inline_reads_the_rooms_once_for_all_its_rows(organiser, client, items):
+    event = RoundTableFactory()
+    RoomFactory.create_batch(2, event=event)
+    for number in range(items):
+        ProgrammeItemFactory(event=event, start=at(9, 2 * number), end=at(9, 2 * number + 1))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(change_url(event))
+    read_rooms = [query for query in queries if 'FROM "roundtable_room"' in query["sql"]]
+    # whether the round table has rooms (the room column, asked twice), the rooms inline (its
+    # count and its rows) and the programme's room choices: 7 and 25 when each row read its own
+    assert len(read_rooms) == 5
+    assert response.text.count('name="programme_items-0-room"') == 1

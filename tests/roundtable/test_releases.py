@@ -12,6 +12,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
@@ -31,7 +32,7 @@ from tests.factories import (
     release,
 )
 from tests.letters import deliver_letters
-from tests.pages import page, text_of
+from tests.pages import admin_form_data, change_url, page, posted_values, text_of
 from tests.roles import ROLES, user_in
 
 pytestmark = pytest.mark.django_db
@@ -349,3 +350,118 @@ def test_event_page_queries_with_a_change_list(client, django_assert_num_queries
         html = page(client, "kk", "roundtable:event", slug=event.slug)
     assert html.count('class="programme-item ') == talks
     assert html.count('class="release-change"') == 1
+
+
+def release_page(client, event, language="en"):
+    return client.get(
+        reverse("admin:roundtable_roundtable_release", args=[event.pk]),
+        headers={"accept-language": language},
+    )
+
+
+def confirm(client, event, page, language="en"):
+    """The release page's form sent back as rendered, with a Russian comment."""
+    data = {**posted_values([page.context["form"]]), "comment_ru": "Перенос"}
+    return client.post(
+        reverse("admin:roundtable_roundtable_release", args=[event.pk]),
+        data,
+        headers={"accept-language": language},
+    )
+
+
+@pytest.fixture
+def two_organisers(client):
+    """Two organisers, each signed in in their own browser."""
+    other = Client()
+    client.force_login(organiser("first"))
+    other.force_login(organiser("second"))
+    return client, other
+
+
+def test_a_draft_changed_after_the_release_page_was_read_is_not_released(two_organisers, day):
+    first, second = two_organisers
+    page_read = release_page(first, day)
+    assert "Nothing has changed since the last release." in text_of(page_read.text)
+
+    # The second organiser moves a talk in the item's admin form meanwhile.
+    item = talk(day, "Доклад Б")
+    form = second.get(change_url(item))
+    second.post(change_url(item), {**admin_form_data(form), "start": "11:00", "end": "11:10"})
+    assert talk(day, "Доклад Б").start == t(11, 0)
+
+    refused = confirm(first, day, page_read, "kk")
+    assert refused.status_code == 200
+    text = text_of(refused.text)
+    assert (
+        "Сіз бұл бетті ашқаннан кейін бағдарлама жобасын басқа біреу өзгертті немесе нұсқасын "
+        "шығарды." in text
+    )
+    assert "Доклад Б : 09:10–09:20 уақытынан 11:00–11:10 уақытына ауыстырылды" in text
+    assert ScheduleRelease.objects.filter(event=day).count() == 1
+    assert RoundTable.objects.get(pk=day.pk).current_release.version == 1
+
+    # Confirmed again from the page that now lists the move, it is released.
+    assert confirm(first, day, refused).status_code == 302
+    day.refresh_from_db()
+    assert (day.current_release.version, day.current_release.comment_ru) == (2, "Перенос")
+    assert day.programme.get(item=item).start == t(11, 0)
+
+
+def test_a_release_made_by_someone_else_meanwhile_refuses_the_older_page(two_organisers, day):
+    first, second = two_organisers
+    moved = talk(day, "Доклад А")
+    moved.start, moved.end = t(10, 0), t(10, 10)
+    moved.save()
+    page_read = release_page(first, day)
+    assert confirm(second, day, release_page(second, day)).status_code == 302
+
+    refused = confirm(first, day, page_read)
+    assert refused.status_code == 200
+    assert "released it after you opened this page" in refused.text
+    assert "Nothing has changed since the last release." in text_of(refused.text)
+    assert 'value="Release version 3"' in refused.text
+    assert ScheduleRelease.objects.filter(event=day).count() == 2
+
+
+def test_a_change_the_list_does_not_name_refuses_the_older_page_too(two_organisers, day):
+    # An item's order (which places untimed items) is in no line of the list, yet the release
+    # would publish it.
+    first, _second = two_organisers
+    page_read = release_page(first, day)
+    item = talk(day, "Доклад В")
+    item.order += 10
+    item.save()
+    assert confirm(first, day, page_read).status_code == 200
+    assert ScheduleRelease.objects.filter(event=day).count() == 1
+
+
+def test_a_page_still_as_it_was_read_releases(two_organisers, day):
+    first, _second = two_organisers
+    moved = talk(day, "Доклад А")
+    moved.start, moved.end = t(10, 0), t(10, 10)
+    moved.save()
+    page_read = release_page(first, day)
+    ProgrammeItemFactory(event=RoundTableFactory())  # another round table's draft changes nothing
+
+    response = confirm(first, day, page_read)
+
+    assert response.status_code == 302
+    day.refresh_from_db()
+    assert day.current_release.version == 2
+    assert day.programme.get(item=moved).start == t(10, 0)
+
+
+@pytest.mark.parametrize("talks", [2, 40])
+def test_the_release_page_queries(client, django_assert_num_queries, talks):
+    event = programme_of(RoundTableFactory(), talks)
+    first = event.programme_items.order_by("start").first()
+    first.title_ru = "Новое название"
+    first.save()
+    client.force_login(organiser())
+    release_page(client, event)  # Django's content types, read once per process
+    # the session, the user, their and their group's permissions, the round table with its
+    # release, the draft items with their rooms, their speakers, the released items, their
+    # speakers
+    with django_assert_num_queries(9):
+        page_read = release_page(client, event)
+    assert "Новое название" in page_read.text

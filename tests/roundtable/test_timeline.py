@@ -175,6 +175,17 @@ def test_the_chair_of_a_room_and_the_moderator_of_the_hall_are_double_booked_too
         move(event, talk, minutes(10, 30), minutes(10, 40), day["room"].pk)
 
 
+def test_a_room_without_a_chair_has_none_while_the_moderator_chairs_the_hall(day):
+    # Aibek moderates; room B, without a chair, runs beside the hall: nobody is in two places.
+    event = day["event"]
+    ParticipationFactory(event=event, person=day["aibek"], is_moderator=True)
+    data = timeline.day(event)
+    assert [room["chair"] for room in data["rooms"]] == [day["aibek"].pk, None]
+    assert data["warnings"] == []
+    move(event, day["parallel"], minutes(10, 15), minutes(10, 30), day["room"].pk)
+    assert stored(day["parallel"]) == (at(10, 15), at(10, 30), day["room"].pk)
+
+
 def test_a_move_between_rooms_keeps_the_room_s_own_rule(day):
     with pytest.raises(timeline.Refused, match="overlaps “В зале B”"):
         move(day["event"], day["second"], minutes(10, 20), minutes(10, 40), day["room"].pk)
