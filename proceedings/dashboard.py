@@ -1,7 +1,11 @@
 """A speaker's side of the papers: their talks with the papers written for them, and starting one.
 
-`talks_and_papers` reads what "My papers" shows in two queries; `start_paper` makes the paper of a
-talk with the speaker as its first author.
+`talks_and_papers` reads what "My papers" shows in three queries; `start_paper` makes the paper of
+a talk with the speaker as its first author.
+
+A talk is the organisers' draft item (roundtable/releases.py): its time and room are shown as the
+current release has them, the speaker's letter announced and the public programme shows them, so
+that a move the organisers have not released yet is not the speaker's to see.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +16,7 @@ from django.db.models import OuterRef, Subquery
 
 from proceedings import review
 from proceedings.models import Author, Paper, PaperStatusChange
-from roundtable.models import ProgrammeItem
+from roundtable.models import ProgrammeItem, ReleasedItem
 
 LANGUAGE_CODES = [code for code, _name in settings.WRITTEN_LANGUAGES]
 # The language of a paper whose talk does not say which language its title is in.
@@ -36,6 +40,20 @@ def talks_of(person):
     ).select_related("event")
 
 
+def with_released_places(talks):
+    """Sets each talk's `released`: the item of its round table's current release that is the
+    talk (its time and room as released), None while the talk is only in the draft."""
+    released = {
+        item.item_key: item
+        for item in ReleasedItem.objects.filter(
+            release__current_of__isnull=False, item_key__in=[talk.pk for talk in talks]
+        ).select_related("room")
+    }
+    for talk in talks:
+        talk.released = released.get(talk.pk)
+    return talks
+
+
 def papers_of(person):
     """The person's papers with what the dashboard shows, the last decision included."""
     decisions = PaperStatusChange.objects.filter(
@@ -55,7 +73,7 @@ def papers_of(person):
 
 def talks_and_papers(person):
     """[EventPapers], the latest round table first: each talk with its papers, then the rest."""
-    talks = list(talks_of(person))
+    talks = with_released_places(list(talks_of(person)))
     papers = list(papers_of(person))
     for paper in papers:
         paper.decision_label = Paper.Status(paper.decision).label if paper.decision else ""

@@ -205,6 +205,36 @@ def test_my_papers_lists_talks_with_their_papers_and_a_start_button(client, seri
     assert f'lang="ru">{event.theme_ru}</span>' in html  # English falls back to Russian
 
 
+def talk_cards(client):
+    """Each talk card of "My papers" as text, by its talk's id."""
+    html = client.get(url("my_papers")).text
+    return {
+        int(pk): text_of(card)
+        for pk, card in re.findall(r'<li class="paper-card" id="talk-(\d+)">(.*?)</li>', html, re.S)
+    }
+
+
+def test_my_papers_shows_a_talk_s_time_and_room_as_released_not_as_drafted(client, serik, event):
+    room = factories.RoomFactory(event=event, name_en="Room B")
+    talk = make.talk_of(serik, event, start=datetime.time(11), end=datetime.time(11, 20))
+    factories.release(event)
+    # Then the organisers move it in the draft, and add another talk, neither released yet.
+    talk.start, talk.end, talk.room = datetime.time(15), datetime.time(15, 20), room
+    talk.save()
+    drafted = make.talk_of(serik, event, start=datetime.time(16), end=datetime.time(16, 20))
+    client.force_login(serik)
+
+    cards = talk_cards(client)
+    assert "11:00" in cards[talk.pk]
+    assert "15:00" not in cards[talk.pk] and "Room B" not in cards[talk.pk]
+    assert "time to be announced" in cards[drafted.pk] and "16:00" not in cards[drafted.pk]
+
+    factories.release(event)
+    cards = talk_cards(client)
+    assert "15:00" in cards[talk.pk] and "Room B" in cards[talk.pk]
+    assert "16:00" in cards[drafted.pk]
+
+
 def test_an_account_without_a_person_is_told_to_ask_for_an_invitation(client):
     client.force_login(factories.organiser("aigerim"))
     response = client.get(url("my_papers"))
@@ -951,8 +981,8 @@ def test_my_papers_queries_do_not_grow_with_papers(
     client, event, papers, django_assert_num_queries
 ):
     client.force_login(speaker_with_papers(papers, event))
-    # session, user, person, talks, papers (with their last decision)
-    with django_assert_num_queries(5):
+    # session, user, person, talks, their places as released, papers (with their last decision)
+    with django_assert_num_queries(6):
         response = client.get(url("my_papers"))
     assert response.text.count('class="paper-summary"') == papers
 
