@@ -26,7 +26,7 @@ from roundtable.models import (
     speakers_as_printed,
 )
 from speakers import letters
-from speakers.models import Letter
+from speakers.models import Letter, Participation
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,16 @@ class Change:
         """Whether the item's speakers are told: its time, room or co-speakers changed, or it
         was taken out of the programme."""
         return self.removed or self.moved or self.room_changed or self.speakers_changed
+
+    @property
+    def concerns_chairs(self):
+        """Whether the chairs of the item's rooms are told: it was added to or taken out of
+        their room, or its time or speakers changed there."""
+        return self.added or self.concerns_speakers
+
+    def rooms(self):
+        """The rooms the item is in, in either version (None: the round table's own hall)."""
+        return {item.room_id for item in (self.old, self.new) if item is not None}
 
     def people(self):
         """Who speaks in the item in either version."""
@@ -242,21 +252,42 @@ def enqueue_letters(release_id):
         logger.exception("The letters of schedule release %s could not be queued", release_id)
 
 
+def chairs(event):
+    """{room id: the person who chairs it} for `event`'s rooms with a chair, and for its own hall
+    (None) its moderator."""
+    chaired = {room.pk: room.chair for room in event.rooms.select_related("chair") if room.chair}
+    moderating = (
+        Participation.objects.filter(event=event, is_moderator=True)
+        .select_related("person")
+        .first()
+    )
+    if moderating:
+        chaired[None] = moderating.person
+    return chaired
+
+
 def letters_due(release):
-    """{person: [their changes]} for the speakers `release` has to tell."""
+    """{person: [their changes]} for the people `release` has to tell: the speakers of the items
+    whose time, room or speakers changed, and the chairs of the rooms those items (or items
+    added) are in. Someone both is told once, of each change once."""
     due = {}
-    for change in changes(release):
-        if change.concerns_speakers:
-            for person in change.people():
-                due.setdefault(person, []).append(change)
+    found = changes(release)
+    chaired = chairs(release.event) if any(change.concerns_chairs for change in found) else {}
+    for change in found:
+        told = change.people() if change.concerns_speakers else []
+        if change.concerns_chairs:
+            told += [chaired[room] for room in change.rooms() if room in chaired]
+        for person in {person.pk: person for person in told}.values():
+            due.setdefault(person, []).append(change)
     return due
 
 
 @task
 def write_letters(release_id):
-    """Write each speaker `release` concerns one letter, in their language, listing their talks
-    as they were and as they are. A retried task writes none twice: each letter is recorded
-    (Letter, about the release), and speakers/letters.py sends it, retrying."""
+    """Write each speaker and chair `release` concerns one letter, in their language, listing
+    their talks, or the items of the rooms they chair, as they were and as they are. A retried
+    task writes none twice: each letter is recorded (Letter, about the release), and
+    speakers/letters.py sends it, retrying."""
     with transaction.atomic():
         # Locked: a second run of the task at the same time waits, then finds the letters.
         made = (

@@ -299,6 +299,57 @@ def test_a_retried_task_writes_no_letter_twice(day, django_capture_on_commit_cal
     assert Letter.objects.count() == 1
 
 
+def test_the_chair_of_a_room_is_told_what_changed_in_it_and_other_chairs_nothing(
+    day, django_capture_on_commit_callbacks
+):
+    chair = PersonFactory(email="erlan@example.kz", language="kk")
+    room = RoomFactory(event=day, chair=chair, name_kk="Б залы", name_ru="Зал Б")
+    quiet = RoomFactory(event=day, chair=PersonFactory(email="quiet@example.kz"))
+    farida = PersonFactory(email="farida@example.kz", language="ru")
+    section = ProgrammeItemFactory(
+        event=day, room=room, start=t(9, 0), end=t(9, 15), title_ru="Секция Б", speakers=[farida]
+    )
+    ProgrammeItemFactory(event=day, room=quiet, start=t(9, 0), end=t(9, 15), title_ru="Секция В")
+    release(day)
+    section.start, section.end = t(9, 30), t(9, 45)
+    section.save()
+    ProgrammeItemFactory(event=day, room=room, start=t(10, 0), end=t(10, 15), title_ru="Новый")
+
+    made = release_and_write(day, django_capture_on_commit_callbacks)
+    assert releases.write_letters.call(made.pk) == 0  # the task run again writes none twice
+    deliver_letters()
+
+    letters = {message.to[0]: message for message in mail.outbox}
+    assert set(letters) == {"erlan@example.kz", "farida@example.kz"}
+    kazakh = letters["erlan@example.kz"].body
+    assert "09:00–09:15 уақытынан 09:30–09:45 уақытына ауыстырылды" in kazakh
+    assert "10:00–10:15 уақытында қосылды, Б залы" in kazakh
+    assert "Новый" not in letters["farida@example.kz"].body  # not her talk, not her room
+
+
+def test_the_moderator_who_speaks_in_the_hall_gets_one_letter_with_each_change_once(
+    day, django_capture_on_commit_callbacks
+):
+    aigerim = talk(day, "Доклад А").speakers.get()
+    ParticipationFactory(event=day, person=aigerim, is_moderator=True)  # she chairs the hall
+    for title, start, end in (
+        ("Доклад А", t(10, 0), t(10, 10)),
+        ("Доклад Б", t(10, 10), t(10, 20)),
+    ):
+        moved = talk(day, title)
+        moved.start, moved.end = start, end
+        moved.save()
+
+    release_and_write(day, django_capture_on_commit_callbacks)
+    deliver_letters()
+
+    letters = {message.to[0]: message.body for message in mail.outbox}
+    assert set(letters) == {"aigerim@example.kz", "boris@example.kz"}
+    assert letters["aigerim@example.kz"].count("«Доклад А»") == 1
+    assert "«Доклад Б»" in letters["aigerim@example.kz"]
+    assert "«Доклад А»" not in letters["boris@example.kz"]
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_release_and_preview(client, day, role):
     user = user_in(role, day)
