@@ -144,6 +144,11 @@ class ProgrammeItemInline(RefusesStaleForms, TranslationTabularInline):
     # Django's tabular inline under the notice that a save changes the draft only.
     template = "admin/roundtable/roundtable/programme_inline.html"
 
+    def get_queryset(self, request):
+        # Each row's speakers read once for the whole programme (the form's initial value and
+        # the concurrent-edit check both ask for them), not per row.
+        return super().get_queryset(request).prefetch_related("speakers")
+
     def get_fields(self, request, obj=None):
         # A day in one hall, as most are, needs no room column.
         fields = super().get_fields(request, obj)

@@ -443,3 +443,27 @@ def test_the_programme_inline_reads_the_rooms_once_for_all_its_rows(organiser, c
     # count and its rows) and the programme's room choices: 7 and 25 when each row read its own
     assert len(read_rooms) == 5
     assert response.text.count('name="programme_items-0-room"') == 1
+
+
+def page_queries(client, url):
+    client.get(url)  # the first request reads what is cached afterwards (content types, …)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return len(queries)
+
+
+def test_the_programme_inline_reads_its_speakers_for_all_rows_at_once(organiser, client):
+    counts = []
+    for items in (2, 20):
+        event = RoundTableFactory()
+        for number in range(items):
+            ProgrammeItemFactory(
+                event=event,
+                start=at(9, 2 * number),
+                end=at(9, 2 * number + 1),
+                speakers=[PersonFactory()],
+            )
+        counts.append(page_queries(client, change_url(event)))
+    # One query a row is left: the autocomplete widget's label of the row's speakers (Django's
+    # own); the initial value and the concurrent-edit check read them with the rows (it was 3).
+    assert counts[1] - counts[0] == 18
