@@ -293,15 +293,78 @@ def test_a_qr_code_of_another_round_table_is_not_found(client, event):
 def test_the_check_in_page_takes_a_fixed_number_of_queries(
     client, event, django_assert_num_queries, people
 ):
+    event.registration_settings.onsite_capacity = 0
+    event.registration_settings.save()
     for _ in range(people):
         participation = ParticipationFactory(event=event, person__surname_kk="Есбулатова")
         Attendance.objects.create(
             event=event, person=participation.person, source=Attendance.Source.DOOR
         )
+        confirmed(event)  # waiting: the round table is full
     client.force_login(organiser())
     # session, user, user's and groups' permissions, the round table, participations with
-    # people, their attendance
+    # people (and whether they wait), their attendance
     with django_assert_num_queries(7):
         response = client.get(url("check_in", event.slug), {"q": "есбулатова"})
-    assert response.content.decode().count("check-in-done") == people
-    assert Participation.objects.filter(event=event).count() == people
+    page = response.content.decode()
+    assert page.count("check-in-done") == people
+    assert page.count("check-in-waiting") == people
+    assert Participation.objects.filter(event=event).count() == 2 * people
+
+
+def full(event):
+    """The round table with its one seat taken: the next registrant waits."""
+    event.registration_settings.onsite_capacity = 1
+    event.registration_settings.save()
+    return confirmed(event, surname="Сейітқали")
+
+
+def test_the_search_marks_the_waiting_without_a_button_to_check_them_in(client, event):
+    seated = full(event)
+    waiting = confirmed(event)
+    assert waiting.status == Registration.Status.WAITING
+    client.force_login(organiser())
+
+    page = client.get(url("check_in", event.slug, lang="en"), {"q": "Әлия"}).content.decode()
+
+    assert f'name="person" value="{seated.person.pk}"' in page
+    assert f'name="person" value="{waiting.person.pk}"' not in page
+    assert "on the waiting list: no seat" in page
+
+
+def test_the_door_refuses_to_check_in_someone_waiting_and_says_why(client, event):
+    full(event)
+    waiting = confirmed(event)
+    client.force_login(organiser())
+
+    response = client.post(
+        f"{url('check_in', event.slug, lang='en')}?q=x", {"person": waiting.person.pk}, follow=True
+    )
+
+    assert not Attendance.objects.exists()
+    assert f"{waiting.person.full_name} has no seat" in response.content.decode()
+
+
+def test_someone_waiting_whom_an_organiser_listed_is_checked_in(client, event):
+    full(event)
+    waiting = confirmed(event)
+    Participation.objects.filter(person=waiting.person).update(is_speaker=True)
+    client.force_login(organiser())
+    client.post(url("check_in", event.slug), {"person": waiting.person.pk})
+    assert Attendance.objects.get().person == waiting.person
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_the_qr_code_page_refuses_a_registrant_without_a_seat(client, event, cancelled):
+    seated = full(event)
+    registrant = registration.cancel(seated) if cancelled else confirmed(event)
+    assert registrant.status != Registration.Status.CONFIRMED
+    client.force_login(organiser())
+    token = registration.check_in_token(registrant)
+
+    page = client.get(url("check_in_registration", event.slug, token, lang="en")).content.decode()
+    assert "check-in-button" not in page and "No seat" in page
+    response = client.post(url("check_in_registration", event.slug, token, lang="en"), follow=True)
+
+    assert not Attendance.objects.exists()
+    assert "has no seat" in response.content.decode()
