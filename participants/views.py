@@ -167,8 +167,9 @@ def calendar_entry(request, slug, token):
     response = HttpResponse(
         calendar.round_table_entry(event, note), content_type=calendar.CONTENT_TYPE
     )
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
-    return downloads.private(response)
+    return downloads.private(
+        downloads.attachment(response, f"{event.theme}.ics", f"{event.slug}.ics")
+    )
 
 
 @require_safe
@@ -179,7 +180,11 @@ def qr_code(request, slug, token):
     segno.make(registration.check_in_link(registrant), error="m").save(
         image, kind="png", scale=8, border=4
     )
-    return downloads.private(HttpResponse(image.getvalue(), content_type="image/png"))
+    response = HttpResponse(image.getvalue(), content_type="image/png")
+    name = f"{_('QR code for checking in')} — {registrant.full_name}.png"
+    return downloads.private(
+        downloads.attachment(response, name, f"check-in-{registrant.event.slug}.png")
+    )
 
 
 def organisers_event(request, slug):

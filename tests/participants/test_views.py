@@ -1,6 +1,7 @@
 """The registration pages and the organisers' check-in pages."""
 
 import datetime
+from urllib.parse import quote
 
 import icalendar
 import pytest
@@ -159,6 +160,29 @@ def test_the_calendar_entry_has_the_round_table_and_the_online_link(client, even
     assert str(entry["SUMMARY"]) == event.theme_kk
     assert "https://meet.example.kz/rt" in str(entry["DESCRIPTION"])
     assert entry.decoded("DTSTART").date() == event.date
+
+
+def test_the_calendar_entry_is_an_attachment_named_after_the_round_table(client, event):
+    event.theme_kk = "Құқық: «цифрлық» қоғам"
+    event.save()
+    kept = confirmed(event)
+    response = client.get(url("calendar", event.slug, kept.token))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{event.slug}.ics"; '
+        f"filename*=utf-8''{quote('Құқық «цифрлық» қоғам.ics')}"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"] and "ETag" not in response
+
+
+def test_the_qr_code_is_an_attachment_named_for_its_owner(client, event):
+    kept = confirmed(event)
+    response = client.get(url("qr_code", event.slug, kept.token, lang="ru"))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="check-in-{event.slug}.png"; '
+        f"filename*=utf-8''{quote(f'QR-код для отметки на входе — {kept.full_name}.png')}"
+    )
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_the_qr_code_carries_the_check_in_address(client, event, tmp_path):
