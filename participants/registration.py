@@ -81,7 +81,12 @@ def register(registration):
                 registration.pk, registration.token = earlier.pk, earlier.token
                 registration.created_at = earlier.created_at
             registration.save()
-            letter(registration, "registration_address", confirm_link=link(registration, "confirm"))
+            letter(
+                registration,
+                "registration_address",
+                confirm_link=link(registration, "confirm"),
+                valid_days=settings.REGISTRATION_UNCONFIRMED_DAYS,
+            )
     except IntegrityError as error:  # the same address sent twice at once
         raise ValidationError(already_registered(), code="duplicate") from error
     return registration

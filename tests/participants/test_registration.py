@@ -44,6 +44,12 @@ def test_a_registration_is_kept_unconfirmed_with_a_letter_to_confirm_it(settings
     assert f"/kk/{settings_open.event.slug}/registration/{kept.token}/confirm/" in letter.body
 
 
+def test_the_letter_says_how_long_the_confirmation_link_works(settings_open, settings):
+    settings.REGISTRATION_UNCONFIRMED_DAYS = 9
+    registration.register(unsaved(settings_open.event, language="en"))
+    assert "The link works for 9 days." in Letter.objects.get().body
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
