@@ -99,11 +99,10 @@ def forget_unconfirmed(now=None):
 
     An unconfirmed registration holds no place and no turn on the waiting list (`has_room`
     counts confirmed ones, `promote` takes waiting ones), so nobody is promoted by it."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.REGISTRATION_UNCONFIRMED_DAYS)
     with transaction.atomic():
         stale = list(
             Registration.objects.filter(
-                status=Registration.Status.UNCONFIRMED, consent_at__lt=cutoff
+                status=Registration.Status.UNCONFIRMED, consent_at__lt=unconfirmed_cutoff(now)
             ).values_list("pk", flat=True)
         )
         Letter.objects.filter(
@@ -113,6 +112,20 @@ def forget_unconfirmed(now=None):
         Registration.objects.filter(pk__in=stale).delete()
     logger.info("Forgot %d unconfirmed registrations", len(stale))
     return len(stale)
+
+
+def unconfirmed_cutoff(now=None):
+    """Unconfirmed registrations whose last letter is older than this are forgotten."""
+    return (now or timezone.now()) - timedelta(days=settings.REGISTRATION_UNCONFIRMED_DAYS)
+
+
+def link_expired(registration):
+    """Whether the confirmation link of `registration` is too old to use, as its letter says,
+    even before `forget_unconfirmed` has run."""
+    return (
+        registration.status == Registration.Status.UNCONFIRMED
+        and registration.consent_at < unconfirmed_cutoff()
+    )
 
 
 def already_registered():

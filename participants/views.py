@@ -98,6 +98,8 @@ def registration_or_404(slug, token):
 @require_http_methods(["GET", "POST"])
 def confirm(request, slug, token):
     registrant = registration_or_404(slug, token)
+    if registration.link_expired(registrant):
+        raise Http404  # as it will be once forgotten
     if request.method == "POST":
         registration.confirm(registrant)
         return redirect("participants:page", slug, token)

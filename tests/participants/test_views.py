@@ -136,6 +136,18 @@ def test_the_confirmation_link_opens_a_button_and_post_confirms(client, event):
     assert pending.status == Registration.Status.CONFIRMED
 
 
+def test_a_confirmation_link_older_than_the_retention_is_not_found(client, event, settings):
+    settings.REGISTRATION_UNCONFIRMED_DAYS = 14
+    pending = registration.register(RegistrationFactory.build(event=event))
+    Registration.objects.filter(pk=pending.pk).update(
+        consent_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    assert client.get(url("confirm", event.slug, pending.token)).status_code == 404
+    assert client.post(url("confirm", event.slug, pending.token)).status_code == 404
+    pending.refresh_from_db()
+    assert pending.status == Registration.Status.UNCONFIRMED
+
+
 def test_a_wrong_token_is_not_found(client, event):
     confirmed(event)
     assert client.get(url("page", event.slug, "not-a-token")).status_code == 404
