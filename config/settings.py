@@ -421,6 +421,9 @@ RATELIMIT_FAIL_OPEN = True
 UPLOAD_RATE_LIMIT = os.environ.get("UPLOAD_RATE_LIMIT", "30/h")
 # Registrations for round tables sent from one address (participants/views.py).
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20/h")
+# Days a registration nobody confirmed (and its confirmation link) is kept after its last letter;
+# `manage.py forget_unconfirmed_registrations` (run daily by cron) then deletes it with its letters.
+REGISTRATION_UNCONFIRMED_DAYS = int(os.environ.get("REGISTRATION_UNCONFIRMED_DAYS", 14))
 PREVIEW_RATE_LIMIT = os.environ.get("PREVIEW_RATE_LIMIT", "120/h")
 BOOK_BUILD_RATE_LIMIT = os.environ.get("BOOK_BUILD_RATE_LIMIT", "10/h")
 PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "3/h")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,12 +56,34 @@ def check_in(event, person, source, *, mode=Mode.ONSITE, by=None, at=None):
 
 
 def participations(event):
-    return Participation.objects.filter(event=event).select_related("person")
+    """The round table's participations with their people, each with `is_waiting`: it is only
+    a waiting-list registrant's, with no seat and no role an organiser gave (listed, speaker,
+    moderator). The door does not check such a person in."""
+    waiting = Registration.objects.filter(
+        event_id=OuterRef("event_id"),
+        person_id=OuterRef("person_id"),
+        status=Registration.Status.WAITING,
+    )
+    without_role = Q(is_listed=False, is_speaker=False, is_moderator=False)
+    is_waiting = ExpressionWrapper(Exists(waiting) & without_role, output_field=BooleanField())
+    return (
+        Participation.objects.filter(event=event)
+        .select_related("person")
+        .annotate(is_waiting=is_waiting)
+    )
+
+
+def has_seat(event, person):
+    """Whether the door may check `person` in: a participant of the round table who is not only
+    waiting for a seat (a registrant who cancelled has no participation left)."""
+    participation = participations(event).filter(person=person).first()
+    return participation is not None and not participation.is_waiting
 
 
 def search(event, query):
-    """The event's participants and confirmed registrants whose name holds every word of
-    `query`, in any language's spelling, whatever the case; with their attendance."""
+    """The event's participants and registrants whose name holds every word of `query`, in any
+    language's spelling, whatever the case; with their attendance, and whether they only wait
+    for a seat (shown as such, so that the organiser can tell them why, never checked in)."""
     words = query.split()
     if not words:
         return []
@@ -82,7 +104,10 @@ def search(event, query):
             event=event, person_id__in=[p.person_id for p in found]
         ).values_list("person_id", flat=True)
     )
-    return [{"person": p.person, "checked_in": p.person_id in attended} for p in found]
+    return [
+        {"person": p.person, "checked_in": p.person_id in attended, "waiting": p.is_waiting}
+        for p in found
+    ]
 
 
 def mark_programme(event, by=None):

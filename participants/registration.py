@@ -5,12 +5,18 @@ a confirmation link: anyone can type anyone's address, so nothing reaches the ro
 address's owner uses it. `confirm` then matches a person by that address or adds one, gives them
 a Participation that is not listed until an organiser lists it, and a place (CONFIRMED) or a turn
 on the waiting list (WAITING) of their mode. `cancel` frees the place, and the first registrant
-waiting for that mode gets it (`promote`).
+waiting for that mode gets it (`promote`). A registration nobody confirms is forgotten,
+with its letters, REGISTRATION_UNCONFIRMED_DAYS after its last letter (`forget_unconfirmed`).
 
 Places are counted under a lock on the round table's RegistrationSettings row, so concurrent
 confirmations and cancellations never give more places than there are.
 """
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +29,9 @@ from roundtable.calendar import absolute
 from roundtable.models import RoundTable
 from speakers import people
 from speakers.letters import write
-from speakers.models import Participation, Person
+from speakers.models import Letter, Participation, Person
+
+logger = logging.getLogger(__name__)
 
 CHECK_IN_SALT = "participants.registration.check-in"
 
@@ -73,10 +81,51 @@ def register(registration):
                 registration.pk, registration.token = earlier.pk, earlier.token
                 registration.created_at = earlier.created_at
             registration.save()
-            letter(registration, "registration_address", confirm_link=link(registration, "confirm"))
+            letter(
+                registration,
+                "registration_address",
+                confirm_link=link(registration, "confirm"),
+                valid_days=settings.REGISTRATION_UNCONFIRMED_DAYS,
+            )
     except IntegrityError as error:  # the same address sent twice at once
         raise ValidationError(already_registered(), code="duplicate") from error
     return registration
+
+
+def forget_unconfirmed(now=None):
+    """Delete the registrations whose address nobody confirmed within
+    REGISTRATION_UNCONFIRMED_DAYS of their last letter, and those letters: a name and an address
+    typed by someone who never confirmed are not kept. Returns how many.
+
+    An unconfirmed registration holds no place and no turn on the waiting list (`has_room`
+    counts confirmed ones, `promote` takes waiting ones), so nobody is promoted by it."""
+    with transaction.atomic():
+        stale = list(
+            Registration.objects.filter(
+                status=Registration.Status.UNCONFIRMED, consent_at__lt=unconfirmed_cutoff(now)
+            ).values_list("pk", flat=True)
+        )
+        Letter.objects.filter(
+            about_type=ContentType.objects.get_for_model(Registration),
+            about_id__in=[str(pk) for pk in stale],
+        ).delete()
+        Registration.objects.filter(pk__in=stale).delete()
+    logger.info("Forgot %d unconfirmed registrations", len(stale))
+    return len(stale)
+
+
+def unconfirmed_cutoff(now=None):
+    """Unconfirmed registrations whose last letter is older than this are forgotten."""
+    return (now or timezone.now()) - timedelta(days=settings.REGISTRATION_UNCONFIRMED_DAYS)
+
+
+def link_expired(registration):
+    """Whether the confirmation link of `registration` is too old to use, as its letter says,
+    even before `forget_unconfirmed` has run."""
+    return (
+        registration.status == Registration.Status.UNCONFIRMED
+        and registration.consent_at < unconfirmed_cutoff()
+    )
 
 
 def already_registered():

@@ -98,6 +98,8 @@ def registration_or_404(slug, token):
 @require_http_methods(["GET", "POST"])
 def confirm(request, slug, token):
     registrant = registration_or_404(slug, token)
+    if registration.link_expired(registrant):
+        raise Http404  # as it will be once forgotten
     if request.method == "POST":
         registration.confirm(registrant)
         return redirect("participants:page", slug, token)
@@ -167,8 +169,9 @@ def calendar_entry(request, slug, token):
     response = HttpResponse(
         calendar.round_table_entry(event, note), content_type=calendar.CONTENT_TYPE
     )
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
-    return downloads.private(response)
+    return downloads.private(
+        downloads.attachment(response, f"{event.theme}.ics", f"{event.slug}.ics")
+    )
 
 
 @require_safe
@@ -179,7 +182,11 @@ def qr_code(request, slug, token):
     segno.make(registration.check_in_link(registrant), error="m").save(
         image, kind="png", scale=8, border=4
     )
-    return downloads.private(HttpResponse(image.getvalue(), content_type="image/png"))
+    response = HttpResponse(image.getvalue(), content_type="image/png")
+    name = f"{_('QR code for checking in')} — {registrant.full_name}.png"
+    return downloads.private(
+        downloads.attachment(response, name, f"check-in-{registrant.event.slug}.png")
+    )
 
 
 def organisers_event(request, slug):
@@ -195,13 +202,16 @@ def check_in(request, slug):
     event = organisers_event(request, slug)
     query = request.GET.get("q", "").strip()
     if request.method == "POST":
-        person = get_object_or_404(
+        participation = get_object_or_404(
             attendance.participations(event), person_id=request.POST.get("person")
-        ).person
-        _record, created = attendance.check_in(
-            event, person, Attendance.Source.DOOR, by=request.user
         )
-        tell(request, person, created)
+        if participation.is_waiting:
+            refuse(request, participation.person)
+        else:
+            _record, created = attendance.check_in(
+                event, participation.person, Attendance.Source.DOOR, by=request.user
+            )
+            tell(request, participation.person, created)
         search = urlencode({"q": query})
         return redirect(f"{reverse('participants:check_in', args=[slug])}?{search}")
     return render(
@@ -219,7 +229,11 @@ def check_in_registration(request, slug, token):
     registrant = registration.registration_checked_in(token, event)
     if registrant is None or registrant.person is None:
         raise Http404
+    has_seat = attendance.has_seat(event, registrant.person)
     if request.method == "POST":
+        if not has_seat:
+            refuse(request, registrant.person)
+            return redirect(request.path)
         _record, created = attendance.check_in(
             event,
             registrant.person,
@@ -235,6 +249,7 @@ def check_in_registration(request, slug, token):
         {
             "event": event,
             "registration": registrant,
+            "has_seat": has_seat,
             "attendance": Attendance.objects.filter(event=event, person=registrant.person).first(),
         },
     )
@@ -245,3 +260,11 @@ def tell(request, person, created):
         messages.success(request, _("%(name)s is checked in.") % {"name": person.full_name})
     else:
         messages.info(request, _("%(name)s was already checked in.") % {"name": person.full_name})
+
+
+def refuse(request, person):
+    messages.error(
+        request,
+        _("%(name)s has no seat (waiting list or cancelled registration): not checked in.")
+        % {"name": person.full_name},
+    )

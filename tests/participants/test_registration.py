@@ -2,15 +2,18 @@
 waiting list, cancellation and the promotion of the first registrant waiting."""
 
 import datetime
+import io
+import logging
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from participants import registration
-from participants.models import Mode, Registration
+from participants import attendance, registration
+from participants.models import Attendance, Mode, Registration
 from roundtable.models import RoundTable
 from speakers.models import Letter, Participation, Person
 from tests.factories import PersonFactory, RegistrationFactory, RegistrationSettingsFactory
@@ -39,6 +42,12 @@ def test_a_registration_is_kept_unconfirmed_with_a_letter_to_confirm_it(settings
     letter = Letter.objects.get(kind=Letter.Kind.REGISTRATION_ADDRESS)
     assert letter.to == "aliya@example.kz"
     assert f"/kk/{settings_open.event.slug}/registration/{kept.token}/confirm/" in letter.body
+
+
+def test_the_letter_says_how_long_the_confirmation_link_works(settings_open, settings):
+    settings.REGISTRATION_UNCONFIRMED_DAYS = 9
+    registration.register(unsaved(settings_open.event, language="en"))
+    assert "The link works for 9 days." in Letter.objects.get().body
 
 
 @pytest.mark.parametrize(
@@ -207,3 +216,83 @@ def test_concurrent_confirmations_never_exceed_the_places():
     statuses = list(Registration.objects.values_list("status", flat=True))
     assert statuses.count(Registration.Status.CONFIRMED) == 2
     assert statuses.count(Registration.Status.WAITING) == 4
+
+
+# --- Unconfirmed registrations forgotten ----------------------------------------------------------
+
+
+def days_ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def test_unconfirmed_registrations_are_forgotten_with_their_letters_after_the_retention(
+    settings_open, settings
+):
+    settings.REGISTRATION_UNCONFIRMED_DAYS = 14
+    event = settings_open.event
+    stale = registration.register(unsaved(event, email="stale@example.kz"))
+    Registration.objects.filter(pk=stale.pk).update(consent_at=days_ago(15))
+    fresh = registration.register(unsaved(event, email="fresh@example.kz"))
+    Registration.objects.filter(pk=fresh.pk).update(consent_at=days_ago(13))
+    old_but_confirmed = confirmed(event, email="kept@example.kz")
+    Registration.objects.filter(pk=old_but_confirmed.pk).update(consent_at=days_ago(60))
+
+    assert registration.forget_unconfirmed() == 1
+
+    assert set(Registration.objects.values_list("email", flat=True)) == {
+        "fresh@example.kz",
+        "kept@example.kz",
+    }
+    assert not Letter.objects.filter(to="stale@example.kz").exists()
+    assert Letter.objects.filter(to="fresh@example.kz").exists()
+    assert Letter.objects.filter(to="kept@example.kz").count() == 2  # address, confirmed
+
+
+def test_registering_again_restarts_the_retention(settings_open, settings):
+    settings.REGISTRATION_UNCONFIRMED_DAYS = 14
+    first = registration.register(unsaved(settings_open.event, email="again@example.kz"))
+    Registration.objects.filter(pk=first.pk).update(
+        created_at=days_ago(20), consent_at=days_ago(20)
+    )
+    registration.register(unsaved(settings_open.event, email="again@example.kz"))
+
+    assert registration.forget_unconfirmed() == 0
+    assert Registration.objects.get().email == "again@example.kz"
+
+
+def test_waiting_checked_in_and_cancelled_registrations_are_never_forgotten(
+    settings_open, settings
+):
+    """Only unconfirmed ones go: they hold no place, so forgetting them promotes nobody."""
+    settings.REGISTRATION_UNCONFIRMED_DAYS = 14
+    event = settings_open.event
+    seated = confirmed(event)
+    attendance.check_in(event, seated.person, Attendance.Source.DOOR)
+    waiting = confirmed(event)
+    registration.cancel(confirmed(event, mode=Mode.ONLINE))
+    Registration.objects.update(consent_at=days_ago(100))
+
+    assert registration.forget_unconfirmed(now=timezone.now()) == 0
+
+    assert Registration.objects.count() == 3
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.WAITING
+    assert not Letter.objects.filter(kind=Letter.Kind.REGISTRATION_PROMOTED).exists()
+
+
+def test_the_command_forgets_and_says_how_many(settings_open, settings, caplog):
+    settings.REGISTRATION_UNCONFIRMED_DAYS = 7
+    for email in ("a@example.kz", "b@example.kz"):
+        stale = registration.register(unsaved(settings_open.event, email=email))
+        Registration.objects.filter(pk=stale.pk).update(consent_at=days_ago(8))
+    out = io.StringIO()
+
+    with caplog.at_level(logging.INFO, logger="participants.registration"):
+        call_command("forget_unconfirmed_registrations", stdout=out)
+        call_command("forget_unconfirmed_registrations", stdout=out)
+
+    assert out.getvalue() == (
+        "2 unconfirmed registrations forgotten.\n0 unconfirmed registrations forgotten.\n"
+    )
+    assert "Forgot 2 unconfirmed registrations" in caplog.text
+    assert not Registration.objects.exists()

@@ -1,6 +1,7 @@
 """The registration pages and the organisers' check-in pages."""
 
 import datetime
+from urllib.parse import quote
 
 import icalendar
 import pytest
@@ -135,6 +136,18 @@ def test_the_confirmation_link_opens_a_button_and_post_confirms(client, event):
     assert pending.status == Registration.Status.CONFIRMED
 
 
+def test_a_confirmation_link_older_than_the_retention_is_not_found(client, event, settings):
+    settings.REGISTRATION_UNCONFIRMED_DAYS = 14
+    pending = registration.register(RegistrationFactory.build(event=event))
+    Registration.objects.filter(pk=pending.pk).update(
+        consent_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    assert client.get(url("confirm", event.slug, pending.token)).status_code == 404
+    assert client.post(url("confirm", event.slug, pending.token)).status_code == 404
+    pending.refresh_from_db()
+    assert pending.status == Registration.Status.UNCONFIRMED
+
+
 def test_a_wrong_token_is_not_found(client, event):
     confirmed(event)
     assert client.get(url("page", event.slug, "not-a-token")).status_code == 404
@@ -159,6 +172,29 @@ def test_the_calendar_entry_has_the_round_table_and_the_online_link(client, even
     assert str(entry["SUMMARY"]) == event.theme_kk
     assert "https://meet.example.kz/rt" in str(entry["DESCRIPTION"])
     assert entry.decoded("DTSTART").date() == event.date
+
+
+def test_the_calendar_entry_is_an_attachment_named_after_the_round_table(client, event):
+    event.theme_kk = "Құқық: «цифрлық» қоғам"
+    event.save()
+    kept = confirmed(event)
+    response = client.get(url("calendar", event.slug, kept.token))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{event.slug}.ics"; '
+        f"filename*=utf-8''{quote('Құқық «цифрлық» қоғам.ics')}"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"] and "ETag" not in response
+
+
+def test_the_qr_code_is_an_attachment_named_for_its_owner(client, event):
+    kept = confirmed(event)
+    response = client.get(url("qr_code", event.slug, kept.token, lang="ru"))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="check-in-{event.slug}.png"; '
+        f"filename*=utf-8''{quote(f'QR-код для отметки на входе — {kept.full_name}.png')}"
+    )
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_the_qr_code_carries_the_check_in_address(client, event, tmp_path):
@@ -293,15 +329,78 @@ def test_a_qr_code_of_another_round_table_is_not_found(client, event):
 def test_the_check_in_page_takes_a_fixed_number_of_queries(
     client, event, django_assert_num_queries, people
 ):
+    event.registration_settings.onsite_capacity = 0
+    event.registration_settings.save()
     for _ in range(people):
         participation = ParticipationFactory(event=event, person__surname_kk="Есбулатова")
         Attendance.objects.create(
             event=event, person=participation.person, source=Attendance.Source.DOOR
         )
+        confirmed(event)  # waiting: the round table is full
     client.force_login(organiser())
     # session, user, user's and groups' permissions, the round table, participations with
-    # people, their attendance
+    # people (and whether they wait), their attendance
     with django_assert_num_queries(7):
         response = client.get(url("check_in", event.slug), {"q": "есбулатова"})
-    assert response.content.decode().count("check-in-done") == people
-    assert Participation.objects.filter(event=event).count() == people
+    page = response.content.decode()
+    assert page.count("check-in-done") == people
+    assert page.count("check-in-waiting") == people
+    assert Participation.objects.filter(event=event).count() == 2 * people
+
+
+def full(event):
+    """The round table with its one seat taken: the next registrant waits."""
+    event.registration_settings.onsite_capacity = 1
+    event.registration_settings.save()
+    return confirmed(event, surname="Сейітқали")
+
+
+def test_the_search_marks_the_waiting_without_a_button_to_check_them_in(client, event):
+    seated = full(event)
+    waiting = confirmed(event)
+    assert waiting.status == Registration.Status.WAITING
+    client.force_login(organiser())
+
+    page = client.get(url("check_in", event.slug, lang="en"), {"q": "Әлия"}).content.decode()
+
+    assert f'name="person" value="{seated.person.pk}"' in page
+    assert f'name="person" value="{waiting.person.pk}"' not in page
+    assert "on the waiting list: no seat" in page
+
+
+def test_the_door_refuses_to_check_in_someone_waiting_and_says_why(client, event):
+    full(event)
+    waiting = confirmed(event)
+    client.force_login(organiser())
+
+    response = client.post(
+        f"{url('check_in', event.slug, lang='en')}?q=x", {"person": waiting.person.pk}, follow=True
+    )
+
+    assert not Attendance.objects.exists()
+    assert f"{waiting.person.full_name} has no seat" in response.content.decode()
+
+
+def test_someone_waiting_whom_an_organiser_listed_is_checked_in(client, event):
+    full(event)
+    waiting = confirmed(event)
+    Participation.objects.filter(person=waiting.person).update(is_speaker=True)
+    client.force_login(organiser())
+    client.post(url("check_in", event.slug), {"person": waiting.person.pk})
+    assert Attendance.objects.get().person == waiting.person
+
+
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_the_qr_code_page_refuses_a_registrant_without_a_seat(client, event, cancelled):
+    seated = full(event)
+    registrant = registration.cancel(seated) if cancelled else confirmed(event)
+    assert registrant.status != Registration.Status.CONFIRMED
+    client.force_login(organiser())
+    token = registration.check_in_token(registrant)
+
+    page = client.get(url("check_in_registration", event.slug, token, lang="en")).content.decode()
+    assert "check-in-button" not in page and "No seat" in page
+    response = client.post(url("check_in_registration", event.slug, token, lang="en"), follow=True)
+
+    assert not Attendance.objects.exists()
+    assert "has no seat" in response.content.decode()
