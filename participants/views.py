@@ -97,9 +97,20 @@ def registration_or_404(slug, token):
 
 @require_http_methods(["GET", "POST"])
 def confirm(request, slug, token):
-    registrant = registration_or_404(slug, token)
-    if registration.link_expired(registrant):
-        raise Http404  # as it will be once forgotten
+    registrant = registration.registration_of(token, slug)
+    if registrant is None or registration.link_expired(registrant):
+        # Too old, or forgotten since (registration.forget_unconfirmed): the way on is to
+        # register again. Not found all the same, a wrong token alike: it tells nobody which.
+        return render(
+            request,
+            "participants/confirm_expired.html",
+            {
+                "event": event_of(request, slug),
+                "section": "registration",
+                "valid_days": settings.REGISTRATION_UNCONFIRMED_DAYS,
+            },
+            status=404,
+        )
     if request.method == "POST":
         registration.confirm(registrant)
         return redirect("participants:page", slug, token)

@@ -22,6 +22,7 @@ from tests.factories import (
     organiser,
     superuser,
 )
+from tests.pages import text_of
 from tests.roles import ROLES, user_in
 
 pytestmark = pytest.mark.django_db
@@ -142,10 +143,24 @@ def test_a_confirmation_link_older_than_the_retention_is_not_found(client, event
     Registration.objects.filter(pk=pending.pk).update(
         consent_at=timezone.now() - datetime.timedelta(days=15)
     )
-    assert client.get(url("confirm", event.slug, pending.token)).status_code == 404
+    page = client.get(url("confirm", event.slug, pending.token, lang="en"))
+    assert page.status_code == 404
+    # The page says why, and the way on: registering again.
+    text = text_of(page.text)
+    assert "This confirmation link no longer works" in text
+    assert "A confirmation link works for 14 days" in text
+    assert f'href="{url("register", event.slug, lang="en")}"' in page.text
     assert client.post(url("confirm", event.slug, pending.token)).status_code == 404
     pending.refresh_from_db()
     assert pending.status == Registration.Status.UNCONFIRMED
+
+
+def test_a_forgotten_registration_s_link_says_so_in_the_visitor_s_language(client, event):
+    pending = registration.register(RegistrationFactory.build(event=event))
+    Registration.objects.filter(pk=pending.pk).delete()  # as forget_unconfirmed does
+    page = client.get(url("confirm", event.slug, pending.token))
+    assert page.status_code == 404
+    assert "Бұл растау сілтемесі енді жарамсыз" in text_of(page.text)
 
 
 def test_a_wrong_token_is_not_found(client, event):
