@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.core import mail
 from icalendar import Calendar
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from roundtable import releases
 from tests.e2e.admin import drag, sign_in_to_admin
@@ -125,3 +125,50 @@ def test_one_drag_on_the_timeline_and_a_release_move_a_talk_for_everyone(page: P
     [letter] = mail.outbox
     assert letter.subject == "Бағдарлама өзгерді: Қауіпсіздік"
     assert "09:20–09:30" in letter.body
+
+
+def test_a_release_page_left_open_while_a_colleague_edits_the_draft_releases_nothing_unseen(
+    browser: Browser, live_server, day
+):
+    """Two organisers: Aigerim opens the release page; Bolat then moves the opening in the item
+    form; Aigerim's release is refused with the fresh list, her comment kept, and goes through
+    once she has seen it."""
+    talk = day.programme_items.get(title_ru="Цифровые улики")
+    opening = day.programme_items.get(title_ru="Открытие")
+    talk.start, talk.end = t(9, 20), t(9, 30)
+    talk.save()
+    pages = {}
+    for name in ("aigerim", "bolat"):
+        organiser(username=name)
+        context = browser.new_context(locale="kk-KZ", base_url=live_server.url)
+        pages[name] = context.new_page()
+        sign_in_to_admin(pages[name], name)
+    aigerim, bolat = pages["aigerim"], pages["bolat"]
+    try:
+        aigerim.goto(f"/admin/roundtable/roundtable/{day.pk}/release/")
+        changes = aigerim.locator(".release-change-list")
+        expect(changes).to_contain_text("09:20–09:30")
+        expect(changes).not_to_contain_text("08:50")
+        aigerim.locator("#id_comment_kk").fill("Баяндама кейінге ауыстырылды")
+
+        bolat.goto(f"/admin/roundtable/programmeitem/{opening.pk}/change/")
+        bolat.locator("#id_start").fill("08:50")
+        bolat.locator("#id_end").fill("09:00")
+        bolat.locator('input[name="_save"]').click()
+        expect(bolat.locator(".messagelist")).to_be_visible()
+
+        aigerim.locator('.submit-row input[type="submit"]').click()
+        expect(aigerim.locator(".errornote")).to_contain_text("басқа біреу өзгертті")
+        expect(changes).to_contain_text("08:50")
+        expect(aigerim.locator("#id_comment_kk")).to_have_value("Баяндама кейінге ауыстырылды")
+        day.refresh_from_db()
+        assert day.current_release.version == 1  # nothing released unseen
+
+        aigerim.locator('.submit-row input[type="submit"]').click()
+        expect(aigerim.locator(".messagelist")).to_contain_text("2-нұсқасы шығарылды")
+        day.refresh_from_db()
+        released = {item.title_ru: item.start for item in day.current_release.items.all()}
+        assert released == {"Открытие": t(8, 50), "Цифровые улики": t(9, 20)}
+    finally:
+        for page in pages.values():
+            page.context.close()
