@@ -185,9 +185,25 @@ class RoundTable(RevisionFields, models.Model):
 
     @property
     def moderator(self):
-        """The moderating participant (reads prefetched participations when there are any)."""
-        participation = next((p for p in self.participations.all() if p.is_moderator), None)
+        """The moderating participant: from the participations when they are prefetched, else
+        read alone (not the whole roster)."""
+        if "participations" in getattr(self, "_prefetched_objects_cache", {}):
+            participation = next((p for p in self.participations.all() if p.is_moderator), None)
+        else:
+            participation = (
+                self.participations.filter(is_moderator=True).select_related("person").first()
+            )
         return participation.person if participation else None
+
+    def chairs(self, rooms=None):
+        """{room id: the person who chairs its items}: each of the round table's `rooms` (read
+        with their chairs when not given) that has a chair, and its own hall (None), chaired by
+        its moderator. A room without a chair has none: the moderator is in the hall."""
+        rooms = self.rooms.select_related("chair") if rooms is None else rooms
+        chaired = {room.pk: room.chair for room in rooms if room.chair_id is not None}
+        if moderator := self.moderator:
+            chaired[None] = moderator
+        return chaired
 
 
 class Room(models.Model):

@@ -26,7 +26,7 @@ from roundtable.models import (
     speakers_as_printed,
 )
 from speakers import letters
-from speakers.models import Letter, Participation
+from speakers.models import Letter
 
 logger = logging.getLogger(__name__)
 
@@ -252,27 +252,13 @@ def enqueue_letters(release_id):
         logger.exception("The letters of schedule release %s could not be queued", release_id)
 
 
-def chairs(event):
-    """{room id: the person who chairs it} for `event`'s rooms with a chair, and for its own hall
-    (None) its moderator."""
-    chaired = {room.pk: room.chair for room in event.rooms.select_related("chair") if room.chair}
-    moderating = (
-        Participation.objects.filter(event=event, is_moderator=True)
-        .select_related("person")
-        .first()
-    )
-    if moderating:
-        chaired[None] = moderating.person
-    return chaired
-
-
 def letters_due(release):
     """{person: [their changes]} for the people `release` has to tell: the speakers of the items
     whose time, room or speakers changed, and the chairs of the rooms those items (or items
     added) are in. Someone both is told once, of each change once."""
     due = {}
     found = changes(release)
-    chaired = chairs(release.event) if any(change.concerns_chairs for change in found) else {}
+    chaired = release.event.chairs() if any(change.concerns_chairs for change in found) else {}
     for change in found:
         told = change.people() if change.concerns_speakers else []
         if change.concerns_chairs:

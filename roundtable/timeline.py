@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from portal import concurrent_edits
 from roundtable import schedule
 from roundtable.models import ProgrammeItem, RoundTable
-from speakers.models import Participation
 
 STEP = 5  # minutes: the grid blocks snap to, and what a key moves a block by
 LENGTH = 15  # minutes an item without a time is given when it is placed, if no talk is timed
@@ -123,18 +122,9 @@ class Day:
             items = items.select_for_update(of=("self",))
         self.items = list(items)
         self.rooms = list(event.rooms.select_related("chair"))
-        moderating = (
-            Participation.objects.filter(event=event, is_moderator=True)
-            .select_related("person")
-            .first()
-        )
-        self.moderator = moderating.person if moderating else None
+        self.chairs = event.chairs(self.rooms)
         self.people = {person.pk: person for item in self.items for person in item.speakers.all()}
-        for room in self.rooms:
-            if room.chair:
-                self.people[room.chair.pk] = room.chair
-        if self.moderator:
-            self.people[self.moderator.pk] = self.moderator
+        self.people |= {person.pk: person for person in self.chairs.values()}
 
     @property
     def timed(self):
@@ -149,11 +139,9 @@ class Day:
         return next(str(room) for room in self.rooms if room.pk == room_id)
 
     def chair_of(self, room_id):
-        """The person who chairs the items of a room: its chair (None for a room without one),
-        or in the hall the moderator."""
-        if room_id is None:
-            return self.moderator.pk if self.moderator else None
-        return next((room.chair_id for room in self.rooms if room.pk == room_id), None)
+        """The id of the person who chairs the items of a room (RoundTable.chairs), or None."""
+        chair = self.chairs.get(room_id)
+        return chair.pk if chair else None
 
     def people_of(self, item):
         people = {person.pk for person in item.speakers.all()}
@@ -181,7 +169,7 @@ class Day:
                 for i in self.items
             ],
             [[room.pk, room.chair_id] for room in self.rooms],
-            self.moderator.pk if self.moderator else None,
+            self.chair_of(None),
         ]
         return concurrent_edits.digest(state)
 
