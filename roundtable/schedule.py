@@ -89,16 +89,10 @@ def shifted(time, minutes):
     return moment.time() if moment.date() == ANY_DAY else None
 
 
-def shift_from(first, minutes, *, keep=None):
-    """Move `first` and every later item of its room by `minutes` (negative moves earlier).
-
-    `keep` stays where it is stored even when it starts as late: the item the timeline editor has
-    just put before the items it pushes (roundtable/timeline.py).
-
-    Returns the moved items, saved. Raises ValidationError, saving nothing, when an item would
-    leave the day or land on an item that does not move.
-    """
-    items = list(first.event.programme_items.all())
+def shift(items, first, minutes, *, keep=None):
+    """The shift rule, in memory: `first` and every later item of its room among `items` (but
+    `keep`) given times `minutes` later; returns them. Raises ValidationError when one would
+    leave the day (those before it have moved by then)."""
     moving = [
         item
         for item in items
@@ -116,6 +110,20 @@ def shift_from(first, minutes, *, keep=None):
                 code="outside_day",
             )
         item.start, item.end = start, end
+    return moving
+
+
+def shift_from(first, minutes, *, keep=None):
+    """Move `first` and every later item of its room by `minutes` (negative moves earlier).
+
+    `keep` stays where it is stored even when it starts as late: the item the timeline editor has
+    just put before the items it pushes (roundtable/timeline.py).
+
+    Returns the moved items, saved. Raises ValidationError, saving nothing, when an item would
+    leave the day or land on an item that does not move.
+    """
+    items = list(first.event.programme_items.all())
+    moving = shift(items, first, minutes, keep=keep)
     for item in moving:
         if clash := find_clash(item, items):
             raise clash_error(item, clash)

@@ -366,25 +366,20 @@ class Day:
     @contextlib.contextmanager
     def supposing(self, item, start, end, room, further=0):
         """The day, in memory only, with `item` at `start`–`end` in `room` and the later items of
-        that room pushed out of its way as the shift rule pushes them (`further` minutes more).
-        Yields the push, (first item pushed, minutes), with the items that moved, `item` first;
-        the push is None when nothing is in the way, the items None when the push would take one
-        past the day's end."""
+        that room pushed out of its way by the shift rule (schedule.shift), `further` minutes
+        more. Yields the push, (first item pushed, minutes), with the items that moved, `item`
+        first; the push is None when nothing is in the way, the items None when the push would
+        take one out of the day."""
         kept = [(other, other.start, other.end, other.room_id) for other in self.items]
         try:
             item.start, item.end, item.room_id = time_of(start), time_of(end), room
             moved, push = [item], self.pushed_by(item)
             if push:
                 push = (push[0], push[1] + further)
-                first, minutes = push
-                for other in self.timed:
-                    if other.pk != item.pk and other.room_id == room and other.start >= first.start:
-                        if minutes_of(other.end) + minutes > LAST:
-                            moved = None
-                            break
-                        other.start = time_of(minutes_of(other.start) + minutes)
-                        other.end = time_of(minutes_of(other.end) + minutes)
-                        moved.append(other)
+                try:
+                    moved += schedule.shift(self.items, *push, keep=item)
+                except ValidationError:
+                    moved = None
             yield push, moved
         finally:
             for other, begins, ends, in_room in kept:
@@ -401,8 +396,7 @@ class Day:
             if not bookings:
                 return None
             message = " ".join(self.booking_message(person, other) for person, other in bookings[0])
-            first = push[0]
-            begins = minutes_of(first.start) - push[1]  # where the first pushed item is now
+        first = push[0]  # back where it is stored, now that the supposition is over
         for further in range(STEP, LAST, STEP):
             with self.supposing(item, move.start, move.end, move.room, further) as (push, moved):
                 if moved is None:
@@ -411,7 +405,7 @@ class Day:
                     continue
             question = _("Move the later items of %(room)s on, to begin at %(time)s?") % {
                 "room": self.room_name(move.room),
-                "time": hhmm(begins + push[1]),
+                "time": hhmm(minutes_of(first.start) + push[1]),
             }
             fix = Move(item.pk, move.start, move.end, move.room, shift=(first.pk, push[1]))
             return Refused(f"{message} {question}", fix=fix)
