@@ -167,12 +167,8 @@
             const tray = part("tray");
             tray.replaceChildren();
             day.untimed.forEach(function (it) {
-                const chip = document.createElement("div");
-                chip.className = "timeline-chip timeline-" + it.kind;
+                const chip = movableFor(it, "timeline-chip", "timeline-tray-keys");
                 chip.dataset.untimed = it.id;
-                chip.tabIndex = 0;
-                chip.setAttribute("role", "button");
-                chip.setAttribute("aria-describedby", "timeline-tray-keys");
                 chip.append(titleOf(it), speakersOf(it));
                 chip.addEventListener("pointerdown", function (event) {
                     startPlacing(event, chip, it);
@@ -182,6 +178,16 @@
                 entry.appendChild(chip);
                 tray.appendChild(entry);
             });
+        }
+
+        function movableFor(it, className, describedBy) {
+            // What a pointer drags and the keys move: a block on the grid or a chip in the tray.
+            const movable = document.createElement("div");
+            movable.className = className + " timeline-" + it.kind;
+            movable.tabIndex = 0;
+            movable.setAttribute("role", "button");
+            movable.setAttribute("aria-describedby", describedBy);
+            return movable;
         }
 
         function titleOf(it) {
@@ -209,12 +215,8 @@
         }
 
         function blockFor(it) {
-            const block = document.createElement("div");
-            block.className = "timeline-item timeline-" + it.kind;
+            const block = movableFor(it, "timeline-item", "timeline-keys");
             block.dataset.item = it.id;
-            block.tabIndex = 0;
-            block.setAttribute("role", "button");
-            block.setAttribute("aria-describedby", "timeline-keys");
             const time = document.createElement("span");
             time.className = "timeline-time";
             const title = titleOf(it);
