@@ -33,6 +33,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -156,6 +157,23 @@ def edit_one(proceedings):
     )
 
 
+@dataclass
+class Round:
+    """One cold build and the single render after it, as measured."""
+
+    cold: object  # the book.Book built
+    cold_seconds: float
+    workers_cpu: float
+    stages: "Stages"
+    single: bytes
+    single_seconds: float
+    single_cpu: float
+
+    @property
+    def ratio(self):
+        return self.cold_seconds / self.single_seconds
+
+
 def empty(cache):
     """Remove every typeset part (and merged book) the cache holds, keeping the directory."""
     for path in cache.iterdir():
@@ -276,24 +294,22 @@ def main():
             html = html or one_document(proceedings, cache)
             cpu = time.process_time()
             single, single_seconds = timed(single_render, html)
-            single_cpu = time.process_time() - cpu
             measured.append(
-                (
-                    cold_seconds / single_seconds,
+                Round(
                     cold,
                     cold_seconds,
                     workers_cpu,
                     stages,
                     single,
                     single_seconds,
-                    single_cpu,
+                    single_cpu=time.process_time() - cpu,
                 )
             )
-        ratios = [round_[0] for round_ in measured]
-        measured.sort(key=lambda round_: round_[0])
-        _, cold, cold_seconds, workers_cpu, stages, single, single_seconds, single_cpu = measured[
-            len(measured) // 2
-        ]
+        ratios = [round_.ratio for round_ in measured]
+        median = sorted(measured, key=lambda round_: round_.ratio)[len(measured) // 2]
+        cold, cold_seconds, workers_cpu = median.cold, median.cold_seconds, median.workers_cpu
+        stages, single, single_seconds = median.stages, median.single, median.single_seconds
+        single_cpu = median.single_cpu
         warm, warm_seconds = timed(book.build, proceedings)
         edit_one(proceedings)
         edited, edit_seconds = timed(book.build, proceedings)
@@ -347,7 +363,7 @@ def main():
     )
     print(
         f"cold build ÷ single render, round by round: {', '.join(f'{r:.3f}' for r in ratios)}"
-        f" (median {measured[len(measured) // 2][0]:.3f})"
+        f" (median {median.ratio:.3f})"
     )
     sizes = sorted(len(pdf) for pdf in cut)
     print(
